@@ -1,0 +1,110 @@
+"""Extraction quality and speed: newsmon versus plain trafilatura on pages with expected text.
+
+Usage: python bench/extraction.py [DIR ...]
+
+A DIR holds pages (*.html) with expected text either beside them (name.txt) or in a sibling
+gold/ folder (pages/name.html -> gold/name.txt). Pages without expected text are skipped.
+Scores are bag-of-words precision/recall/F1 over whitespace tokens (multiset). trafilatura runs
+as `trafilatura.extract(html)` with its metadata title prepended (the expected text starts with
+the headline, so leaving it out would cost trafilatura recall it never had a chance at).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import trafilatura  # noqa: E402
+
+from crawler.parsers import extract  # noqa: E402
+from crawler.parsers.quality import Score, bag_of_words  # noqa: E402
+
+DEFAULT_DIRS = (ROOT / "tests/fixtures/korean-news/pages", ROOT / "tests/fixtures/pages")
+REPEATS = 5
+
+
+def cases(directory: Path) -> Iterator[tuple[Path, str]]:
+    """(page, expected text) for every page of a folder that has expected text."""
+    for page in sorted(directory.glob("*.html")):
+        for expected in (
+            page.with_suffix(".txt"),
+            page.parent.parent / "gold" / f"{page.stem}.txt",
+        ):
+            if expected.exists():
+                yield page, expected.read_text(encoding="utf-8").strip()
+                break
+
+
+def newsmon_text(body: bytes) -> str:
+    extracted = extract(body, "https://bench.invalid/")
+    return extracted.text if extracted else ""
+
+
+def trafilatura_text(body: bytes) -> str:
+    text = trafilatura.extract(body) or ""
+    metadata = trafilatura.extract_metadata(body)
+    title = metadata.title if metadata is not None and metadata.title else ""
+    return f"{title}\n{text}".strip()
+
+
+def timed(function: Callable[[bytes], str], body: bytes) -> tuple[str, float]:
+    """The function's output and its median wall time in milliseconds over REPEATS runs."""
+    times = []
+    result = ""
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        result = function(body)
+        times.append((time.perf_counter() - start) * 1000)
+    return result, statistics.median(times)
+
+
+def row(name: str, ours: Score, theirs: Score) -> str:
+    return f"{name:<34} {ours.precision:6.3f} {ours.recall:6.3f} {ours.f1:6.3f}   " + (
+        f"{theirs.precision:6.3f} {theirs.recall:6.3f} {theirs.f1:6.3f}"
+    )
+
+
+def _label(directory: Path, page: Path) -> str:
+    folder = directory.parent if directory.name == "pages" else directory
+    return f"{folder.name}/{page.name}"
+
+
+def main(argv: list[str]) -> int:
+    dirs = [Path(arg) for arg in argv] or list(DEFAULT_DIRS)
+    ours: list[Score] = []
+    theirs: list[Score] = []
+    our_ms: list[float] = []
+    their_ms: list[float] = []
+    print(f"{'page':<34} {'newsmon P':>9} {'R':>6} {'F1':>6}   {'trafil. P':>9} {'R':>6} {'F1':>6}")
+    for directory in dirs:
+        for page, expected in cases(directory):
+            body = page.read_bytes()
+            text, ms = timed(newsmon_text, body)
+            other, other_ms = timed(trafilatura_text, body)
+            ours.append(bag_of_words(text, expected))
+            theirs.append(bag_of_words(other, expected))
+            our_ms.append(ms)
+            their_ms.append(other_ms)
+            print(row(_label(directory, page), ours[-1], theirs[-1]))
+    if not ours:
+        print("no pages with expected text found")
+        return 1
+    means = [
+        Score(*(statistics.fmean(s[i] for s in scores) for i in range(3)))
+        for scores in (ours, theirs)
+    ]
+    print(row(f"mean over {len(ours)} pages", *means))
+    median_ours, median_theirs = statistics.median(our_ms), statistics.median(their_ms)
+    print(f"median ms/page: newsmon {median_ours:.2f}, trafilatura {median_theirs:.2f}")
+    print(f"max ms/page:    newsmon {max(our_ms):.2f}, trafilatura {max(their_ms):.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,151 @@
+"""Score the topic filter on the labelled set: DEFAULT_TOPIC against plain substring matching.
+
+Run from the repository root: ``python -m bench.relevance`` (or ``python bench/relevance.py``).
+Prints, for the dev and test splits and both together, the confusion matrix, precision and
+recall of both filters, the accuracy per category, the misclassified ids, and the throughput.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # running as a plain script puts bench/, not the repo, on the path
+    sys.path.insert(0, str(REPO))
+
+from crawler.topic import DEFAULT_TOPIC  # noqa: E402
+
+LABELLED = REPO / "tests" / "fixtures" / "relevance" / "labelled.jsonl"
+Predict = Callable[[str, str], bool]
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled article."""
+
+    id: str
+    label: bool
+    category: str
+    split: str
+    headline: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Confusion counts of one filter on some examples."""
+
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+
+def load(path: Path = LABELLED) -> list[Example]:
+    """The labelled set, one JSON object a line."""
+    with path.open(encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines if line.strip()]
+    return [Example(**{key: row[key] for key in Example.__dataclass_fields__}) for row in rows]
+
+
+def substring_baseline(headline: str, body: str) -> bool:
+    """The naive reading of the default table: plain ``in`` tests, no knobs."""
+    text = headline + "\n" + body
+    return (
+        all(term in text for term in DEFAULT_TOPIC.all)
+        and any(term in text for term in DEFAULT_TOPIC.any)
+        and not any(term in text for term in DEFAULT_TOPIC.none)
+    )
+
+
+def score(predict: Predict, examples: Iterable[Example]) -> Scores:
+    """Count true/false positives/negatives."""
+    tp = fp = fn = tn = 0
+    for example in examples:
+        predicted = predict(example.headline, example.body)
+        tp += predicted and example.label
+        fp += predicted and not example.label
+        fn += not predicted and example.label
+        tn += not predicted and not example.label
+    return Scores(tp, fp, fn, tn)
+
+
+def _say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+
+
+def print_split(name: str, examples: list[Example], filters: dict[str, Predict]) -> None:
+    _say(f"\n== {name}: {len(examples)} articles, {sum(e.label for e in examples)} on topic")
+    _say(f"{'filter':<10} {'TP':>4} {'FP':>4} {'FN':>4} {'TN':>4} {'precision':>10} {'recall':>7}")
+    for label, predict in filters.items():
+        s = score(predict, examples)
+        _say(
+            f"{label:<10} {s.tp:>4} {s.fp:>4} {s.fn:>4} {s.tn:>4} "
+            f"{s.precision:>10.3f} {s.recall:>7.3f}"
+        )
+
+
+def print_categories(examples: list[Example], filters: dict[str, Predict]) -> None:
+    _say("\n== accuracy per category (all splits)")
+    _say(f"{'category':<18} {'n':>3} " + " ".join(f"{label:>10}" for label in filters))
+    for category in sorted({e.category for e in examples}):
+        members = [e for e in examples if e.category == category]
+        accuracies = []
+        for predict in filters.values():
+            s = score(predict, members)
+            accuracies.append((s.tp + s.tn) / len(members))
+        _say(f"{category:<18} {len(members):>3} " + " ".join(f"{a:>10.3f}" for a in accuracies))
+
+
+def print_errors(examples: list[Example]) -> None:
+    _say("\n== misclassified by DEFAULT_TOPIC")
+    for example in examples:
+        decision = DEFAULT_TOPIC.decide(example.headline, example.body)
+        if decision.matched != example.label:
+            kind = "FP" if decision.matched else "FN"
+            _say(f"{kind} {example.id:<8} [{example.split}] {decision.reason}")
+    _say("\n== misclassified by substring baseline")
+    wrong = [e.id for e in examples if substring_baseline(e.headline, e.body) != e.label]
+    _say(" ".join(wrong) or "(none)")
+
+
+def print_throughput(examples: list[Example], rounds: int = 50) -> None:
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for example in examples:
+            DEFAULT_TOPIC.decide(example.headline, example.body)
+    elapsed = time.perf_counter() - start
+    total = rounds * len(examples)
+    each = elapsed / total * 1e6
+    _say(f"\n== throughput: {total / elapsed:,.0f} decisions/s ({each:.0f} µs each)")
+
+
+def main() -> None:
+    examples = load()
+    filters: dict[str, Predict] = {
+        "default": DEFAULT_TOPIC.matches,
+        "substring": substring_baseline,
+    }
+    for split in ("dev", "test"):
+        print_split(split, [e for e in examples if e.split == split], filters)
+    print_split("all", examples, filters)
+    print_categories(examples, filters)
+    print_errors(examples)
+    print_throughput(examples)
+
+
+if __name__ == "__main__":
+    main()

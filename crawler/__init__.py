@@ -1,0 +1,1 @@
+"""Crawling: configuration, sources, discovery, extraction, filtering and Scrapy components."""

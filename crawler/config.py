@@ -1,0 +1,262 @@
+"""AppConfig: built-in defaults < TOML file < NEWSMON_* environment, validated before any fetch."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from crawler.durations import DurationError, parse_duration
+from crawler.sources import BUILTIN_SOURCES, Source, SourceError, check_registry
+from crawler.topic import DEFAULT_TOPIC, Topic, TopicConfigError
+
+DEFAULT_CONFIG_NAME = "newsmon.toml"
+# Environment variables that are not NEWSMON_<SECTION>_<FIELD> overrides but are still ours.
+_OTHER_ENV = ("NEWSMON_CONFIG", "NEWSMON_NAVER_CLIENT_ID", "NEWSMON_NAVER_CLIENT_SECRET")
+_OTHER_ENV_PREFIXES = ("NEWSMON_TEST_",)
+
+
+class ConfigError(ValueError):
+    """The configuration is invalid; the message names the key and where it came from."""
+
+
+@dataclass(frozen=True)
+class CorpusConfig:
+    dir: Path = Path("corpus")
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    url: str = "sqlite:///newsmon.db"
+
+
+@dataclass(frozen=True)
+class CrawlConfig:
+    user_agent: str = "newsmon/0.1 (regional news monitor)"
+    contact_url: str = ""
+    concurrent_requests: int = 16
+    concurrent_per_domain: int = 4
+    download_delay: float = 0.25
+    timeout: float = 20.0
+    retries: int = 2
+    max_page_bytes: int = 8 * 1024 * 1024
+    obey_robots: bool = True
+    autothrottle: bool = True
+    min_body_chars: int = 100
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    near: bool = True
+    near_threshold: float = 0.0  # 0.0 = the library default (crawler.dedup.DEFAULT_THRESHOLD)
+
+
+@dataclass(frozen=True)
+class DaemonConfig:
+    crawl_timeout: float = 900.0
+    stop_grace: float = 30.0
+    misfire_grace: float = 300.0
+
+
+@dataclass(frozen=True)
+class AlertsConfig:
+    webhook_url: str = ""
+    failures_before_alert: int = 3
+    silent_factor: float = 4.0
+    timeout: float = 10.0
+
+
+_SECTIONS: dict[str, type[Any]] = {
+    "corpus": CorpusConfig,
+    "database": DatabaseConfig,
+    "crawl": CrawlConfig,
+    "dedup": DedupConfig,
+    "daemon": DaemonConfig,
+    "alerts": AlertsConfig,
+}
+_DURATION_FIELDS = {("daemon", "crawl_timeout"), ("daemon", "stop_grace"), ("daemon", "misfire_grace"),
+                    ("crawl", "timeout"), ("crawl", "download_delay"), ("alerts", "timeout")}
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """Everything newsmon needs to run, frozen."""
+
+    path: Path | None = None
+    corpus: CorpusConfig = field(default_factory=CorpusConfig)
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    crawl: CrawlConfig = field(default_factory=CrawlConfig)
+    dedup: DedupConfig = field(default_factory=DedupConfig)
+    daemon: DaemonConfig = field(default_factory=DaemonConfig)
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    topic: Topic | None = DEFAULT_TOPIC
+    sources: tuple[Source, ...] = BUILTIN_SOURCES
+
+    def source(self, key: str) -> Source:
+        for source in self.sources:
+            if source.key == key:
+                return source
+        known = ", ".join(s.key for s in self.sources)
+        raise ConfigError(f"unknown source {key!r} (configured: {known})")
+
+
+def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> AppConfig:
+    """Read the TOML file (argument, NEWSMON_CONFIG, ./newsmon.toml or none) and apply the env."""
+    env = os.environ if env is None else env
+    chosen = path or env.get("NEWSMON_CONFIG") or None
+    if chosen is None and Path(DEFAULT_CONFIG_NAME).is_file():
+        chosen = DEFAULT_CONFIG_NAME
+    data: dict[str, Any] = {}
+    where = "built-in defaults"
+    if chosen is not None:
+        where = str(chosen)
+        try:
+            with open(chosen, "rb") as handle:
+                data = tomllib.load(handle)
+        except FileNotFoundError as exc:
+            raise ConfigError(f"{where}: config file not found") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{where}: not valid TOML: {exc}") from exc
+    return build_config(data, where=where, env=env, path=Path(chosen) if chosen else None)
+
+
+def build_config(data: Mapping[str, Any], *, where: str, env: Mapping[str, str],
+                 path: Path | None = None) -> AppConfig:
+    """AppConfig from a parsed TOML mapping plus environment overrides."""
+    unknown = set(data) - {*_SECTIONS, "topic", "sources"}
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+    sections = {name: _section(name, data.get(name, {}), where) for name in _SECTIONS}
+    sections = _apply_env(sections, env)
+    topic = DEFAULT_TOPIC if path is None else None
+    if "topic" in data:
+        topic = _topic(data["topic"], where)
+    topic = _topic_env(topic, env)
+    sources = BUILTIN_SOURCES
+    if "sources" in data:
+        sources = _sources(data["sources"], where)
+    return AppConfig(path=path, topic=topic, sources=sources, **sections)
+
+
+def _section(name: str, raw: Any, where: str) -> Any:
+    cls = _SECTIONS[name]
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: [{name}] must be a table")
+    known = {f.name: f for f in fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in known:
+            raise ConfigError(f"{where}: unknown key '{name}.{key}'")
+        values[key] = _coerce(name, key, value, known[key].type, f"{where}: '{name}.{key}'")
+    return cls(**values)
+
+
+def _coerce(section: str, key: str, value: Any, kind: Any, label: str) -> Any:
+    kind = str(kind)
+    try:
+        if (section, key) in _DURATION_FIELDS:
+            if key == "download_delay" and value in (0, "0"):
+                return 0.0
+            return parse_duration(value)
+        if kind == "bool":
+            if isinstance(value, str):
+                if value.lower() not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+                    raise ValueError(f"{value!r} is not a boolean")
+                return value.lower() in {"1", "true", "yes", "on"}
+            if not isinstance(value, bool):
+                raise ValueError(f"{value!r} is not a boolean")
+            return value
+        if kind == "int":
+            if isinstance(value, bool):
+                raise ValueError(f"{value!r} is not an integer")
+            return int(value)
+        if kind == "float":
+            return float(value)
+        if kind == "Path":
+            return Path(str(value))
+        if not isinstance(value, str):
+            raise ValueError(f"{value!r} is not a string")
+        return value
+    except (ValueError, TypeError, DurationError) as exc:
+        raise ConfigError(f"{label}: {exc}") from exc
+
+
+def _apply_env(sections: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
+    result = dict(sections)
+    for name, value in env.items():
+        if not name.startswith("NEWSMON_") or name in _OTHER_ENV or name.startswith(_OTHER_ENV_PREFIXES):
+            continue
+        if name.startswith("NEWSMON_TOPIC_"):
+            continue
+        section, key = _split_env(name)
+        cls = _SECTIONS[section]
+        kind = {f.name: f.type for f in fields(cls)}[key]
+        coerced = _coerce(section, key, value, kind, f"environment {name}")
+        result[section] = dataclasses.replace(result[section], **{key: coerced})
+    return result
+
+
+def _split_env(name: str) -> tuple[str, str]:
+    rest = name[len("NEWSMON_"):].lower()
+    for section, cls in _SECTIONS.items():
+        if rest.startswith(section + "_"):
+            key = rest[len(section) + 1:]
+            if key in {f.name for f in fields(cls)}:
+                return section, key
+    raise ConfigError(f"environment {name}: unknown setting (expected NEWSMON_<SECTION>_<FIELD>)")
+
+
+def _topic(raw: Any, where: str) -> Topic | None:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: [topic] must be a table")
+    try:
+        return Topic.from_mapping(raw, where=where)
+    except TopicConfigError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def _topic_env(topic: Topic | None, env: Mapping[str, str]) -> Topic | None:
+    raw = {k[len("NEWSMON_TOPIC_"):].lower(): v for k, v in env.items() if k.startswith("NEWSMON_TOPIC_")}
+    if not raw:
+        return topic
+    base = dataclasses.asdict(topic) if topic is not None else {}
+    for key, value in raw.items():
+        base[key] = [term.strip() for term in value.split(",") if term.strip()]
+    try:
+        return Topic.from_mapping(base, where="environment NEWSMON_TOPIC_*")
+    except TopicConfigError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def _sources(raw: Any, where: str) -> tuple[Source, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError(f"{where}: 'sources' must be an array of tables ([[sources]])")
+    builtin = {s.key: s for s in BUILTIN_SOURCES}
+    known = {f.name for f in fields(Source) if not f.name.startswith("_")}
+    result = []
+    for index, entry in enumerate(raw):
+        label = f"{where}: sources[{index}]"
+        if not isinstance(entry, dict) or "key" not in entry:
+            raise ConfigError(f"{label}: each [[sources]] entry needs a 'key'")
+        label = f"{where}: source {entry['key']!r}"
+        extra = set(entry) - known
+        if extra:
+            raise ConfigError(f"{label}: unknown key {sorted(extra)[0]!r}")
+        values = {k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()}
+        base = builtin.get(str(entry["key"]))
+        try:
+            if base is not None:
+                result.append(dataclasses.replace(base, **values))
+            else:
+                values.setdefault("name", values["key"])
+                result.append(Source(**values))
+        except (SourceError, TypeError) as exc:
+            raise ConfigError(f"{where}: {exc}") from exc
+    try:
+        return check_registry(result)
+    except SourceError as exc:
+        raise ConfigError(f"{where}: {exc}") from exc

@@ -1,0 +1,120 @@
+"""Extensions: the crawl-run recorder (stats -> crawl_runs row) and per-source progress lines."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any, Self
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from twisted.internet import task
+
+from crawler.resources import resources_for
+from db import repository
+from db.models import CrawlRun
+from db.models import RUN_COUNTS
+
+logger = logging.getLogger(__name__)
+
+COUNT_KEYS = {
+    "discovered": "newsmon/discovered",
+    "fetched": "newsmon/fetched",
+    "on_topic": "newsmon/on_topic",
+    "added": "newsmon/added",
+    "errors": "newsmon/errors",
+}
+
+
+def counts_from_stats(stats: dict[str, Any]) -> dict[str, int]:
+    """The per-source counts a user sees, from a crawler's stats."""
+    counts = {name: int(stats.get(key, 0)) for name, key in COUNT_KEYS.items()}
+    counts["duplicates"] = int(stats.get("newsmon/duplicate/exact", 0)) + int(
+        stats.get("newsmon/duplicate/near", 0))
+    counts["skipped_known"] = int(stats.get("newsmon/skipped/known", 0))
+    counts["no_body"] = int(stats.get("newsmon/dropped/no_body", 0))
+    return counts
+
+
+def source_failure(stats: dict[str, Any], errors: list[str]) -> str | None:
+    """Why a source failed, or None: every discovery URL failed, or the crawl did not finish."""
+    ok = int(stats.get("newsmon/discovery/ok", 0))
+    reason = stats.get("finish_reason", "finished")
+    if reason not in ("finished", None):
+        return f"crawl stopped: {reason}"
+    if ok == 0:
+        return "; ".join(errors[:3]) or "no discovery URL could be read"
+    return None
+
+
+class CrawlRunRecorder:
+    """Write a crawl_runs row when a source's crawl starts, and its counts when it ends."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        database = resources_for(self.crawler.settings).database
+        with database.session() as session:
+            run = repository.start_run(session, spider.source.key, datetime.now(timezone.utc))
+            session.flush()
+            self.run_id = run.id
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        assert self.crawler.stats is not None
+        stats = self.crawler.stats.get_stats()
+        failure = source_failure({**stats, "finish_reason": reason}, spider.discovery_errors)
+        database = resources_for(self.crawler.settings).database
+        with database.session() as session:
+            run = session.get(CrawlRun, self.run_id) if self.run_id else None
+            if run is None:
+                return
+            repository.finish_run(
+                session, run, status="failed" if failure else "ok",
+                counts={k: v for k, v in counts_from_stats(stats).items() if k in RUN_COUNTS},
+                error_reason=failure, added_files=stats.get("newsmon/added_files", []),
+                finished_at=datetime.now(timezone.utc),
+            )
+
+
+class ProgressLogger:
+    """Log one progress line per source every NEWSMON_PROGRESS_INTERVAL seconds, and at the end."""
+
+    def __init__(self, crawler: Crawler, interval: float) -> None:
+        self.crawler = crawler
+        self.interval = interval
+        self.loop: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        ext = cls(crawler, crawler.settings.getfloat("NEWSMON_PROGRESS_INTERVAL", 5.0))
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        if self.interval > 0:
+            self.loop = task.LoopingCall(self.log, spider)
+            self.loop.start(self.interval, now=False)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        self.log(spider, final=True)
+
+    def log(self, spider: Spider, final: bool = False) -> None:
+        assert self.crawler.stats is not None
+        c = counts_from_stats(self.crawler.stats.get_stats())
+        logger.info(
+            "%s%s: discovered %d, fetched %d, on topic %d, duplicates %d, added %d, errors %d",
+            spider.source.key, " done" if final else "", c["discovered"], c["fetched"],
+            c["on_topic"], c["duplicates"], c["added"], c["errors"],
+        )

@@ -1,0 +1,58 @@
+"""MinHash signatures of shingle arrays and their LSH band keys, vectorised with numpy.
+
+Each of NUM_PERM hash functions is multiply-add-shift, ``((a * x + b) mod 2**64) >> 32``,
+which is strongly universal for 32-bit keys; the shingles are already hashed, so this is enough
+for MinHash. BANDS bands of ROWS rows: a pair with Jaccard J becomes a candidate with
+probability 1 - (1 - J**3)**42, i.e. 0.87 at J = 0.36 (the lowest Jaccard a pair at the default
+threshold can have, see shingling.lowest_jaccard), 0.98 at 0.45, 0.999 at 0.55, and only
+3e-4 for the 0.02 of distinct articles on the same topic.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from crawler.neardup.shingling import U32Array, U64Array, mix64
+
+NUM_PERM = 126
+BANDS = 42
+ROWS = NUM_PERM // BANDS
+# Low bits of a packed table entry hold the document number, the high bits the band key.
+DOC_BITS = 24
+MAX_DOCS = 1 << DOC_BITS
+DOC_MASK = np.uint64(MAX_DOCS - 1)
+KEY_MASK = ~DOC_MASK
+
+_SEED = 0x6E6577736D6F6E  # fixed: signatures are stored on disk and must stay comparable
+_rng = np.random.default_rng(_SEED)
+_MULTIPLIERS = _rng.integers(1, 2**63, NUM_PERM, dtype=np.uint64) | np.uint64(1)
+_ADDENDS = _rng.integers(0, 2**63, NUM_PERM, dtype=np.uint64)
+_BAND_SALT = mix64(np.arange(1, BANDS + 1, dtype=np.uint64))
+_EMPTY_SIGNATURE = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
+
+
+def minhash(shingle_hashes: U32Array) -> U32Array:
+    """NUM_PERM minimum hash values of a shingle array (all 0xFFFFFFFF when it is empty)."""
+    if len(shingle_hashes) == 0:
+        return _EMPTY_SIGNATURE.copy()
+    with np.errstate(over="ignore"):
+        products = np.multiply.outer(shingle_hashes.astype(np.uint64), _MULTIPLIERS)
+        products += _ADDENDS
+    # The top 32 bits are monotone in the full value, so shift after taking the minimum.
+    lowest: U64Array = products.min(axis=0) >> np.uint64(32)
+    return lowest.astype(np.uint32)
+
+
+def band_keys(signatures: U32Array) -> U64Array:
+    """One 64-bit key per band, shape (..., BANDS), high bits only (see DOC_BITS)."""
+    rows = signatures.reshape(*signatures.shape[:-1], BANDS, ROWS).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        keys: U64Array = np.broadcast_to(_BAND_SALT, rows.shape[:-1])
+        for row in range(ROWS):
+            keys = mix64(keys * np.uint64(31) + rows[..., row])
+    return keys & KEY_MASK
+
+
+def pack(keys: U64Array, doc: int | U64Array) -> U64Array:
+    """Table entries: band key in the high bits, document number in the low DOC_BITS."""
+    return keys | np.asarray(doc, dtype=np.uint64)

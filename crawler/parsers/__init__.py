@@ -1,0 +1,95 @@
+"""Article extraction: one parse, then CMS containers, JSON-LD, script data, density fallback."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from lxml.html import HtmlElement
+
+from crawler.encoding import decode_html
+from crawler.parsers import metadata
+from crawler.parsers.articleview import body_container
+from crawler.parsers.base import Extracted
+from crawler.parsers.chrome import clean_lines, clean_text_lines
+from crawler.parsers.dom import parse_document, render_lines
+from crawler.parsers.generic import densest_block, trafilatura_lines
+from crawler.parsers.jsonld import article_object, body_lines
+from crawler.parsers.script import script_lines
+
+__all__ = ["Extracted", "extract"]
+
+logger = logging.getLogger(__name__)
+
+MIN_BODY_CHARS = 100  # less than this is a teaser, a listing or an error page
+_SHORT_BODY_CHARS = 800  # below this, script data may hold the full text the markup lacks
+_PREFER_LONGER = 1.5  # an alternative body must be this much longer to replace the first choice
+_NDSOFT = ("#article-view-content-div", ".article-veiw-body")
+
+Body = tuple[list[str], str]
+
+
+def extract(body: bytes | str, url: str, *, content_type: str | None = None) -> Extracted | None:
+    """Headline, body paragraphs, date and byline of a news article page; None when the page has no article body."""  # noqa: E501
+    html = decode_html(body, content_type) if isinstance(body, bytes) else body
+    root = parse_document(html)
+    if root is None:
+        return None
+    meta = metadata.metas(root)
+    ld = article_object(root)
+    headline = metadata.headline(root, meta, ld)
+    declared_article = ld is not None or meta.get("og:type", "").lower() == "article"
+    paragraphs, parser = _body(root, html, ld, headline, declared_article)
+    if _chars(paragraphs) < MIN_BODY_CHARS or not headline:
+        logger.debug("No article body in %s (%d characters)", url, _chars(paragraphs))
+        return None
+    return Extracted(
+        headline=headline,
+        paragraphs=tuple(paragraphs),
+        published_at=metadata.published_at(root, meta, ld),
+        byline=metadata.byline(paragraphs, meta, ld),
+        canonical_url=metadata.canonical_url(root, meta, url),
+        parser=parser,
+    )
+
+
+def _body(
+    root: HtmlElement, html: str, ld: dict[str, Any] | None, headline: str | None, article: bool
+) -> Body:
+    """Markup containers first (fast); structured data when it is clearly fuller; then fallbacks."""
+    best: Body = ([], "none")
+    found = body_container(root)
+    if found is not None:
+        element, selector = found
+        parser = "articleview" if selector in _NDSOFT else "container"
+        best = (clean_lines(render_lines(element), headline), parser)
+    if ld is not None:
+        best = _longer(best, lambda: (clean_text_lines(body_lines(ld), headline), "jsonld"))
+    if _chars(best[0]) < MIN_BODY_CHARS:
+        block = densest_block(root)
+        if block is not None:
+            best = _longer(best, lambda: (clean_lines(render_lines(block), headline), "generic"))
+    if _chars(best[0]) < _SHORT_BODY_CHARS:
+        best = _longer(best, lambda: (clean_text_lines(script_lines(root), headline), "script"))
+    if article and _chars(best[0]) < MIN_BODY_CHARS:
+        # Only for pages that call themselves articles: on listings it would invent a body.
+        best = _longer(
+            best, lambda: (clean_text_lines(trafilatura_lines(html), headline), "fallback")
+        )
+    return best
+
+
+def _longer(current: Body, alternative: Callable[[], Body]) -> Body:
+    """Keep the current body unless it is missing or the alternative is much longer."""
+    other = alternative()
+    current_chars, other_chars = _chars(current[0]), _chars(other[0])
+    if other_chars >= MIN_BODY_CHARS and (
+        current_chars < MIN_BODY_CHARS or other_chars > _PREFER_LONGER * current_chars
+    ):
+        return other
+    return current
+
+
+def _chars(lines: list[str]) -> int:
+    return sum(len(line) for line in lines)

@@ -1,0 +1,23 @@
+"""The extraction result shared by every parsing strategy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """Headline, body paragraphs and metadata of one article page (lines already normalised)."""
+
+    headline: str
+    paragraphs: tuple[str, ...]
+    published_at: datetime | None  # timezone-aware UTC
+    byline: str | None  # reporter line, informational; it also stays in paragraphs when in the body
+    canonical_url: str | None  # <link rel=canonical> or og:url, absolute
+    parser: str  # strategy that produced the body: articleview, jsonld, script, generic, fallback
+
+    @property
+    def text(self) -> str:
+        """The corpus form: headline on the first line, then one paragraph per line."""
+        return "\n".join((self.headline, *self.paragraphs))

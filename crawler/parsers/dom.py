@@ -1,0 +1,200 @@
+"""Parse HTML once and turn an element into body lines, skipping page chrome by tag and class."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+
+from crawler.normalize import normalize_line
+
+BLOCK_TAGS = frozenset(
+    [
+        "address",
+        "article",
+        "blockquote",
+        "center",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
+)
+# Never body text, wherever they sit.
+SKIP_TAGS = frozenset(
+    [
+        "aside",
+        "audio",
+        "button",
+        "canvas",
+        "caption",
+        "dialog",
+        "embed",
+        "figcaption",
+        "figure",
+        "footer",
+        "head",
+        "iframe",
+        "img",
+        "input",
+        "link",
+        "map",
+        "menu",
+        "meta",
+        "nav",
+        "noscript",
+        "object",
+        "option",
+        "picture",
+        "script",
+        "select",
+        "style",
+        "svg",
+        "template",
+        "textarea",
+        "title",
+        "video",
+    ]
+)
+# Class/id words of boilerplate blocks, matched as whole words between - and _ separators.
+_NOISE_WORDS = (
+    r"ads?|adsense|advert\w*|banner\w*|sponsor\w*|promo\w*|dable|taboola|"
+    r"related|relation|recommend\w*|popular|rank|ranking|most|best|hot[-_]?news|"
+    r"more|more[-_]?news|other[-_]?news|news[-_]?list|"
+    r"share|sharing|sns|social|like|reaction|comments?|reply|replies|"
+    r"tags?|hash[-_]?tags?|keywords?|subscribe|subscription|newsletter|jebo|"
+    r"copyright|copy[-_]?right|caption|cap|photo\w*|img\w*|image\w*|pic|thumb\w*|gallery|"
+    r"slide\w*|swiper|carousel|video|vod|player|"
+    r"toolbar|tools?|util\w*|print|fontsize|font[-_]size[-_](?:btns?|control|box)|toast|tooltip|popup|modal|"
+    r"btns?|buttons?|bookmark|scrap|"
+    r"blind|sr[-_]?only|screen[-_]?out|hide|hidden|skip|"
+    r"gnb|lnb|snb|menu|nav\w*|footer|sidebar|side|widget|weather|"
+    r"sub[-_]?tit(?:le)?|sub[-_]?head(?:ing|line)?|summary|"
+    r"(?:pull|module)[-_]?quote|quote[-_]?box|date|dates|datetime|paging|pagination"
+)
+NOISE = re.compile(rf"(?<![a-z0-9])(?:{_NOISE_WORDS})(?![a-z0-9])")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_WS = re.compile(r"[\r\n\t\f\v]+")
+
+
+def parse_document(html: str) -> HtmlElement | None:
+    """The lxml tree of a page, or None when there is nothing to parse."""
+    html = _XML_DECL.sub("", html, count=1)
+    if not html.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def parse_fragment(html: str) -> HtmlElement | None:
+    """A body held as an HTML string (JSON-LD, script data) wrapped in one <div>."""
+    try:
+        return lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def is_noise(el: HtmlElement) -> bool:
+    """Boilerplate by tag, class/id words or hidden style; only asked of descendants of a body."""
+    tag = el.tag
+    if not isinstance(tag, str) or tag.lower() in SKIP_TAGS:
+        return True
+    attrs = el.attrib
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return True
+    style = attrs.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    marks = f"{attrs.get('class', '')} {attrs.get('id', '')}".lower()
+    return bool(marks.strip()) and NOISE.search(marks) is not None
+
+
+@dataclass
+class Line:
+    """One rendered line and how much of it is link text (navigation, lists of other stories)."""
+
+    text: str
+    link_chars: int
+
+
+@dataclass
+class _Builder:
+    lines: list[Line] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    link_chars: int = 0
+    in_link: int = 0
+
+    def add(self, text: str | None) -> None:
+        if text:
+            self.parts.append(text)
+            if self.in_link:
+                self.link_chars += len(text.strip())
+
+    def newline(self) -> None:
+        if self.parts:
+            text = normalize_line(_WS.sub(" ", "".join(self.parts)))
+            if text:
+                self.lines.append(Line(text, self.link_chars))
+        self.parts.clear()
+        self.link_chars = 0
+
+
+def render_lines(root: HtmlElement) -> list[Line]:
+    """Lines of an element's text: blocks and <br> break lines; chrome subtrees are skipped."""
+    builder = _Builder()
+    builder.add(root.text)
+    for child in root:
+        _walk(child, builder)
+    builder.newline()
+    return builder.lines
+
+
+def _walk(el: HtmlElement, out: _Builder) -> None:
+    if is_noise(el):
+        out.add(el.tail)
+        return
+    tag = el.tag.lower()
+    if tag == "br":
+        out.newline()
+        out.add(el.tail)
+        return
+    block = tag in BLOCK_TAGS
+    link = tag == "a" and not el.get("href", "").startswith("mailto:")
+    if block:
+        out.newline()
+    out.in_link += link
+    out.add(el.text)
+    for child in el:
+        _walk(child, out)
+    out.in_link -= link
+    if block:
+        out.newline()
+    out.add(el.tail)

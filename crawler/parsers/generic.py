@@ -1,0 +1,138 @@
+"""Fallback for unknown layouts: the block where prose text is densest, else trafilatura."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from lxml.html import HtmlElement
+
+from crawler.parsers.dom import NOISE, SKIP_TAGS
+
+logger = logging.getLogger(__name__)
+
+INLINE_TAGS = frozenset(
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "big",
+        "br",
+        "cite",
+        "code",
+        "data",
+        "del",
+        "dfn",
+        "em",
+        "font",
+        "i",
+        "ins",
+        "kbd",
+        "label",
+        "mark",
+        "nobr",
+        "q",
+        "rp",
+        "rt",
+        "ruby",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "tt",
+        "u",
+        "var",
+        "wbr",
+    ]
+)
+_MIN_UNIT = 25  # characters of own text that make a block a paragraph candidate
+_MAX_UNIT_LINKS = 0.3
+_DESCEND_SHARE = 0.9
+
+
+@dataclass
+class _Scores:
+    """Readability-style scores: a paragraph credits its parent fully and grandparent half."""
+
+    score: dict[HtmlElement, float] = field(default_factory=lambda: defaultdict(float))
+    inside: dict[HtmlElement, int] = field(default_factory=lambda: defaultdict(int))
+    respect_noise: bool = True
+
+    def add_unit(self, el: HtmlElement, chars: int) -> None:
+        parent = el.getparent()
+        if parent is not None:
+            self.score[parent] += chars
+            grand = parent.getparent()
+            if grand is not None:
+                self.score[grand] += chars / 2
+        node: HtmlElement | None = el
+        while node is not None:
+            self.inside[node] += chars
+            node = node.getparent()
+
+
+def densest_block(root: HtmlElement) -> HtmlElement | None:
+    """The element whose paragraphs hold the most prose, narrowed to a dominant child."""
+    body = root.find("body")
+    start = body if body is not None else root
+    scores = _Scores()
+    _visit(start, False, scores)
+    if not scores.score:
+        scores = _Scores(respect_noise=False)  # a noise word on a page wrapper hid everything
+        _visit(start, False, scores)
+    if not scores.score:
+        return None
+    best = max(scores.score, key=lambda el: scores.score[el])
+    return _narrow(best, scores)
+
+
+def _narrow(el: HtmlElement, scores: _Scores) -> HtmlElement:
+    """Step into a child that holds nearly all of the prose (text between <br>s in one div)."""
+    while True:
+        total = scores.inside.get(el, 0)
+        child = max(el, key=lambda c: scores.inside.get(c, 0), default=None)
+        if child is None or scores.inside.get(child, 0) < _DESCEND_SHARE * total:
+            return el
+        el = child
+
+
+def _visit(el: HtmlElement, noisy: bool, scores: _Scores) -> tuple[int, int]:
+    """Own inline text of el as (characters, link characters); blocks register as units."""
+    tag = el.tag.lower() if isinstance(el.tag, str) else ""
+    if not tag or tag in SKIP_TAGS:
+        return 0, 0
+    if scores.respect_noise and not noisy:
+        marks = f"{el.get('class', '')} {el.get('id', '')}".lower()
+        noisy = bool(marks.strip()) and NOISE.search(marks) is not None
+    chars = len(el.text.strip()) if el.text else 0
+    links = 0
+    for child in el:
+        child_chars, child_links = _visit(child, noisy, scores)
+        chars += child_chars + (len(child.tail.strip()) if child.tail else 0)
+        links += child_links
+    if tag == "a":
+        links = chars
+    if tag in INLINE_TAGS:
+        return chars, links
+    if not noisy and chars >= _MIN_UNIT and links <= _MAX_UNIT_LINKS * chars:
+        scores.add_unit(el, chars)
+    return 0, 0
+
+
+def trafilatura_lines(html: str) -> list[str]:
+    """Last resort: trafilatura in recall mode; lines of its plain-text output."""
+    import trafilatura  # slow to import and to run; only pages nothing else could read get here
+
+    text = trafilatura.extract(
+        html, favor_recall=True, include_comments=False, include_tables=False
+    )
+    logger.debug("trafilatura fallback returned %d characters", len(text or ""))
+    return text.split("\n") if text else []

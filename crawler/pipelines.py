@@ -1,0 +1,105 @@
+"""Item pipelines: topic filter, then exact/near deduplication, corpus append and DB record."""
+
+from __future__ import annotations
+
+import logging
+from typing import NoReturn, Self
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from crawler.items import ArticleItem
+from crawler.normalize import content_hash, normalize_text
+from crawler.resources import Resources, resources_for
+from crawler.topic import Topic
+from db import repository
+
+logger = logging.getLogger(__name__)
+
+
+class _Component:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self._resources: Resources | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    @property
+    def resources(self) -> Resources:
+        if self._resources is None:
+            self._resources = resources_for(self.crawler.settings)
+        return self._resources
+
+    def _inc(self, key: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(key)
+
+    def _remember(self, item: ArticleItem, status: str, **extra: object) -> None:
+        with self.resources.database.session() as session:
+            for url in (item.canonical_url, *item.redirected_from):
+                repository.record_seen(session, url, item.url, item.source, status, **extra)  # type: ignore[arg-type]
+
+
+class TopicFilterPipeline(_Component):
+    """Drop pages without a body and articles off the configured topic (remembering both)."""
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        extracted = item.extracted
+        if extracted is None:
+            self._remember(item, "gone" if item.gone else "no_body")
+            if not item.gone:
+                self._inc("newsmon/dropped/no_body")
+                logger.info("%s: no article body in %s", item.source, item.url)
+            raise DropItem(f"no article body: {item.url}")
+        topic: Topic | None = self.crawler.settings.get("NEWSMON_TOPIC")
+        if topic is not None:
+            decision = topic.decide(extracted.headline, "\n".join(extracted.paragraphs))
+            if not decision.matched:
+                self._remember(item, "off_topic")
+                self._inc("newsmon/dropped/off_topic")
+                raise DropItem(f"off topic ({decision.reason}): {item.url}")
+        self._inc("newsmon/on_topic")
+        return item
+
+
+class CorpusPipeline(_Component):
+    """Append on-topic articles to the corpus unless an exact or near copy is already there."""
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        assert item.extracted is not None
+        text = normalize_text(item.extracted.text)
+        resources = self.resources
+        with resources.database.session() as session:
+            existing = repository.article_by_hash(session, content_hash(text))
+            earlier = existing.file_name if existing is not None else None
+        if earlier is not None:
+            self._duplicate(item, earlier)
+        near = resources.near
+        match = near.query(text) if near is not None else None
+        if match is not None:
+            self._inc("newsmon/duplicate/near")
+            self._remember(item, "near_duplicate", duplicate_of=match.key, similarity=match.similarity)
+            raise DropItem(f"near duplicate of {match.key} ({match.similarity:.2f}): {item.url}")
+        result = resources.corpus.append(
+            text, url=item.url, canonical_url=item.canonical_url, source=item.source,
+            headline=text.split("\n", 1)[0], published_at=item.extracted.published_at,
+            fetched_at=item.fetched_at,
+        )
+        if result.status == "duplicate":  # stored by another process since the check above
+            self._duplicate(item, result.file_name)
+        if near is not None:
+            near.add(result.file_name, text)
+        self._remember(item, "added")
+        self._inc("newsmon/added")
+        assert self.crawler.stats is not None
+        added = self.crawler.stats.get_value("newsmon/added_files", [])
+        self.crawler.stats.set_value("newsmon/added_files", [*added, result.file_name])
+        logger.info("%s: added %s (%s)", item.source, result.file_name, item.url)
+        return item
+
+    def _duplicate(self, item: ArticleItem, earlier: str) -> NoReturn:
+        self._inc("newsmon/duplicate/exact")
+        self._remember(item, "duplicate", duplicate_of=earlier)
+        raise DropItem(f"duplicate of {earlier}: {item.url}")

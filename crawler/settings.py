@@ -1,0 +1,38 @@
+"""Static Scrapy settings and the NEWSMON_* setting defaults; reads no environment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+BOT_NAME = "newsmon"
+
+STATIC_SETTINGS: dict[str, Any] = {
+    "BOT_NAME": BOT_NAME,
+    "SPIDER_MODULES": ["crawler.spiders"],
+    "ROBOTSTXT_OBEY": True,
+    "COOKIES_ENABLED": False,
+    "TELNETCONSOLE_ENABLED": False,
+    "RETRY_ENABLED": True,
+    "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+    "HTTPERROR_ALLOW_ALL": False,
+    "REDIRECT_ENABLED": True,
+    "DNS_TIMEOUT": 15,
+    "LOG_LEVEL": "WARNING",
+    "LOG_INSTALL_ROOT_HANDLER": False,
+    "LOGSTATS_INTERVAL": 0,
+    "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
+    "DOWNLOADER_MIDDLEWARES": {
+        "crawler.middlewares.KnownUrlMiddleware": 50,
+    },
+    "ITEM_PIPELINES": {
+        "crawler.pipelines.TopicFilterPipeline": 100,
+        "crawler.pipelines.CorpusPipeline": 200,
+    },
+    "EXTENSIONS": {
+        "scrapy.extensions.telnet.TelnetConsole": None,
+        "crawler.extensions.CrawlRunRecorder": 100,
+        "crawler.extensions.ProgressLogger": 200,
+    },
+    "NEWSMON_PROGRESS_INTERVAL": 5.0,
+    "NEWSMON_MIN_BODY_CHARS": 100,
+}

@@ -1,0 +1,82 @@
+"""The Source record: one declarative entry per outlet, validated when it is built."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from crawler.durations import DurationError, parse_duration
+
+_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+NDSOFT_ARTICLE = r"/news/articleView\.html\?idxno=\d+"
+
+
+class SourceError(ValueError):
+    """A source entry is invalid; the message names the key and the problem."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """An outlet to monitor and how to discover its articles."""
+
+    key: str
+    name: str
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    listings: tuple[str, ...] = ()
+    article_pattern: str | None = None
+    every: str = "15m"
+    cron: str | None = None
+    region: str = ""
+    homepage: str = ""
+    max_listing_pages: int = 3
+    download_delay: float | None = None
+    concurrency: int | None = None
+    enabled: bool = True
+    provenance: str = ""
+    _compiled: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        where = f"source {self.key!r}"
+        if not _KEY.match(self.key):
+            raise SourceError(f"{where}: key must be an ASCII slug (a-z, 0-9, '-', '_')")
+        if not (self.feeds or self.sitemaps or self.listings):
+            raise SourceError(f"{where}: needs at least one of feeds, sitemaps, listings")
+        if self.listings and not self.article_pattern:
+            raise SourceError(f"{where}: listings need an article_pattern")
+        if self.article_pattern is not None:
+            try:
+                object.__setattr__(self, "_compiled", re.compile(self.article_pattern))
+            except re.error as exc:
+                raise SourceError(f"{where}: article_pattern is not a valid regex: {exc}") from exc
+        try:
+            parse_duration(self.every)
+        except DurationError as exc:
+            raise SourceError(f"{where}: every: {exc}") from exc
+        for url in (*self.feeds, *self.sitemaps, *self.listings):
+            if not url.startswith(("http://", "https://")):
+                raise SourceError(f"{where}: {url!r} is not an http(s) URL")
+
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        """The compiled article_pattern, or None when every discovered link is an article."""
+        return self._compiled
+
+    @property
+    def interval_seconds(self) -> float:
+        return parse_duration(self.every)
+
+    def is_article_url(self, url: str) -> bool:
+        return self._compiled is None or self._compiled.search(url) is not None
+
+
+def check_registry(sources: Iterable[Source]) -> tuple[Source, ...]:
+    """Validate a whole list: unique keys. Returns it as a tuple."""
+    result = tuple(sources)
+    seen: set[str] = set()
+    for source in result:
+        if source.key in seen:
+            raise SourceError(f"source {source.key!r} is listed twice")
+        seen.add(source.key)
+    return result

@@ -1,0 +1,144 @@
+"""The generic news spider: discovery URLs of one Source -> article pages -> ArticleItems."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.discovery import DiscoveryError, parse_feed, parse_listing, parse_sitemap
+from crawler.items import ArticleItem
+from crawler.normalize import canonical_url
+from crawler.parsers import extract
+from crawler.sources import Source
+
+logger = logging.getLogger(__name__)
+
+MAX_SITEMAP_DEPTH = 3
+
+
+class NewsSpider(scrapy.Spider):
+    """Crawl one source: read its feeds, sitemaps and listing pages, then fetch new articles."""
+
+    name = "news"
+
+    def __init__(self, source: Source, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, name=f"news:{source.key}", **kwargs)
+        self.source = source
+        self.seen: set[str] = set()
+        self.discovery_errors: list[str] = []
+        if source.download_delay is not None:
+            self.download_delay = source.download_delay
+
+    async def start(self) -> AsyncIterator[Any]:
+        for kind, urls in (("feed", self.source.feeds), ("sitemap", self.source.sitemaps),
+                           ("listing", self.source.listings)):
+            for url in urls:
+                yield self._discovery_request(url, kind)
+
+    def _discovery_request(self, url: str, kind: str, depth: int = 0) -> scrapy.Request:
+        return scrapy.Request(
+            url, callback=self.parse_discovery, errback=self.discovery_failed, dont_filter=True,
+            priority=10, meta={"newsmon_kind": kind, "newsmon_depth": depth, "newsmon_discovery": True},
+        )
+
+    def parse_discovery(self, response: Response) -> Iterator[scrapy.Request]:
+        kind = response.meta["newsmon_kind"]
+        try:
+            urls, children = self._links(response, kind)
+        except DiscoveryError as exc:
+            self._discovery_error(response.url, f"bad {kind}: {exc}")
+            return
+        self._inc("newsmon/discovery/ok")
+        depth = response.meta["newsmon_depth"]
+        if depth < MAX_SITEMAP_DEPTH:
+            for child in children:
+                yield self._discovery_request(child, kind, depth + 1)
+        for url in urls:
+            yield from self._article_request(url)
+
+    def _links(self, response: Response, kind: str) -> tuple[list[str], list[str]]:
+        if kind == "feed":
+            return [link.url for link in parse_feed(response.body, response.url)], []
+        if kind == "sitemap":
+            result = parse_sitemap(response.body, response.url)
+            urls = [link.url for link in result.articles if self.source.is_article_url(link.url)]
+            return urls, list(result.sitemaps)
+        pattern = self.source.pattern
+        assert pattern is not None  # a listing source always has one (checked by Source)
+        return parse_listing(response.body, response.url, pattern), []
+
+    def _article_request(self, url: str) -> Iterator[scrapy.Request]:
+        canonical = canonical_url(url)
+        if canonical in self.seen:
+            return
+        self.seen.add(canonical)
+        self._inc("newsmon/discovered")
+        yield scrapy.Request(
+            url, callback=self.parse_article, errback=self.article_failed,
+            meta={"newsmon_article": True, "newsmon_canonical": canonical},
+        )
+
+    def parse_article(self, response: Response) -> Iterator[ArticleItem]:
+        self._inc("newsmon/fetched")
+        content_type = response.headers.get(b"Content-Type")
+        try:
+            extracted = extract(
+                response.body, response.url,
+                content_type=content_type.decode("latin-1") if content_type else None,
+            )
+        except Exception:  # a page that breaks the parser is one lost page, never a lost crawl
+            logger.exception("%s: extraction failed for %s", self.source.key, response.url)
+            self._inc("newsmon/errors")
+            return
+        redirects = tuple(canonical_url(u) for u in response.meta.get("redirect_urls", ()))
+        yield ArticleItem(
+            source=self.source.key, url=response.url, canonical_url=canonical_url(response.url),
+            fetched_at=datetime.now(timezone.utc), extracted=extracted,
+            redirected_from=tuple(u for u in redirects if u != canonical_url(response.url)),
+        )
+
+    def discovery_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        self._discovery_error(request.url, _reason(failure))
+
+    def _discovery_error(self, url: str, reason: str) -> None:
+        self._inc("newsmon/discovery/failed")
+        self.discovery_errors.append(f"{url}: {reason}")
+        logger.warning("%s: discovery failed for %s: %s", self.source.key, url, reason)
+
+    def article_failed(self, failure: Failure) -> Iterator[ArticleItem]:
+        request = failure.request  # type: ignore[attr-defined]
+        status = failure.value.response.status if failure.check(HttpError) else None
+        if status in (404, 410):
+            # gone for good: remember it so the next run does not ask again
+            self._inc("newsmon/article/gone")
+            yield ArticleItem(
+                source=self.source.key, url=request.url,
+                canonical_url=request.meta["newsmon_canonical"],
+                fetched_at=datetime.now(timezone.utc), extracted=None, gone=True,
+            )
+            return
+        if status is None and failure.check(IgnoreRequest):
+            return  # already stored, or forbidden by robots.txt: counted where it was decided
+        self._inc("newsmon/errors")
+        logger.warning("%s: could not fetch %s: %s", self.source.key, request.url, _reason(failure))
+
+    def _inc(self, key: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(key)
+
+
+def _reason(failure: Failure) -> str:
+    value = failure.value
+    response = getattr(value, "response", None)
+    if response is not None and getattr(response, "status", None):
+        return f"HTTP {response.status}"
+    return f"{type(value).__name__}: {value}".strip().rstrip(":")

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, sessions, migrations, repository and the corpus folder."""

@@ -1,0 +1,280 @@
+"""The corpus folder: append articles as NNN_<h>.txt files, index stray files, verify both sides.
+
+Invariant: a corpus file is renamed into place *before* its row is committed, so a crash or a
+failed commit can leave a file without a row (the next `sync` indexes it, nothing is lost) but
+never a row without a file (only a user deleting files makes one; `verify --repair` flags it
+`missing`, and the row keeps its seq so the number is never reused). Every change to the folder
+happens under an exclusive flock on `.newsmon.lock`, shared by every newsmon process.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import logging
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy.orm import Session
+
+from db import repository as repo
+from db.models import Article
+from db.session import Database
+
+logger = logging.getLogger(__name__)
+
+NAME_PATTERN = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
+TEMP_PREFIX = ".tmp-"
+LOCK_NAME = ".newsmon.lock"
+
+
+def corpus_name(seq: int, content_hash: str) -> str:
+    """`NNN_<first 16 hex of the SHA-256>.txt`, NNN zero-padded to at least three digits."""
+    return f"{seq:03d}_{content_hash[:16]}.txt"
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    """What `append` did: wrote a new file, or found the same bytes already stored."""
+
+    status: Literal["added", "duplicate"]
+    file_name: str
+    seq: int | None
+
+
+class CorpusWriteError(OSError):
+    """A corpus file could not be written; no partial file was left behind."""
+
+    @property
+    def reason(self) -> str:
+        """A snake_case finish reason for the crawl."""
+        return "corpus_disk_full" if self.errno == errno.ENOSPC else "corpus_write_failed"
+
+
+@dataclass
+class VerifyReport:
+    """Disagreements between the corpus folder and the database, by kind (file names)."""
+
+    name_mismatch: list[str] = field(default_factory=list)
+    content_changed: list[str] = field(default_factory=list)
+    missing_files: list[str] = field(default_factory=list)
+    unknown_files: list[str] = field(default_factory=list)
+    temp_files: list[str] = field(default_factory=list)
+    trailing_newline: list[str] = field(default_factory=list)
+    invalid_utf8: list[str] = field(default_factory=list)
+    restored_files: list[str] = field(default_factory=list)
+    repaired: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem of any kind was found."""
+        problems = (
+            self.name_mismatch, self.content_changed, self.missing_files, self.unknown_files,
+            self.temp_files, self.trailing_newline, self.invalid_utf8, self.restored_files,
+        )  # fmt: skip
+        return not any(problems)
+
+
+class CorpusStore:
+    """Append-only corpus folder kept in step with the `articles` table."""
+
+    def __init__(self, directory: str | Path, database: Database) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.database = database
+        # flock excludes other processes only; threads of this process queue here.
+        self._thread_lock = threading.Lock()
+        self._synced_mtime_ns: int | None = None
+        self._folder_max_seq = -1
+        self._known_names: set[str] = set()
+
+    def sync(self) -> int:
+        """Index folder files the database does not know; returns how many were indexed."""
+        with self._locked():
+            return self._sync_locked()
+
+    def append(
+        self,
+        text: str,
+        *,
+        url: str | None,
+        canonical_url: str | None,
+        source: str | None,
+        headline: str,
+        published_at: datetime | None,
+        fetched_at: datetime,
+    ) -> AppendResult:
+        """Store `text` as the next corpus file unless the same bytes are already stored."""
+        if text.endswith("\n"):
+            raise ValueError("corpus text must be normalised: it ends with a newline")
+        data = text.encode("utf-8")
+        digest = hashlib.sha256(data).hexdigest()
+        with self._locked():
+            # Rows from other processes are in the DB already; only files nobody indexed
+            # need a rescan, and adding one changes the folder's mtime.
+            if self._synced_mtime_ns != self._mtime_ns():
+                self._sync_locked()
+            with self.database.session() as session:
+                existing = repo.article_by_hash(session, digest)
+                if existing is not None:
+                    return AppendResult("duplicate", existing.file_name, existing.seq)
+                seq = max(repo.max_seq(session), self._folder_max_seq) + 1
+                name = corpus_name(seq, digest)
+                repo.add_article(
+                    session, seq=seq, file_name=name, content_hash=digest, url=url,
+                    canonical_url=canonical_url, source=source, headline=headline,
+                    published_at=published_at, fetched_at=fetched_at, origin="crawl",
+                )  # fmt: skip
+                self._place_file(session, name, data)
+                self._folder_max_seq = seq
+        return AppendResult("added", name, seq)
+
+    def verify(self, repair: bool = False) -> VerifyReport:
+        """Check that folder and database agree and names match bytes; optionally repair."""
+        with self._locked():
+            report = VerifyReport(temp_files=self._temp_names())
+            folder = {name for _, name in self._corpus_names()}
+            with self.database.session() as session:
+                rows = {row.file_name: row for row in repo.all_articles(session)}
+                for name in sorted(folder):
+                    self._check_file(report, name, rows.get(name))
+                for name, row in rows.items():
+                    if name not in folder and not row.missing:
+                        report.missing_files.append(name)
+                    elif name in folder and row.missing:
+                        report.restored_files.append(name)
+                if repair:
+                    repo.set_missing(session, report.missing_files, missing=True)
+                    repo.set_missing(session, report.restored_files, missing=False)
+            if repair:
+                self._sync_locked()
+                report.repaired = True
+        logger.info("Corpus verify: ok=%s repaired=%s", report.ok, report.repaired)
+        return report
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        # Opened per use so a forked child never shares the parent's lock description.
+        with self._thread_lock, open(self.directory / LOCK_NAME, "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+
+    def _mtime_ns(self) -> int:
+        return os.stat(self.directory).st_mtime_ns
+
+    def _corpus_names(self) -> list[tuple[int, str]]:
+        names = ((NAME_PATTERN.match(name), name) for name in os.listdir(self.directory))
+        return sorted((int(match[1]), name) for match, name in names if match)
+
+    def _temp_names(self) -> list[str]:
+        return sorted(name for name in os.listdir(self.directory) if name.startswith(TEMP_PREFIX))
+
+    def _sync_locked(self) -> int:
+        for name in self._temp_names():
+            # Under the lock no append is in flight, so any temp file is a killed writer's.
+            logger.warning("Removing leftover temporary file %s", name)
+            (self.directory / name).unlink(missing_ok=True)
+        names = self._corpus_names()
+        self._folder_max_seq = max((seq for seq, _ in names), default=-1)
+        unseen = [(seq, name) for seq, name in names if name not in self._known_names]
+        indexed = 0
+        with self.database.session() as session:
+            self._known_names |= repo.known_file_names(session, (name for _, name in unseen))
+            for seq, name in unseen:
+                if name not in self._known_names and self._index_file(session, seq, name):
+                    self._known_names.add(name)
+                    indexed += 1
+        self._synced_mtime_ns = self._mtime_ns()
+        if indexed:
+            logger.info("Indexed %d corpus files found in %s", indexed, self.directory)
+        return indexed
+
+    def _index_file(self, session: Session, seq: int, name: str) -> bool:
+        path = self.directory / name
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        twin = repo.article_by_hash(session, digest)
+        if twin is not None:
+            logger.warning("Not indexing %s: same bytes as %s", name, twin.file_name)
+            return False
+        if repo.article_by_seq(session, seq) is not None:
+            logger.warning("Not indexing %s: sequence number %d is already taken", name, seq)
+            return False
+        headline = data.decode("utf-8", errors="replace").split("\n", 1)[0]
+        fetched_at = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        repo.add_article(
+            session, seq=seq, file_name=name, content_hash=digest, url=None,
+            canonical_url=None, source=None, headline=headline, published_at=None,
+            fetched_at=fetched_at, origin="folder",
+        )  # fmt: skip
+        return True
+
+    def _place_file(self, session: Session, name: str, data: bytes) -> None:
+        """Write, rename into place, then commit; see the module docstring for the order."""
+        temp = self._write_temp(data)
+        try:
+            os.rename(temp, self.directory / name)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        try:
+            self._fsync_directory()
+            session.commit()
+        except BaseException:
+            # The file stays: the next sync (forced by forgetting the mtime) indexes it.
+            self._synced_mtime_ns = None
+            logger.error("Commit failed after writing %s; the next sync will index it", name)
+            raise
+        self._known_names.add(name)
+        self._synced_mtime_ns = self._mtime_ns()
+
+    def _write_temp(self, data: bytes) -> Path:
+        handle, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".part", dir=self.directory)
+        temp = Path(temp_name)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view) :]
+            os.fsync(handle)
+        except OSError as exc:
+            temp.unlink(missing_ok=True)
+            message = f"could not write {len(data)} bytes into corpus folder: {exc.strerror}"
+            raise CorpusWriteError(exc.errno, message, str(self.directory)) from exc
+        finally:
+            with suppress(OSError):
+                os.close(handle)
+        return temp
+
+    def _fsync_directory(self) -> None:
+        handle = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+
+    def _check_file(self, report: VerifyReport, name: str, row: Article | None) -> None:
+        data = (self.directory / name).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            report.invalid_utf8.append(name)
+        if data.endswith(b"\n"):
+            report.trailing_newline.append(name)
+        if row is None:
+            report.unknown_files.append(name)
+            return
+        # Seeds and other folder files keep the names they came with.
+        if row.origin == "crawl" and name != corpus_name(row.seq, digest):
+            report.name_mismatch.append(name)
+        if row.content_hash != digest:
+            report.content_changed.append(name)

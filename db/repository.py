@@ -1,0 +1,223 @@
+"""Queries and writes over the models; every function takes a Session and never commits."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from db.base import Base, utc_now
+from db.models import RUN_COUNTS, Article, CrawlRun, FetchState, RunStatus, SeenStatus, SeenUrl
+
+# Keeps IN (...) lists under SQLite's and psycopg's bound-parameter limits.
+CHUNK_SIZE = 500
+
+
+def _chunks(values: Iterable[str], size: int = CHUNK_SIZE) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _insert(session: Session, table: type[Base]) -> postgresql.Insert | sqlite.Insert:
+    """The dialect's INSERT construct, which knows ON CONFLICT (the one dialect difference)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def article_by_hash(session: Session, content_hash: str) -> Article | None:
+    """The article whose file has these bytes (full SHA-256 hex), if any."""
+    return session.scalar(select(Article).where(Article.content_hash == content_hash))
+
+
+def article_by_file_name(session: Session, file_name: str) -> Article | None:
+    """The article stored in this corpus file, if any."""
+    return session.scalar(select(Article).where(Article.file_name == file_name))
+
+
+def article_by_seq(session: Session, seq: int) -> Article | None:
+    """The article with this corpus sequence number, if any."""
+    return session.scalar(select(Article).where(Article.seq == seq))
+
+
+def max_seq(session: Session) -> int:
+    """The highest seq ever given out (missing rows included), -1 for an empty corpus."""
+    highest = session.scalar(select(func.max(Article.seq)))
+    return -1 if highest is None else highest
+
+
+def add_article(session: Session, **fields: Any) -> Article:
+    """Insert an article row and flush it so its id and constraints are checked now."""
+    article = Article(**fields)
+    session.add(article)
+    session.flush()
+    return article
+
+
+def known_file_names(session: Session, file_names: Iterable[str]) -> set[str]:
+    """Which of these corpus file names already have a row."""
+    known: set[str] = set()
+    for batch in _chunks(file_names):
+        known.update(session.scalars(select(Article.file_name).where(Article.file_name.in_(batch))))
+    return known
+
+
+def all_articles(session: Session) -> Sequence[Article]:
+    """Every article row in seq order (for verification)."""
+    return session.scalars(select(Article).order_by(Article.seq)).all()
+
+
+def set_missing(session: Session, file_names: Iterable[str], missing: bool = True) -> int:
+    """Flag rows whose file is gone (or back); returns how many rows changed."""
+    changed = 0
+    for batch in _chunks(file_names):
+        result = session.execute(
+            update(Article).where(Article.file_name.in_(batch)).values(missing=missing)
+        )
+        changed += result.rowcount  # type: ignore[attr-defined]
+    return changed
+
+
+def articles_since(session: Session, since: datetime) -> Sequence[Article]:
+    """Articles fetched at or after `since`, in seq order."""
+    query = select(Article).where(Article.fetched_at >= since).order_by(Article.seq)
+    return session.scalars(query).all()
+
+
+def known_urls(session: Session, canonical_urls: Iterable[str]) -> set[str]:
+    """Which of these canonical URLs are already in seen_urls (batched queries)."""
+    known: set[str] = set()
+    for batch in _chunks(dict.fromkeys(canonical_urls)):
+        query = select(SeenUrl.canonical_url).where(SeenUrl.canonical_url.in_(batch))
+        known.update(session.scalars(query))
+    return known
+
+
+def record_seen(
+    session: Session,
+    canonical_url: str,
+    url: str,
+    source: str,
+    status: SeenStatus,
+    article_id: int | None = None,
+    duplicate_of: str | None = None,
+    similarity: float | None = None,
+    *,
+    seen_at: datetime | None = None,
+) -> SeenUrl:
+    """Insert or update what became of a URL; concurrent writers of one URL do not clash."""
+    seen_at = seen_at or utc_now()
+    values = {
+        "canonical_url": canonical_url,
+        "url": url,
+        "source": source,
+        "status": status,
+        "article_id": article_id,
+        "duplicate_of": duplicate_of,
+        "similarity": similarity,
+        "first_seen_at": seen_at,
+        "last_seen_at": seen_at,
+    }
+    insert = _insert(session, SeenUrl).values(**values)
+    excluded = insert.excluded
+    # A later sighting keeps the link to the stored article unless it names another one.
+    insert = insert.on_conflict_do_update(
+        index_elements=[SeenUrl.canonical_url],
+        set_={
+            "url": excluded.url,
+            "source": excluded.source,
+            "status": excluded.status,
+            "article_id": func.coalesce(excluded.article_id, SeenUrl.article_id),
+            "duplicate_of": excluded.duplicate_of,
+            "similarity": excluded.similarity,
+            "last_seen_at": excluded.last_seen_at,
+        },
+    )
+    query = insert.returning(SeenUrl).execution_options(populate_existing=True)
+    return session.scalars(query).one()
+
+
+def seen_url(session: Session, canonical_url: str) -> SeenUrl | None:
+    """The seen_urls row of a canonical URL, if any."""
+    return session.scalar(select(SeenUrl).where(SeenUrl.canonical_url == canonical_url))
+
+
+def start_run(session: Session, source: str, started_at: datetime) -> CrawlRun:
+    """Open a crawl_runs row in status 'running'."""
+    run = CrawlRun(source=source, started_at=started_at, status="running")
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(
+    session: Session,
+    run: CrawlRun,
+    status: RunStatus,
+    counts: Mapping[str, int],
+    error_reason: str | None = None,
+    added_files: Sequence[str] = (),
+    *,
+    finished_at: datetime | None = None,
+) -> CrawlRun:
+    """Close a run with its outcome, counters and the files it added."""
+    unknown = set(counts) - set(RUN_COUNTS)
+    if unknown:
+        raise ValueError(f"unknown crawl run counters: {sorted(unknown)}")
+    run = session.merge(run)
+    for name, value in counts.items():
+        setattr(run, name, value)
+    run.status = status
+    run.error_reason = error_reason
+    run.added_files = json.dumps(list(added_files), ensure_ascii=False)
+    run.finished_at = finished_at or utc_now()
+    session.flush()
+    return run
+
+
+def recent_runs(session: Session, source: str | None = None, limit: int = 20) -> Sequence[CrawlRun]:
+    """The latest runs, newest first, of one source or of all."""
+    query = select(CrawlRun).order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+    if source is not None:
+        query = query.where(CrawlRun.source == source)
+    return session.scalars(query.limit(limit)).all()
+
+
+def get_fetch_state(session: Session, url: str) -> FetchState | None:
+    """The validators stored for a feed or sitemap URL."""
+    return session.get(FetchState, url)
+
+
+def put_fetch_state(
+    session: Session,
+    url: str,
+    etag: str | None,
+    last_modified: str | None,
+    checked_at: datetime | None = None,
+) -> FetchState:
+    """Store the validators of the latest fetch of `url` (insert or replace)."""
+    values = {
+        "url": url,
+        "etag": etag,
+        "last_modified": last_modified,
+        "checked_at": checked_at or utc_now(),
+    }
+    insert = _insert(session, FetchState).values(**values)
+    insert = insert.on_conflict_do_update(
+        index_elements=[FetchState.url],
+        set_={name: insert.excluded[name] for name in ("etag", "last_modified", "checked_at")},
+    )
+    # RETURNING the entity refreshes any stale copy in the session's identity map.
+    query = insert.returning(FetchState).execution_options(populate_existing=True)
+    return session.scalars(query).one()

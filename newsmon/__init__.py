@@ -1,0 +1,1 @@
+"""newsmon: scheduled monitoring crawler for Korean regional news (command-line front door)."""

@@ -1,0 +1,142 @@
+"""The `newsmon` command: argument parsing and exit codes; the work happens in the packages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from crawler.config import AppConfig, ConfigError, load_config
+from newsmon import commands
+from newsmon.logs import setup_logging
+
+logger = logging.getLogger("newsmon")
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH", help="TOML file (default: $NEWSMON_CONFIG, ./newsmon.toml)")
+    common.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    common.add_argument("--log-format", default="text", choices=["text", "json"])
+    parser = argparse.ArgumentParser(prog="newsmon", parents=[common],
+                                     description="Monitoring crawler for Korean regional news.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    crawl = sub.add_parser("crawl", parents=[common], help="crawl now, once")
+    crawl.add_argument("--source", action="append", metavar="KEY", help="only this source (repeatable)")
+    crawl.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    sources = sub.add_parser("sources", parents=[common], help="what would be crawled, from where")
+    sources.add_argument("--json", action="store_true")
+
+    corpus = sub.add_parser("corpus", parents=[common], help="corpus maintenance")
+    corpus_sub = corpus.add_subparsers(dest="corpus_command", required=True)
+    verify = corpus_sub.add_parser("verify", parents=[common], help="folder and database agree")
+    verify.add_argument("--repair", action="store_true", help="index unknown files, mark missing ones")
+    verify.add_argument("--json", action="store_true")
+
+    sub.add_parser("daemon", parents=[common], help="run scheduled crawls until stopped")
+    status = sub.add_parser("status", parents=[common], help="per source: last runs, failures, next run")
+    status.add_argument("--json", action="store_true")
+
+    database = sub.add_parser("db", parents=[common], help="database maintenance")
+    db_sub = database.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", parents=[common], help="apply migrations")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = _parser().parse_args(argv)
+    setup_logging(args.log_level, args.log_format)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"newsmon: configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    handler = _HANDLERS[_command_name(args)]
+    try:
+        return handler(config, args)
+    except ConfigError as exc:
+        print(f"newsmon: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130
+
+
+def _command_name(args: argparse.Namespace) -> str:
+    if args.command == "corpus":
+        return f"corpus {args.corpus_command}"
+    if args.command == "db":
+        return f"db {args.db_command}"
+    return str(args.command)
+
+
+def _crawl(config: AppConfig, args: argparse.Namespace) -> int:
+    sources = [config.source(key) for key in args.source] if args.source else None
+    reports = commands.crawl(config, sources)
+    if args.json:
+        print(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
+    else:
+        print(commands.crawl_table(reports))
+    failed = [r for r in reports if r.failed]
+    for report in failed:
+        print(f"newsmon: source {report.key} failed: {report.reason}", file=sys.stderr)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _sources(config: AppConfig, args: argparse.Namespace) -> int:
+    rows = commands.sources_rows(config)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        print(commands.sources_table(rows, config))
+    return EXIT_OK
+
+
+def _verify(config: AppConfig, args: argparse.Namespace) -> int:
+    report = commands.verify(config, repair=args.repair)
+    if args.json:
+        print(json.dumps(commands.verify_dict(report), ensure_ascii=False, indent=2))
+    else:
+        print(commands.verify_text(report, repaired=args.repair))
+    return EXIT_OK if report.ok or args.repair else EXIT_FAILED
+
+
+def _db_upgrade(config: AppConfig, args: argparse.Namespace) -> int:
+    revision = commands.db_upgrade(config)
+    print(f"database at revision {revision}")
+    return EXIT_OK
+
+
+def _daemon(config: AppConfig, args: argparse.Namespace) -> int:
+    from scheduler.daemon import run_daemon
+
+    return run_daemon(config)
+
+
+def _status(config: AppConfig, args: argparse.Namespace) -> int:
+    from scheduler.status import collect_status, corpus_size, format_status
+
+    rows = collect_status(config)
+    size = corpus_size(config)
+    if args.json:
+        payload = {"sources": [row.as_dict() for row in rows], "corpus_files": size}
+        print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(format_status(rows, size))
+    return EXIT_OK
+
+
+_HANDLERS: dict[str, Callable[[AppConfig, argparse.Namespace], int]] = {
+    "crawl": _crawl,
+    "sources": _sources,
+    "corpus verify": _verify,
+    "db upgrade": _db_upgrade,
+    "daemon": _daemon,
+    "status": _status,
+}

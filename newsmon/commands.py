@@ -1,0 +1,105 @@
+"""What the CLI commands do and how their results are printed as tables."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+from crawler.config import AppConfig
+from crawler.runner import SourceReport, run_crawl
+from crawler.sources import Source
+from db import migrate
+from db.corpus import CorpusStore, VerifyReport
+from db.session import open_database
+
+
+def crawl(config: AppConfig, sources: list[Source] | None) -> list[SourceReport]:
+    """Run one crawl of the chosen sources (default: all enabled)."""
+    return run_crawl(config, sources)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A plain text table, columns padded to their widest cell (Hangul counts double)."""
+    cells = [[str(c) for c in headers], *[[str(c) for c in row] for row in rows]]
+    widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
+    lines = ["  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
+             for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    return sum(2 if "\u1100" <= ch <= "\u11ff" or "\u3000" <= ch <= "\ud7af" else 1 for ch in text)
+
+
+def crawl_table(reports: list[SourceReport]) -> str:
+    headers = ("source", "discovered", "fetched", "on topic", "duplicates", "added", "errors", "status")
+    rows = [(r.key, r.discovered, r.fetched, r.on_topic, r.duplicates, r.added, r.errors,
+             "FAILED" if r.failed else "ok") for r in reports]
+    out = [table(headers, rows)]
+    for report in reports:
+        for name in report.added_files:
+            out.append(f"  + {report.key}: {name}")
+        if report.failed:
+            out.append(f"  ! {report.key}: {report.reason}")
+    total = sum(r.added for r in reports)
+    out.append(f"{total} new article{'s' if total != 1 else ''}")
+    return "\n".join(out)
+
+
+def sources_rows(config: AppConfig) -> list[dict[str, Any]]:
+    rows = []
+    for source in config.sources:
+        rows.append({
+            "key": source.key, "name": source.name, "enabled": source.enabled,
+            "every": source.every, "cron": source.cron, "feeds": list(source.feeds),
+            "sitemaps": list(source.sitemaps), "listings": list(source.listings),
+            "article_pattern": source.article_pattern, "provenance": source.provenance,
+        })
+    return rows
+
+
+def sources_table(rows: list[dict[str, Any]], config: AppConfig) -> str:
+    origin = str(config.path) if config.path else "built-in registry"
+    lines = [f"{len(rows)} sources ({origin})"]
+    for row in rows:
+        state = "" if row["enabled"] else " [disabled]"
+        schedule = row["cron"] or f"every {row['every']}"
+        lines.append(f"{row['key']} ({row['name']}){state}, {schedule}")
+        for kind in ("feeds", "sitemaps", "listings"):
+            for url in row[kind]:
+                lines.append(f"  {kind[:-1]:8} {url}")
+    topic = config.topic
+    lines.append("topic: " + (f"all={list(topic.all)} any={list(topic.any)} none={list(topic.none)}"
+                              if topic else "none (every article is kept)"))
+    return "\n".join(lines)
+
+
+def verify(config: AppConfig, repair: bool) -> VerifyReport:
+    database = open_database(config.database.url)
+    try:
+        return CorpusStore(config.corpus.dir, database).verify(repair=repair)
+    finally:
+        database.close()
+
+
+def verify_dict(report: VerifyReport) -> dict[str, Any]:
+    return {"ok": report.ok, **dataclasses.asdict(report)}
+
+
+def verify_text(report: VerifyReport, repaired: bool) -> str:
+    lines = []
+    for name, value in dataclasses.asdict(report).items():
+        if isinstance(value, list) and value:
+            lines.append(f"{name.replace('_', ' ')}: {len(value)}")
+            lines.extend(f"  {item}" for item in value[:50])
+    if not lines:
+        return "corpus OK: folder and database agree"
+    lines.append("repaired" if repaired else "run `newsmon corpus verify --repair` to fix what can be")
+    return "\n".join(lines)
+
+
+def db_upgrade(config: AppConfig) -> str | None:
+    migrate.upgrade(config.database.url)
+    return migrate.current(config.database.url)

@@ -1,0 +1,1 @@
+"""Scheduled monitoring: the APScheduler daemon that runs one isolated crawl per source."""

@@ -1,0 +1,212 @@
+"""The daemon: one APScheduler job per source, first runs from history, clean stop on signals."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from types import FrameType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.executors.base import BaseExecutor
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from crawler.config import AppConfig
+from crawler.sources import Source
+from db.session import Database, open_database
+from scheduler import history, timing
+from scheduler.alerts import AlertSender, NullSender, make_sender
+from scheduler.jobs import KILL_AFTER, ChildRegistry, CrawlJob, utc_now
+from scheduler.listeners import RunMonitor, install_listeners
+
+logger = logging.getLogger(__name__)
+
+# Crontab lines are read as Korean wall-clock time: the outlets publish on it.
+CRON_TIMEZONE = ZoneInfo("Asia/Seoul")
+# Each crawl is a Scrapy process of its own (~100 MB); this caps how many run at once.
+MAX_PARALLEL_CRAWLS = 8
+EXIT_OK, EXIT_CONFIG = 0, 2
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One scheduled job: which source, on which trigger, first run when."""
+
+    job_id: str
+    key: str
+    trigger: BaseTrigger
+    first_run: datetime
+
+
+def job_id(key: str) -> str:
+    """The APScheduler job id of a source."""
+    return f"crawl:{key}"
+
+
+def make_trigger(source: Source, interval: float | None = None) -> BaseTrigger:
+    """IntervalTrigger for `every`, CronTrigger for `cron`; both with a bounded jitter."""
+    if source.cron:
+        trigger = CronTrigger.from_crontab(source.cron, timezone=CRON_TIMEZONE)
+        trigger.jitter = timing.jitter_for(cron_gap(trigger, utc_now()))
+        return trigger
+    seconds = interval or source.interval_seconds
+    return IntervalTrigger(seconds=seconds, jitter=timing.jitter_for(seconds), timezone=UTC)
+
+
+def cron_gap(trigger: CronTrigger, now: datetime) -> float:
+    """Seconds between the next two fire times of a crontab (its effective interval)."""
+    first = trigger.get_next_fire_time(None, now)
+    second = trigger.get_next_fire_time(first, first + timedelta(seconds=1))
+    return float((second - first).total_seconds())
+
+
+def next_after(source: Source) -> Callable[[datetime], datetime]:
+    """When the schedule would run `source` again after a run started at the given time."""
+    if not source.cron:
+        return timing.interval_next(source.interval_seconds)
+    cron = CronTrigger.from_crontab(source.cron, timezone=CRON_TIMEZONE)
+    return lambda last: cron.get_next_fire_time(None, last + timedelta(seconds=1))
+
+
+def plan(sources: tuple[Source, ...], last_starts: Mapping[str, datetime | None],
+         now: datetime) -> list[JobSpec]:
+    """The jobs of the enabled sources, each first run following its run history."""
+    return [
+        JobSpec(job_id(s.key), s.key, make_trigger(s),
+                timing.first_run_at(now, last_starts.get(s.key), next_after(s)))
+        for s in sources if s.enabled
+    ]
+
+
+def build_scheduler(specs: list[JobSpec], job: Callable[[str], None], misfire_grace: float,
+                    scheduler: BaseScheduler | None = None,
+                    executor: BaseExecutor | None = None) -> BaseScheduler:
+    """A not-yet-started scheduler (in-memory job store) holding one job per spec."""
+    scheduler = scheduler or BackgroundScheduler()
+    scheduler.configure(
+        timezone=UTC,
+        executors={"default": executor or ThreadPoolExecutor(
+            max(1, min(len(specs), MAX_PARALLEL_CRAWLS)))},
+        job_defaults={"coalesce": True, "max_instances": 1,
+                      "misfire_grace_time": max(1, round(misfire_grace))},
+    )
+    for spec in specs:
+        scheduler.add_job(job, trigger=spec.trigger, args=[spec.key], id=spec.job_id,
+                          name=spec.key, next_run_time=spec.first_run)
+    install_listeners(scheduler)
+    return scheduler
+
+
+class Rescheduler:
+    """Adaptive polling: move an interval job to its new interval when it changes by >10%."""
+
+    def __init__(self, scheduler: BaseScheduler) -> None:
+        self.scheduler = scheduler
+        self.current: dict[str, float] = {}
+
+    def __call__(self, source: Source, gap: float | None) -> None:
+        if source.cron:
+            return
+        configured = source.interval_seconds
+        wanted = timing.adaptive_interval(configured, gap)
+        current = self.current.get(source.key, configured)
+        if abs(wanted - current) <= current * 0.1:
+            return
+        self.current[source.key] = wanted
+        logger.info("Polling %s every %.0fs (configured %.0fs, usual gap %s)", source.key,
+                    wanted, configured, f"{gap:.0f}s" if gap else "unknown")
+        self.scheduler.reschedule_job(job_id(source.key), trigger=make_trigger(source, wanted))
+
+
+class StopSignal:
+    """SIGTERM/SIGINT: the first asks for a clean stop, a second one stops at once."""
+
+    def __init__(self) -> None:
+        self.requested = threading.Event()
+        self.forced = threading.Event()
+        self._previous: dict[int, Any] = {}
+
+    def install(self) -> None:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            self._previous[sig] = signal.signal(sig, self._handle)
+
+    def restore(self) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        # No logging here: a handler may interrupt the logging module mid-write.
+        (self.forced if self.requested.is_set() else self.requested).set()
+
+    def wait(self) -> None:
+        while not self.requested.wait(0.5):
+            pass
+
+
+def prepare_history(database: Database, config: AppConfig,
+                    now: datetime) -> dict[str, datetime | None]:
+    """Close runs a dead daemon left 'running'; return each source's last start."""
+    cutoff = now - timedelta(seconds=config.daemon.crawl_timeout)
+    with database.session() as session:
+        killed = history.mark_stale_runs(session, cutoff, "daemon_died")
+        starts = {s.key: history.last_started(session, s.key) for s in config.sources}
+    if killed:
+        logger.warning("Marked %d run(s) left running by a previous daemon as killed", killed)
+    return starts
+
+
+def run_daemon(config: AppConfig, log_format: str = "text") -> int:
+    """Run the schedule until SIGTERM/SIGINT; 0 after a clean stop."""
+    enabled = [s for s in config.sources if s.enabled]
+    if not enabled:
+        logger.error("No enabled source to schedule")
+        return EXIT_CONFIG
+    database = open_database(config.database.url)
+    sender = make_sender(config.alerts.webhook_url, config.alerts.timeout)
+    registry = ChildRegistry()
+    stop = StopSignal()
+    stop.install()
+    try:
+        specs = plan(config.sources, prepare_history(database, config, utc_now()), utc_now())
+        scheduler = _scheduler(config, database, registry, sender, specs, log_format)
+        scheduler.start()
+        _log_plan(specs)
+        stop.wait()
+        logger.info("Stopping: no new crawls; waiting up to %.0fs for running ones",
+                    config.daemon.stop_grace)
+        scheduler.shutdown(wait=False)
+        registry.stop(config.daemon.stop_grace, stop.forced)
+        if not registry.wait_idle(KILL_AFTER):
+            logger.warning("Some crawl results were not recorded before exit")
+    finally:
+        stop.restore()
+        sender.close(timeout=min(config.alerts.timeout, 5.0))
+        database.close()
+    logger.info("Daemon stopped")
+    return EXIT_OK
+
+
+def _scheduler(config: AppConfig, database: Database, registry: ChildRegistry,
+               sender: AlertSender | NullSender, specs: list[JobSpec],
+               log_format: str) -> BaseScheduler:
+    monitor = RunMonitor(config, database, sender)
+    job = CrawlJob(config, database, registry, monitor, log_format=log_format)
+    scheduler = build_scheduler(specs, job, config.daemon.misfire_grace)
+    monitor.on_gap = Rescheduler(scheduler)
+    return scheduler
+
+
+def _log_plan(specs: list[JobSpec]) -> None:
+    logger.info("Daemon started: %d source(s) scheduled", len(specs))
+    for spec in specs:
+        logger.info("  %s: %s, first run %s", spec.key, spec.trigger,
+                    spec.first_run.isoformat(timespec="seconds"))
