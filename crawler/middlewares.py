@@ -1,23 +1,25 @@
-"""Downloader middleware: article URLs already stored are never requested again."""
+"""Spider middleware: article URLs already stored are never requested again."""
 
 from __future__ import annotations
 
-from typing import Self
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any, Self
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
 
 from crawler.resources import resources_for
 from db import repository
 
 
 class KnownUrlMiddleware:
-    """Drop requests for article URLs whose canonical form is already in the database.
+    """Drop article requests whose canonical URL is already in the seen_urls table.
 
-    Like scrapy-deltafetch, but the memory is the seen_urls table that every run (and a
-    concurrent daemon) shares, asked at request time so it is never stale. A request with
-    meta ``newsmon_refetch`` set bypasses it.
+    Like scrapy-deltafetch, but the memory is the database every run (and a concurrent daemon)
+    shares. The requests a discovery page yields are checked in one query, at the moment they
+    are yielded, so the check is never stale. Meta ``newsmon_refetch`` bypasses it.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -29,14 +31,34 @@ class KnownUrlMiddleware:
             raise NotConfigured("NEWSMON_SKIP_KNOWN is off")
         return cls(crawler)
 
-    def process_request(self, request: Request) -> None:
-        canonical = request.meta.get("newsmon_canonical")
-        if canonical is None or request.meta.get("newsmon_refetch"):
-            return
-        database = resources_for(self.crawler.settings).database
-        with database.session() as session:
-            known = repository.known_urls(session, [canonical])
-        if known:
-            assert self.crawler.stats is not None
-            self.crawler.stats.inc_value("newsmon/skipped/known")
-            raise IgnoreRequest(f"already stored: {canonical}")
+    def process_spider_output(
+        self, response: Response, result: Iterable[Any]
+    ) -> Iterator[Any]:
+        yield from self._unknown(list(result))
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        for output in self._unknown([output async for output in result]):
+            yield output
+
+    def _unknown(self, outputs: list[Any]) -> Iterator[Any]:
+        wanted = [_canonical(o) for o in outputs]
+        asked = [url for url in wanted if url is not None]
+        known: set[str] = set()
+        if asked:
+            with resources_for(self.crawler.settings).database.session() as session:
+                known = repository.known_urls(session, asked)
+        assert self.crawler.stats is not None
+        for output, url in zip(outputs, wanted, strict=True):
+            if url is not None and url in known:
+                self.crawler.stats.inc_value("newsmon/skipped/known")
+                continue
+            yield output
+
+
+def _canonical(output: Any) -> str | None:
+    if not isinstance(output, Request) or output.meta.get("newsmon_refetch"):
+        return None
+    url: str | None = output.meta.get("newsmon_canonical")
+    return url

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 from typing import NoReturn, Self
 
 from scrapy.crawler import Crawler
@@ -13,6 +15,7 @@ from crawler.normalize import content_hash, normalize_text
 from crawler.resources import Resources, resources_for
 from crawler.topic import Topic
 from db import repository
+from db.staging import Staged
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +35,10 @@ class _Component:
             self._resources = resources_for(self.crawler.settings)
         return self._resources
 
+    async def _in_writer(self, function: Callable[[ArticleItem], ArticleItem],
+                         item: ArticleItem) -> ArticleItem:
+        return await asyncio.wrap_future(self.resources.writers.submit(function, item))
+
     def _inc(self, key: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(key)
@@ -45,7 +52,10 @@ class _Component:
 class TopicFilterPipeline(_Component):
     """Drop pages without a body and articles off the configured topic (remembering both)."""
 
-    def process_item(self, item: ArticleItem) -> ArticleItem:
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
+        return await self._in_writer(self._filter, item)
+
+    def _filter(self, item: ArticleItem) -> ArticleItem:
         extracted = item.extracted
         if extracted is None:
             self._remember(item, "gone" if item.gone else "no_body")
@@ -67,7 +77,10 @@ class TopicFilterPipeline(_Component):
 class CorpusPipeline(_Component):
     """Append on-topic articles to the corpus unless an exact or near copy is already there."""
 
-    def process_item(self, item: ArticleItem) -> ArticleItem:
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
+        return await self._in_writer(self._store, item)
+
+    def _store(self, item: ArticleItem) -> ArticleItem:
         assert item.extracted is not None
         text = normalize_text(item.extracted.text)
         resources = self.resources
@@ -76,28 +89,38 @@ class CorpusPipeline(_Component):
             earlier = existing.file_name if existing is not None else None
         if earlier is not None:
             self._duplicate(item, earlier)
-        near = resources.near
+        staged = resources.corpus.stage(text)  # the slow fsync, outside the lock
+        try:
+            with resources.dedup_lock:
+                name = self._append(item, text, staged)
+        finally:
+            staged.release()
+        self._remember(item, "added")
+        self._inc("newsmon/added")
+        assert self.crawler.stats is not None
+        added = self.crawler.stats.get_value("newsmon/added_files", [])
+        self.crawler.stats.set_value("newsmon/added_files", [*added, name])
+        logger.info("%s: added %s (%s)", item.source, name, item.url)
+        return item
+
+    def _append(self, item: ArticleItem, text: str, staged: Staged) -> str:
+        assert item.extracted is not None
+        near = self.resources.near
         match = near.query(text) if near is not None else None
         if match is not None:
             self._inc("newsmon/duplicate/near")
             self._remember(item, "near_duplicate", duplicate_of=match.key, similarity=match.similarity)
             raise DropItem(f"near duplicate of {match.key} ({match.similarity:.2f}): {item.url}")
-        result = resources.corpus.append(
+        result = self.resources.corpus.append(
             text, url=item.url, canonical_url=item.canonical_url, source=item.source,
             headline=text.split("\n", 1)[0], published_at=item.extracted.published_at,
-            fetched_at=item.fetched_at,
+            fetched_at=item.fetched_at, staged=staged,
         )
         if result.status == "duplicate":  # stored by another process since the check above
             self._duplicate(item, result.file_name)
         if near is not None:
             near.add(result.file_name, text)
-        self._remember(item, "added")
-        self._inc("newsmon/added")
-        assert self.crawler.stats is not None
-        added = self.crawler.stats.get_value("newsmon/added_files", [])
-        self.crawler.stats.set_value("newsmon/added_files", [*added, result.file_name])
-        logger.info("%s: added %s (%s)", item.source, result.file_name, item.url)
-        return item
+        return result.file_name
 
     def _duplicate(self, item: ArticleItem, earlier: str) -> NoReturn:
         self._inc("newsmon/duplicate/exact")

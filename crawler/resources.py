@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 from scrapy.settings import BaseSettings
 
-from crawler.dedup import NearDuplicateIndex
+from crawler.extraction_pool import ExtractionPool
+from crawler.dedup import DEFAULT_THRESHOLD, NearDuplicateIndex
 from db.corpus import NAME_PATTERN, CorpusStore
 from db.session import Database, open_database
 
@@ -19,11 +23,20 @@ INDEX_DIR_NAME = ".newsmon-index"
 
 @dataclass
 class Resources:
-    """What the pipelines, middlewares and extensions of one process write to."""
+    """What the pipelines, middlewares and extensions of one process write to.
+
+    `writers` do the blocking work (fsyncs, commits) so the reactor keeps downloading
+    meanwhile; `dedup_lock` makes the near-duplicate check and the append one step, so two
+    near-copies crawled at the same moment cannot both get in.
+    """
 
     database: Database
     corpus: CorpusStore
     near: NearDuplicateIndex | None
+    writers: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsmon-writer"))
+    dedup_lock: threading.Lock = field(default_factory=threading.Lock)
+    extractor: ExtractionPool = field(default_factory=lambda: ExtractionPool(0))
 
 
 _OPEN: dict[tuple[str, str], Resources] = {}
@@ -41,27 +54,41 @@ def resources_for(settings: BaseSettings) -> Resources:
         near = None
         if settings.getbool("NEWSMON_NEAR_ENABLED", True):
             near = open_near_index(corpus, settings.getfloat("NEWSMON_NEAR_THRESHOLD", 0.0))
-        _OPEN[key] = Resources(database, corpus, near)
+        workers = settings.getint("NEWSMON_EXTRACT_WORKERS", 1)
+        _OPEN[key] = Resources(database, corpus, near, extractor=ExtractionPool(workers))
     return _OPEN[key]
 
 
 def open_near_index(corpus: CorpusStore, threshold: float) -> NearDuplicateIndex:
-    """Load the near-duplicate index beside the corpus; index corpus files it does not know."""
+    """Load the near-duplicate index beside the corpus; index corpus files it does not know.
+
+    The index is a cache of the corpus, so it skips per-add fsyncs: whatever a power cut
+    takes from it is re-added here from the corpus files at the next start.
+    """
     directory = corpus.directory / INDEX_DIR_NAME
-    index = (NearDuplicateIndex.open(directory, threshold=threshold) if threshold > 0
-             else NearDuplicateIndex.open(directory))
+    index = NearDuplicateIndex.open(directory, threshold=threshold or DEFAULT_THRESHOLD,
+                                    durable=False)
     names = sorted(name for name in os.listdir(corpus.directory) if NAME_PATTERN.match(name))
-    missing = [corpus.directory / name for name in names if name not in index]
-    for path in missing:
-        index.add(path.name, path.read_text(encoding="utf-8"))
-    if missing:
-        logger.info("Near-duplicate index: added %d corpus files", len(missing))
+
+    def texts(wanted: list[str]) -> Iterator[tuple[str, str]]:
+        for name in wanted:
+            yield name, (corpus.directory / name).read_text(encoding="utf-8", errors="replace")
+
+    if index.needs_rebuild:
+        index.rebuild(texts(names))
+        logger.info("Near-duplicate index rebuilt from %d corpus files", len(names))
+    else:
+        added = index.add_many(texts([name for name in names if name not in index]))
+        if added:
+            logger.info("Near-duplicate index: added %d corpus files", added)
     return index
 
 
 def close_all() -> None:
     """Release every open handle (end of a crawl process)."""
     for resources in _OPEN.values():
+        resources.writers.shutdown(wait=True)
+        resources.extractor.close()
         if resources.near is not None:
             resources.near.close()
         resources.database.close()

@@ -8,10 +8,12 @@ BOT_NAME = "newsmon"
 
 STATIC_SETTINGS: dict[str, Any] = {
     "BOT_NAME": BOT_NAME,
+    "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
     "SPIDER_MODULES": ["crawler.spiders"],
     "ROBOTSTXT_OBEY": True,
     "COOKIES_ENABLED": False,
     "TELNETCONSOLE_ENABLED": False,
+    "REMOTE_CONTROL_ENABLED": False,  # an unattended crawler opens no control port
     "RETRY_ENABLED": True,
     "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
     "HTTPERROR_ALLOW_ALL": False,
@@ -21,7 +23,7 @@ STATIC_SETTINGS: dict[str, Any] = {
     "LOG_INSTALL_ROOT_HANDLER": False,
     "LOGSTATS_INTERVAL": 0,
     "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
-    "DOWNLOADER_MIDDLEWARES": {
+    "SPIDER_MIDDLEWARES": {
         "crawler.middlewares.KnownUrlMiddleware": 50,
     },
     "ITEM_PIPELINES": {

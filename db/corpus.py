@@ -9,16 +9,14 @@ happens under an exclusive flock on `.newsmon.lock`, shared by every newsmon pro
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import hashlib
 import logging
 import os
 import re
-import tempfile
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,11 +27,11 @@ from sqlalchemy.orm import Session
 from db import repository as repo
 from db.models import Article
 from db.session import Database
+from db.staging import STAGING_DIR, TEMP_PREFIX, Staged, stage, stale_staged
 
 logger = logging.getLogger(__name__)
 
 NAME_PATTERN = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
-TEMP_PREFIX = ".tmp-"
 LOCK_NAME = ".newsmon.lock"
 
 
@@ -49,15 +47,6 @@ class AppendResult:
     status: Literal["added", "duplicate"]
     file_name: str
     seq: int | None
-
-
-class CorpusWriteError(OSError):
-    """A corpus file could not be written; no partial file was left behind."""
-
-    @property
-    def reason(self) -> str:
-        """A snake_case finish reason for the crawl."""
-        return "corpus_disk_full" if self.errno == errno.ENOSPC else "corpus_write_failed"
 
 
 @dataclass
@@ -90,6 +79,8 @@ class CorpusStore:
     def __init__(self, directory: str | Path, database: Database) -> None:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
+        # Made now, not at the first append, so staging never changes the folder's mtime.
+        (self.directory / STAGING_DIR).mkdir(exist_ok=True)
         self.database = database
         # flock excludes other processes only; threads of this process queue here.
         self._thread_lock = threading.Lock()
@@ -112,12 +103,32 @@ class CorpusStore:
         headline: str,
         published_at: datetime | None,
         fetched_at: datetime,
+        staged: Staged | None = None,
     ) -> AppendResult:
-        """Store `text` as the next corpus file unless the same bytes are already stored."""
+        """Store `text` as the next corpus file unless the same bytes are already stored.
+
+        `staged` is `self.stage(text)` done beforehand (outside any lock); it is released here.
+        """
+        staged = staged or self.stage(text)
+        try:
+            return self._append_staged(
+                staged, url=url, canonical_url=canonical_url, source=source, headline=headline,
+                published_at=published_at, fetched_at=fetched_at,
+            )
+        finally:
+            staged.release()
+
+    def stage(self, text: str) -> Staged:
+        """Write the corpus bytes of `text` durably under a temporary name (no lock needed)."""
         if text.endswith("\n"):
             raise ValueError("corpus text must be normalised: it ends with a newline")
-        data = text.encode("utf-8")
-        digest = hashlib.sha256(data).hexdigest()
+        return stage(self.directory, text.encode("utf-8"))
+
+    def _append_staged(
+        self, staged: Staged, *, url: str | None, canonical_url: str | None, source: str | None,
+        headline: str, published_at: datetime | None, fetched_at: datetime,
+    ) -> AppendResult:
+        digest = staged.digest
         with self._locked():
             # Rows from other processes are in the DB already; only files nobody indexed
             # need a rescan, and adding one changes the folder's mtime.
@@ -134,7 +145,7 @@ class CorpusStore:
                     canonical_url=canonical_url, source=source, headline=headline,
                     published_at=published_at, fetched_at=fetched_at, origin="crawl",
                 )  # fmt: skip
-                self._place_file(session, name, data)
+                self._place_file(session, name, staged.path)
                 self._folder_max_seq = seq
         return AppendResult("added", name, seq)
 
@@ -176,11 +187,13 @@ class CorpusStore:
         return sorted((int(match[1]), name) for match, name in names if match)
 
     def _temp_names(self) -> list[str]:
-        return sorted(name for name in os.listdir(self.directory) if name.startswith(TEMP_PREFIX))
+        """Temporary files of killed writers (live writers' staged files are locked)."""
+        legacy = [name for name in os.listdir(self.directory) if name.startswith(TEMP_PREFIX)]
+        staged = [f"{STAGING_DIR}/{path.name}" for path in stale_staged(self.directory)]
+        return sorted(legacy) + staged
 
     def _sync_locked(self) -> int:
         for name in self._temp_names():
-            # Under the lock no append is in flight, so any temp file is a killed writer's.
             logger.warning("Removing leftover temporary file %s", name)
             (self.directory / name).unlink(missing_ok=True)
         names = self._corpus_names()
@@ -218,14 +231,9 @@ class CorpusStore:
         )  # fmt: skip
         return True
 
-    def _place_file(self, session: Session, name: str, data: bytes) -> None:
-        """Write, rename into place, then commit; see the module docstring for the order."""
-        temp = self._write_temp(data)
-        try:
-            os.rename(temp, self.directory / name)
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
+    def _place_file(self, session: Session, name: str, staged: Path) -> None:
+        """Rename into place, fsync the folder, then commit; see the module docstring."""
+        os.rename(staged, self.directory / name)
         try:
             self._fsync_directory()
             session.commit()
@@ -236,23 +244,6 @@ class CorpusStore:
             raise
         self._known_names.add(name)
         self._synced_mtime_ns = self._mtime_ns()
-
-    def _write_temp(self, data: bytes) -> Path:
-        handle, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".part", dir=self.directory)
-        temp = Path(temp_name)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(handle, view) :]
-            os.fsync(handle)
-        except OSError as exc:
-            temp.unlink(missing_ok=True)
-            message = f"could not write {len(data)} bytes into corpus folder: {exc.strerror}"
-            raise CorpusWriteError(exc.errno, message, str(self.directory)) from exc
-        finally:
-            with suppress(OSError):
-                os.close(handle)
-        return temp
 
     def _fsync_directory(self) -> None:
         handle = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY)

@@ -29,8 +29,12 @@ def _chunks(values: Iterable[str], size: int = CHUNK_SIZE) -> Iterator[list[str]
         yield batch
 
 
-def _insert(session: Session, table: type[Base]) -> postgresql.Insert | sqlite.Insert:
-    """The dialect's INSERT construct, which knows ON CONFLICT (the one dialect difference)."""
+def _insert(session: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """The dialect's INSERT construct, which knows ON CONFLICT (the one dialect difference).
+
+    `table` is a mapped class (ORM statement, can RETURNING entities) or its Table (plain Core,
+    which skips the ORM's bulk-insert machinery on the crawl's hot path).
+    """
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
@@ -115,7 +119,7 @@ def record_seen(
     similarity: float | None = None,
     *,
     seen_at: datetime | None = None,
-) -> SeenUrl:
+) -> None:
     """Insert or update what became of a URL; concurrent writers of one URL do not clash."""
     seen_at = seen_at or utc_now()
     values = {
@@ -129,7 +133,7 @@ def record_seen(
         "first_seen_at": seen_at,
         "last_seen_at": seen_at,
     }
-    insert = _insert(session, SeenUrl).values(**values)
+    insert = _insert(session, SeenUrl.__table__).values(**values)
     excluded = insert.excluded
     # A later sighting keeps the link to the stored article unless it names another one.
     insert = insert.on_conflict_do_update(
@@ -144,8 +148,7 @@ def record_seen(
             "last_seen_at": excluded.last_seen_at,
         },
     )
-    query = insert.returning(SeenUrl).execution_options(populate_existing=True)
-    return session.scalars(query).one()
+    session.execute(insert)
 
 
 def seen_url(session: Session, canonical_url: str) -> SeenUrl | None:

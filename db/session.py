@@ -26,6 +26,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         _enable_wal(cursor)
+        # In WAL mode NORMAL never corrupts the database; a power cut may lose the last commits,
+        # which `sync` recovers from the (fsynced) corpus files.
+        cursor.execute("PRAGMA synchronous=NORMAL")
     finally:
         cursor.close()
 

@@ -27,8 +27,16 @@ class _ThirdPartyFilter(logging.Filter):
     """Pass third-party records only from WARNING up (Scrapy resets its loggers to DEBUG)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        ours = record.name.split(".", 1)[0] in _OURS
-        return ours or record.levelno >= logging.WARNING
+        if record.name.split(".", 1)[0] in _OURS:
+            return True
+        # Download failures are reported once, with their reason, by the spider.
+        if record.name.startswith(_REPORTED_BY_US):
+            return False
+        return record.levelno >= logging.WARNING
+
+
+_REPORTED_BY_US = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt",
+                   "scrapy.core.scraper")
 
 
 _OURS = ("newsmon", "crawler", "scheduler", "db", "__main__")

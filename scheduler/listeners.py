@@ -11,8 +11,8 @@ from apscheduler.events import (
     EVENT_JOB_ERROR,
     EVENT_JOB_MAX_INSTANCES,
     EVENT_JOB_MISSED,
-    JobEvent,
     JobExecutionEvent,
+    JobSubmissionEvent,
 )
 from apscheduler.schedulers.base import BaseScheduler
 
@@ -29,20 +29,19 @@ LAYOUT_MIN_FETCHED = 3  # fewer fetched pages without a body are not evidence of
 
 
 def on_job_error(event: JobExecutionEvent) -> None:
-    """A job raised: log it; APScheduler keeps running the other jobs and the next runs."""
-    logger.error("Job %s failed: %r", event.job_id, event.exception,
-                 exc_info=(type(event.exception), event.exception, event.exception.__traceback__))
+    """A job raised: one line (APScheduler logs the traceback); the other jobs go on."""
+    logger.error("Job %s failed: %r; the schedule goes on", event.job_id, event.exception)
 
 
-def on_job_missed(event: JobEvent) -> None:
+def on_job_missed(event: JobExecutionEvent) -> None:
     """A run could not start within the misfire grace time (the daemon was busy or asleep)."""
     logger.warning("Job %s missed its run at %s", event.job_id, event.scheduled_run_time)
 
 
-def on_max_instances(event: JobEvent) -> None:
-    """The previous crawl of this source is still running, so this one is skipped."""
+def on_max_instances(event: JobSubmissionEvent) -> None:
+    """The previous crawl of this source is still running, so this run is skipped."""
     logger.info("Job %s still running; skipped the run due at %s", event.job_id,
-                event.scheduled_run_time)
+                event.scheduled_run_times[0] if event.scheduled_run_times else "?")
 
 
 def install_listeners(scheduler: BaseScheduler) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from crawler.neardup.columns import Columns
 from crawler.neardup.shingling import (
@@ -21,12 +22,12 @@ from crawler.neardup.shingling import (
     lowest_jaccard,
     shingle_array,
 )
-from crawler.neardup.signature import DOC_MASK, band_keys, minhash, pack
+from crawler.neardup.signature import DOC_MASK, KEY_MASK, band_keys, minhash, pack
 from crawler.neardup.store import Entry, Store
 
 logger = logging.getLogger(__name__)
 
-_REBUILD_BATCH = 4096
+_BATCH = 4096
 
 
 @dataclass(frozen=True)
@@ -38,17 +39,25 @@ class NearMatch:
 
 
 class BandTable:
-    """LSH buckets: a sorted array of packed (band key, document) built at load, plus a dict
-    for documents added since, so loading costs one sort and no per-document Python objects."""
+    """LSH buckets: packed (band key, document) entries sorted once at load, found through a
+    directory on their top bits, plus a dict for documents added since; loading costs one sort
+    and no Python object per document, and a lookup touches a few cache lines at any size."""
 
     def __init__(self) -> None:
         self._sorted: U64Array = np.empty(0, dtype=np.uint64)
+        self._starts: npt.NDArray[np.int64] = np.zeros(2, dtype=np.int64)
+        self._shift = np.uint64(63)
         self._recent: dict[int, list[int]] = {}
 
     def load(self, docs: Columns) -> None:
         searchable = np.flatnonzero(docs.counts > 0).astype(np.uint64)
         keys = band_keys(docs.signatures[searchable.astype(np.intp)])
         self._sorted = np.sort(pack(keys, searchable[:, None]), axis=None)
+        # About four entries per directory slot: enough to stay small, few enough to scan.
+        bits = min(max(len(self._sorted).bit_length() - 2, 1), 28)
+        self._shift = np.uint64(64 - bits)
+        sizes = np.bincount((self._sorted >> self._shift).astype(np.intp), minlength=1 << bits)
+        self._starts = np.concatenate(([0], np.cumsum(sizes)))
         self._recent = {}
 
     def add(self, doc: int, keys: U64Array) -> None:
@@ -57,14 +66,18 @@ class BandTable:
 
     def candidates(self, keys: U64Array) -> U64Array:
         """Documents sharing at least one band key with `keys`, without repeats."""
-        low = np.searchsorted(self._sorted, keys, side="left")
-        high = np.searchsorted(self._sorted, keys | DOC_MASK, side="right")
-        found = [self._sorted[start:stop] & DOC_MASK for start, stop in zip(low, high, strict=True)
-                 if stop > start]
+        slots = (keys >> self._shift).astype(np.intp)
+        low, high = self._starts[slots], self._starts[slots + 1]
+        lengths = high - low
+        # Every position of every keys' directory slot, in one array.
+        positions = np.repeat(low - np.cumsum(lengths) + lengths, lengths)
+        positions += np.arange(len(positions))
+        entries = self._sorted[positions]
+        hits = entries[(entries & KEY_MASK) == np.repeat(keys, lengths)] & DOC_MASK
         recent = [doc for key in keys.tolist() for doc in self._recent.get(key, ())]
         if recent:
-            found.append(np.array(recent, dtype=np.uint64))
-        return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.uint64)
+            hits = np.concatenate((hits, np.array(recent, dtype=np.uint64)))
+        return np.unique(hits)
 
 
 class NearDuplicateIndex:
@@ -88,10 +101,20 @@ class NearDuplicateIndex:
         self._estimate_floor = lowest_jaccard(threshold) / 2
 
     @classmethod
-    def open(cls, directory: Path, *, threshold: float = DEFAULT_THRESHOLD) -> NearDuplicateIndex:
-        """Open (creating if needed) the index persisted in `directory`."""
+    def open(cls, directory: Path, *, threshold: float = DEFAULT_THRESHOLD,
+             durable: bool = True) -> NearDuplicateIndex:
+        """Open (creating if needed) the index persisted in `directory`.
+
+        durable=False syncs to disk only at close: for a caller that can re-add what a power
+        cut loses (the crawler re-indexes corpus files the index lacks when it starts).
+        """
         started = time.perf_counter()
-        index = cls(Store.open(Path(directory)), threshold)
+        store = Store.open(Path(directory), durable)
+        try:
+            index = cls(store, threshold)
+        except ValueError:
+            store.close()
+            raise
         logger.debug("Opened near-duplicate index %s: %d documents in %.3f s",
                      directory, len(index), time.perf_counter() - started)
         return index
@@ -99,7 +122,7 @@ class NearDuplicateIndex:
     @property
     def needs_rebuild(self) -> bool:
         """True when the files were missing, outdated or damaged beyond a torn last record:
-        call `rebuild` with the whole corpus (or `add` what is missing)."""
+        call `rebuild` with the whole corpus (or `add_many` what is missing)."""
         return self._store.needs_rebuild
 
     def __len__(self) -> int:
@@ -138,10 +161,26 @@ class NearDuplicateIndex:
         if len(entry.shingles):
             self._table.add(len(self) - 1, band_keys(entry.signature))
 
+    def add_many(self, items: Iterable[tuple[str, str]]) -> int:
+        """Index the (key, text) pairs whose key is new, syncing once per batch; return how many.
+
+        For catching up with many corpus files: `add` syncs three files per text.
+        """
+        self.refresh()
+        added = 0
+        for batch in _batches(items, known=self):
+            first = len(self)
+            self._store.append(batch)
+            for doc, entry in enumerate(batch, first):
+                if len(entry.shingles):
+                    self._table.add(doc, band_keys(entry.signature))
+            added += len(batch)
+        return added
+
     def rebuild(self, items: Iterable[tuple[str, str]]) -> None:
         """Replace the whole index with (key, text) pairs, e.g. every corpus file."""
         started = time.perf_counter()
-        self._store.replace_all(_batches(items))
+        self._store.replace_all(_batches(items, known=()))
         self._table.load(self._store.docs)
         logger.info("Rebuilt near-duplicate index %s: %d documents in %.1f s",
                     self._store.directory, len(self), time.perf_counter() - started)
@@ -174,14 +213,15 @@ def _entry(key: str, text: str) -> Entry:
     return Entry(key=key, signature=minhash(hashes), shingles=hashes)
 
 
-def _batches(items: Iterable[tuple[str, str]]) -> Iterator[list[Entry]]:
-    """Entries in batches, later repeats of a key dropped (the first stored text wins)."""
+def _batches(items: Iterable[tuple[str, str]], known: Container[str]) -> Iterator[list[Entry]]:
+    """Entries of new keys in batches; a repeated key keeps its first text."""
     seen: set[str] = set()
     pairs = iter(items)
-    while batch := list(islice(pairs, _REBUILD_BATCH)):
+    while batch := list(islice(pairs, _BATCH)):
         entries = []
         for key, text in batch:
-            if key not in seen:
+            if key not in seen and key not in known:
                 seen.add(key)
                 entries.append(_entry(key, text))
-        yield entries
+        if entries:
+            yield entries

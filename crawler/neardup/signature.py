@@ -27,6 +27,7 @@ _SEED = 0x6E6577736D6F6E  # fixed: signatures are stored on disk and must stay c
 _rng = np.random.default_rng(_SEED)
 _MULTIPLIERS = _rng.integers(1, 2**63, NUM_PERM, dtype=np.uint64) | np.uint64(1)
 _ADDENDS = _rng.integers(0, 2**63, NUM_PERM, dtype=np.uint64)
+_ROW_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _BAND_SALT = mix64(np.arange(1, BANDS + 1, dtype=np.uint64))
 _EMPTY_SIGNATURE = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
 
@@ -46,11 +47,13 @@ def minhash(shingle_hashes: U32Array) -> U32Array:
 def band_keys(signatures: U32Array) -> U64Array:
     """One 64-bit key per band, shape (..., BANDS), high bits only (see DOC_BITS)."""
     rows = signatures.reshape(*signatures.shape[:-1], BANDS, ROWS).astype(np.uint64)
+    keys: U64Array = np.broadcast_to(_BAND_SALT, rows.shape[:-1])
     with np.errstate(over="ignore"):
-        keys: U64Array = np.broadcast_to(_BAND_SALT, rows.shape[:-1])
+        # A polynomial over the rows, then one finaliser: the band's values and its number
+        # decide the key, and its top bits come out uniform (BandTable's directory needs that).
         for row in range(ROWS):
-            keys = mix64(keys * np.uint64(31) + rows[..., row])
-    return keys & KEY_MASK
+            keys = keys * _ROW_MULTIPLIER + rows[..., row]
+    return mix64(keys) & KEY_MASK
 
 
 def pack(keys: U64Array, doc: int | U64Array) -> U64Array:

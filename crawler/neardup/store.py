@@ -63,14 +63,21 @@ class Change(NamedTuple):
 class Generation:
     """The three files of one generation, read with pread and written with pwrite."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, durable: bool = True) -> None:
         self.path = path
+        self.durable = durable
         self._fds = [os.open(path / name, os.O_RDWR) for name in _FILES]
 
     def close(self) -> None:
         for fd in self._fds:
+            if not self.durable:
+                os.fsync(fd)
             os.close(fd)
         self._fds = []
+
+    def _sync(self, fd: int) -> None:
+        if self.durable:
+            os.fsync(fd)
 
     def shingles(self, offset: int, count: int) -> U32Array:
         raw = os.pread(self._fds[2], count * 4, offset * 4)
@@ -105,27 +112,28 @@ class Generation:
         shingle_bytes = np.concatenate([entry.shingles for entry in entries]).astype("<u4")
         _write_at(shingles_fd, docs.shingle_end * 4, shingle_bytes.tobytes())
         _write_at(sigs_fd, len(docs) * _SIG_BYTES, signatures.astype("<u4").tobytes())
-        os.fsync(shingles_fd)
-        os.fsync(sigs_fd)
+        self._sync(shingles_fd)
+        self._sync(sigs_fd)
         _write_at(docs_fd, len(docs) * RECORD.itemsize, records.tobytes())
-        os.fsync(docs_fd)
+        self._sync(docs_fd)
         docs.extend([entry.key for entry in entries], counts, offsets, signatures)
 
 
 class Store:
     """The live generation of an index directory and its documents in memory."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, durable: bool = True) -> None:
         self.directory = directory
+        self.durable = durable
         self.docs = Columns()
         self.needs_rebuild = False
         self._stamp: tuple[int, int] | None = None
         self._generation: Generation | None = None
 
     @classmethod
-    def open(cls, directory: Path) -> Store:
+    def open(cls, directory: Path, durable: bool = True) -> Store:
         directory.mkdir(parents=True, exist_ok=True)
-        store = cls(directory)
+        store = cls(directory, durable)
         store.refresh()
         return store
 
@@ -174,7 +182,7 @@ class Store:
             name = _create_generation(self.directory)
             _write_current(self.directory, name)
         self.close()
-        self._generation = Generation(self.directory / name)
+        self._generation = Generation(self.directory / name, self.durable)
         self._stamp = _stamp(self.directory / "CURRENT")
         self.docs = Columns()
         self._load_tail()

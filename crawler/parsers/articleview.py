@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 # Most specific first: a later, broader selector often wraps an earlier one plus chrome.
@@ -71,10 +72,18 @@ def _parse(selector: str) -> tuple[str, str]:
     return match["attr"], match["value"]
 
 
-_RANKS: dict[str, dict[str, int]] = {}
-for _rank, _selector in enumerate(BODY_SELECTORS):
-    _attr, _value = _parse(_selector)
-    _RANKS.setdefault(_attr, {}).setdefault(_value, _rank)
+def _ranks() -> dict[str, dict[str, int]]:
+    """attribute -> value -> index of the first selector naming it."""
+    ranks: dict[str, dict[str, int]] = {}
+    for rank, selector in enumerate(BODY_SELECTORS):
+        attr, value = _parse(selector)
+        ranks.setdefault(attr, {}).setdefault(value, rank)
+    return ranks
+
+
+_RANKS = _ranks()
+# Only elements carrying one of the attributes the selectors look at can match.
+_CANDIDATES = etree.XPath("//*[" + " or ".join(f"@{attr}" for attr in _ranks()) + "]")
 _CLASS_RANKS = _RANKS.get("class", {})
 _OTHER_RANKS = tuple((attr, ranks) for attr, ranks in _RANKS.items() if attr != "class")
 
@@ -82,7 +91,7 @@ _OTHER_RANKS = tuple((attr, ranks) for attr, ranks in _RANKS.items() if attr != 
 def body_container(root: HtmlElement) -> tuple[HtmlElement, str] | None:
     """The first selector's richest match that holds real text, with the selector that found it."""
     by_rank: dict[int, list[HtmlElement]] = {}
-    for el in root.iter():
+    for el in _CANDIDATES(root):
         rank = _rank_of(el)
         if rank is not None:
             by_rank.setdefault(rank, []).append(el)
@@ -95,11 +104,20 @@ def body_container(root: HtmlElement) -> tuple[HtmlElement, str] | None:
 
 def _rank_of(el: HtmlElement) -> int | None:
     """Index of the most specific selector the element satisfies, None for no selector."""
-    ranks = [r for attr, table in _OTHER_RANKS if (r := table.get(el.get(attr, ""))) is not None]
-    classes = el.get("class")
+    best: int | None = None
+    get = el.get
+    for attr, table in _OTHER_RANKS:
+        value = get(attr)
+        rank = table.get(value) if value is not None else None
+        if rank is not None and (best is None or rank < best):
+            best = rank
+    classes = get("class")
     if classes:
-        ranks.extend(r for name in classes.split() if (r := _CLASS_RANKS.get(name)) is not None)
-    return min(ranks) if ranks else None
+        for name in classes.split():
+            rank = _CLASS_RANKS.get(name)
+            if rank is not None and (best is None or rank < best):
+                best = rank
+    return best
 
 
 def _text_size(el: HtmlElement) -> int:

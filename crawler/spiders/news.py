@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
@@ -16,7 +16,7 @@ from twisted.python.failure import Failure
 from crawler.discovery import DiscoveryError, parse_feed, parse_listing, parse_sitemap
 from crawler.items import ArticleItem
 from crawler.normalize import canonical_url
-from crawler.parsers import extract
+from crawler.resources import resources_for
 from crawler.sources import Source
 
 logger = logging.getLogger(__name__)
@@ -86,23 +86,24 @@ class NewsSpider(scrapy.Spider):
             meta={"newsmon_article": True, "newsmon_canonical": canonical},
         )
 
-    def parse_article(self, response: Response) -> Iterator[ArticleItem]:
+    async def parse_article(self, response: Response) -> AsyncIterator[ArticleItem]:
         self._inc("newsmon/fetched")
         content_type = response.headers.get(b"Content-Type")
+        extractor = resources_for(self.settings).extractor
         try:
-            extracted = extract(
+            extracted = await extractor.extract(
                 response.body, response.url,
-                content_type=content_type.decode("latin-1") if content_type else None,
+                content_type.decode("latin-1") if content_type else None,
             )
         except Exception:  # a page that breaks the parser is one lost page, never a lost crawl
             logger.exception("%s: extraction failed for %s", self.source.key, response.url)
             self._inc("newsmon/errors")
             return
-        redirects = tuple(canonical_url(u) for u in response.meta.get("redirect_urls", ()))
+        final = canonical_url(response.url)
+        redirects = {canonical_url(u) for u in response.meta.get("redirect_urls", ())} - {final}
         yield ArticleItem(
-            source=self.source.key, url=response.url, canonical_url=canonical_url(response.url),
-            fetched_at=datetime.now(timezone.utc), extracted=extracted,
-            redirected_from=tuple(u for u in redirects if u != canonical_url(response.url)),
+            source=self.source.key, url=response.url, canonical_url=final,
+            fetched_at=datetime.now(UTC), extracted=extracted, redirected_from=tuple(redirects),
         )
 
     def discovery_failed(self, failure: Failure) -> None:
@@ -123,7 +124,7 @@ class NewsSpider(scrapy.Spider):
             yield ArticleItem(
                 source=self.source.key, url=request.url,
                 canonical_url=request.meta["newsmon_canonical"],
-                fetched_at=datetime.now(timezone.utc), extracted=None, gone=True,
+                fetched_at=datetime.now(UTC), extracted=None, gone=True,
             )
             return
         if status is None and failure.check(IgnoreRequest):

@@ -15,9 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import repository as repo
-from db.corpus import AppendResult, CorpusStore, CorpusWriteError, VerifyReport
+from db.corpus import AppendResult, CorpusStore, VerifyReport
 from db.models import Article
 from db.session import Database
+from db.staging import STAGING_DIR, CorpusWriteError
 
 pytestmark = pytest.mark.database
 
@@ -161,8 +162,19 @@ def test_full_disk_leaves_no_file(
         append(store, "큰 기사\n" + "본문 " * 1000)
     monkeypatch.undo()
     assert (raised.value.errno, raised.value.reason) == (errno.ENOSPC, "corpus_disk_full")
-    assert sorted(os.listdir(store.directory)) == sorted([*before, ".newsmon.lock"])
+    assert sorted(os.listdir(store.directory)) == sorted([*before, ".newsmon.lock", STAGING_DIR])
+    assert os.listdir(store.directory / STAGING_DIR) == []
     assert len(rows(database)) == 5
+
+
+def test_a_killed_writers_staged_file_is_removed_but_a_live_one_is_kept(store: CorpusStore) -> None:
+    live = store.stage("살아 있는 기사\n본문")
+    (store.directory / STAGING_DIR / ".tmp-killed.part").write_bytes(b"half an art")
+    assert store.verify().temp_files == [f"{STAGING_DIR}/.tmp-killed.part"]
+    store.sync()
+    assert os.listdir(store.directory / STAGING_DIR) == [live.path.name]
+    live.release()
+    assert os.listdir(store.directory / STAGING_DIR) == []
 
 
 def test_sync_removes_temp_files_and_reports_twin_files(store: CorpusStore) -> None:

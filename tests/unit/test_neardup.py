@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from crawler.neardup import (
@@ -143,6 +144,12 @@ def test_shingle_count(text: str, expected: int) -> None:
     assert len(shingles(text)) == expected
 
 
+def test_lone_surrogates_from_undecodable_bytes_are_shingled() -> None:
+    text = b"\xff\xfe \xea\xb4\x91\xec\xa3\xbc\xec\x8b\x9c".decode("utf-8", "surrogateescape")
+    assert len(shingles(text)) == 1
+    assert similarity(text, text) == 1.0
+
+
 def test_a_paragraph_is_not_a_near_duplicate_of_its_article() -> None:
     article = read("wire_yna")
     paragraph = article.splitlines()[3]
@@ -207,6 +214,24 @@ def test_index_matches_clean_extractions_to_seeds(index: NearDuplicateIndex) -> 
         match = index.query(clean_seed(number))
         assert match is not None
         assert match.key == path.name
+
+
+def synthetic_article(number: int) -> str:
+    """Random two-syllable Hangul words, 30 per line, 20 lines: unrelated to any other number."""
+    syllables = "".join(map(chr, np.random.default_rng([7, number]).integers(0xAC00, 0xD7A4, 1200)))
+    words = [syllables[start : start + 2] for start in range(0, 1200, 2)]
+    return "\n".join(" ".join(words[start : start + 30]) for start in range(0, 600, 30))
+
+
+def test_index_finds_republished_copies_among_many(index: NearDuplicateIndex) -> None:
+    index.rebuild((f"{number:04d}.txt", synthetic_article(number)) for number in range(1000))
+    index.add("extra.txt", synthetic_article(5000))
+    for number in [*range(0, 1000, 47), 5000]:
+        copy = synthetic_article(number).rsplit("\n", 1)[0] + "\n<저작권자 ⓒ 무단전재 금지>"
+        match = index.query(copy)
+        expected = "extra.txt" if number == 5000 else f"{number:04d}.txt"
+        assert match is not None and match.key == expected
+    assert all(index.query(synthetic_article(number)) is None for number in range(9000, 9020))
 
 
 def test_exact_copy_matches_with_similarity_one(index: NearDuplicateIndex) -> None:
@@ -352,6 +377,19 @@ def test_fresh_directory_is_created_empty(tmp_path: Path) -> None:
     assert len(index) == 0
     assert index.query(read("wire_yna")) is None
     index.close()
+
+
+def test_add_many_indexes_only_new_keys_and_persists(tmp_path: Path) -> None:
+    index = NearDuplicateIndex.open(tmp_path)
+    index.add("wire_yna.txt", read("wire_yna"))
+    names = ["wire_yna", "sidebar_old", "correction_old", "sidebar_old"]
+    assert index.add_many((f"{name}.txt", read(name)) for name in names) == 2
+    index.close()
+    reopened = NearDuplicateIndex.open(tmp_path)
+    assert len(reopened) == 3
+    match = reopened.query(read("correction_new"))
+    assert match is not None and match.key == "correction_old.txt"
+    reopened.close()
 
 
 def test_refresh_sees_another_instance_adds(tmp_path: Path) -> None:

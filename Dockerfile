@@ -1,0 +1,26 @@
+# One image for the CLI and the daemon: `docker compose run --rm newsmon status`, `… crawl`.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY newsmon ./newsmon
+COPY crawler ./crawler
+COPY db ./db
+COPY scheduler ./scheduler
+RUN pip install . && rm -rf /src
+
+# The corpus directory exists (owned by the app user) so a fresh named volume inherits it.
+RUN useradd --create-home --uid 10001 newsmon \
+    && mkdir -p /data/corpus \
+    && chown -R newsmon:newsmon /data
+USER newsmon
+WORKDIR /data
+ENV NEWSMON_CORPUS_DIR=/data/corpus
+
+ENTRYPOINT ["newsmon"]
+CMD ["daemon"]
