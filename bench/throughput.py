@@ -33,7 +33,7 @@ from tests.sitegen import rss_feed  # noqa: E402
 
 FIXTURES = REPO / "tests" / "fixtures" / "korean-news"
 
-BARE_SPIDER = '''
+BARE_SPIDER = """
 import sys, scrapy
 from scrapy.crawler import CrawlerProcess
 class Bare(scrapy.Spider):
@@ -52,7 +52,7 @@ settings = {"LOG_LEVEL": "ERROR", "CONCURRENT_REQUESTS": 16, "CONCURRENT_REQUEST
 process = CrawlerProcess(settings)
 process.crawl(Bare)
 process.start()
-'''
+"""
 
 
 def build_pages(count: int) -> list[tuple[bytes, str]]:
@@ -66,7 +66,9 @@ def build_pages(count: int) -> list[tuple[bytes, str]]:
         source, gold = templates[i % len(templates)]
         rng = random.Random(i)
         expected = [f"{gold[0]} ({i})"]
-        text = source.replace(html.escape(gold[0], quote=False), html.escape(expected[0], quote=False))
+        text = source.replace(
+            html.escape(gold[0], quote=False), html.escape(expected[0], quote=False)
+        )
         text = text.replace(gold[0], expected[0])
         for line in gold[1:]:
             if line not in text:
@@ -95,7 +97,9 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float]:
     """Wall seconds and child CPU seconds of one command."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -104,9 +108,14 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float]:
 def run_newsmon(feed: str, work: Path) -> tuple[float, float, int]:
     (work / "corpus").mkdir(parents=True)
     config = work / "newsmon.toml"
-    config.write_text(f"""[corpus]\ndir = "{work / 'corpus'}"\n[database]\nurl = "sqlite:///{work / 'db.sqlite'}"
-[crawl]\ndownload_delay = 0\nautothrottle = false\nconcurrent_requests = 16\nconcurrent_per_domain = 16
-[[sources]]\nkey = "bench"\nfeeds = ["{feed}"]\n""", encoding="utf-8")
+    config.write_text(
+        f'[corpus]\ndir = "{work / "corpus"}"\n'
+        f'[database]\nurl = "sqlite:///{work / "db.sqlite"}"\n'
+        "[crawl]\ndownload_delay = 0\nautothrottle = false\n"
+        "concurrent_requests = 16\nconcurrent_per_domain = 16\n"
+        f'[[sources]]\nkey = "bench"\nfeeds = ["{feed}"]\n',
+        encoding="utf-8",
+    )
     wall, cpu = timed([sys.executable, "-m", "newsmon", "crawl", "--config", str(config)], work)
     added = len([p for p in (work / "corpus").iterdir() if p.suffix == ".txt"])
     return wall, cpu, added
@@ -127,12 +136,26 @@ def run_trafilatura(links: list[str], work: Path) -> tuple[float, float, int]:
 
     defaults = (Path(trafilatura.__file__).parent / "settings.cfg").read_text(encoding="utf-8")
     config = work / "trafilatura.cfg"
-    config.write_text(defaults.replace("SSRF_PROTECTION = on", "SSRF_PROTECTION = off")
-                      .replace("SLEEP_TIME = 5.0", "SLEEP_TIME = 0"), encoding="utf-8")
+    config.write_text(
+        defaults.replace("SSRF_PROTECTION = on", "SSRF_PROTECTION = off").replace(
+            "SLEEP_TIME = 5.0", "SLEEP_TIME = 0"
+        ),
+        encoding="utf-8",
+    )
     (work / "links.txt").write_text("\n".join(links), encoding="utf-8")
     out = work / "out"
-    wall, cpu = timed(["trafilatura", "--config-file", str(config), "-i", str(work / "links.txt"),
-                       "-o", str(out)], work)
+    wall, cpu = timed(
+        [
+            "trafilatura",
+            "--config-file",
+            str(config),
+            "-i",
+            str(work / "links.txt"),
+            "-o",
+            str(out),
+        ],
+        work,
+    )
     return wall, cpu, len(list(out.glob("*"))) if out.exists() else 0
 
 
@@ -151,10 +174,17 @@ def main() -> None:
     args = parser.parse_args()
     pages = build_pages(args.pages)
     site, paths = serve_site(pages)
-    results: dict[str, list[tuple[float, float, int]]] = {"newsmon": [], "scrapy": [], "trafilatura": []}
+    results: dict[str, list[tuple[float, float, int]]] = {
+        "newsmon": [],
+        "scrapy": [],
+        "trafilatura": [],
+    }
     with serve(site), tempfile.TemporaryDirectory() as tmp:
-        site.add("/rss/allArticle.xml", rss_feed(site.base_url, paths),
-                 content_type="application/rss+xml; charset=utf-8")
+        site.add(
+            "/rss/allArticle.xml",
+            rss_feed(site.base_url, paths),
+            content_type="application/rss+xml; charset=utf-8",
+        )
         feed = site.url("/rss/allArticle.xml")
         for round_ in range(args.repeat):
             base = Path(tmp) / str(round_)
@@ -166,15 +196,19 @@ def main() -> None:
             (base / "traf").mkdir(parents=True)
             site.clear_log()
             wall, cpu, written = run_trafilatura([site.url(p) for p in paths], base / "traf")
-            print(f"trafilatura fetched {len(site.requested('/news/'))} pages, wrote {written}",
-                  file=sys.stderr)
+            print(
+                f"trafilatura fetched {len(site.requested('/news/'))} pages, wrote {written}",
+                file=sys.stderr,
+            )
             results["trafilatura"].append((wall, cpu, written))
     report(results, args.pages, extraction_quality(pages))
 
 
 def report(results: dict[str, list[tuple[float, float, int]]], pages: int, f1: float) -> None:
-    print(f"{pages} article pages from the real fixtures, served on 127.0.0.1; "
-          f"{len(results['newsmon'])} rounds, medians")
+    print(
+        f"{pages} article pages from the real fixtures, served on 127.0.0.1; "
+        f"{len(results['newsmon'])} rounds, medians"
+    )
     print(f"{'run':12} {'items':>6} {'wall s':>8} {'items/s':>8} {'CPU ms/item':>12}")
     rates = {}
     for name, runs in results.items():
@@ -182,8 +216,10 @@ def report(results: dict[str, list[tuple[float, float, int]]], pages: int, f1: f
         cpu = statistics.median(r[1] for r in runs)
         items = int(statistics.median(r[2] for r in runs))
         rates[name] = statistics.median(r[2] / r[0] for r in runs)
-        print(f"{name:12} {items:>6} {wall:>8.2f} {rates[name]:>8.1f} {1000 * cpu / max(items, 1):>12.2f}")
-    print(f"newsmon / trafilatura new articles per second: {rates['newsmon'] / rates['trafilatura']:.2f}x")
+        per_item = 1000 * cpu / max(items, 1)
+        print(f"{name:12} {items:>6} {wall:>8.2f} {rates[name]:>8.1f} {per_item:>12.2f}")
+    ratio = rates["newsmon"] / rates["trafilatura"]
+    print(f"newsmon / trafilatura new articles per second: {ratio:.2f}x")
     print(f"newsmon / bare Scrapy pages per second: {rates['newsmon'] / rates['scrapy']:.2f}x")
     print(f"newsmon extraction mean bag-of-words F1 on 200 of these pages: {f1:.3f}")
 

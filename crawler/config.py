@@ -78,8 +78,14 @@ _SECTIONS: dict[str, type[Any]] = {
     "daemon": DaemonConfig,
     "alerts": AlertsConfig,
 }
-_DURATION_FIELDS = {("daemon", "crawl_timeout"), ("daemon", "stop_grace"), ("daemon", "misfire_grace"),
-                    ("crawl", "timeout"), ("crawl", "download_delay"), ("alerts", "timeout")}
+_DURATION_FIELDS = {
+    ("daemon", "crawl_timeout"),
+    ("daemon", "stop_grace"),
+    ("daemon", "misfire_grace"),
+    ("crawl", "timeout"),
+    ("crawl", "download_delay"),
+    ("alerts", "timeout"),
+}
 
 
 @dataclass(frozen=True)
@@ -124,8 +130,9 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
     return build_config(data, where=where, env=env, path=Path(chosen) if chosen else None)
 
 
-def build_config(data: Mapping[str, Any], *, where: str, env: Mapping[str, str],
-                 path: Path | None = None) -> AppConfig:
+def build_config(
+    data: Mapping[str, Any], *, where: str, env: Mapping[str, str], path: Path | None = None
+) -> AppConfig:
     """AppConfig from a parsed TOML mapping plus environment overrides."""
     unknown = set(data) - {*_SECTIONS, "topic", "sources"}
     if unknown:
@@ -188,7 +195,11 @@ def _coerce(section: str, key: str, value: Any, kind: Any, label: str) -> Any:
 def _apply_env(sections: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
     result = dict(sections)
     for name, value in env.items():
-        if not name.startswith("NEWSMON_") or name in _OTHER_ENV or name.startswith(_OTHER_ENV_PREFIXES):
+        if (
+            not name.startswith("NEWSMON_")
+            or name in _OTHER_ENV
+            or name.startswith(_OTHER_ENV_PREFIXES)
+        ):
             continue
         if name.startswith("NEWSMON_TOPIC_"):
             continue
@@ -201,10 +212,10 @@ def _apply_env(sections: dict[str, Any], env: Mapping[str, str]) -> dict[str, An
 
 
 def _split_env(name: str) -> tuple[str, str]:
-    rest = name[len("NEWSMON_"):].lower()
+    rest = name[len("NEWSMON_") :].lower()
     for section, cls in _SECTIONS.items():
         if rest.startswith(section + "_"):
-            key = rest[len(section) + 1:]
+            key = rest[len(section) + 1 :]
             if key in {f.name for f in fields(cls)}:
                 return section, key
     raise ConfigError(f"environment {name}: unknown setting (expected NEWSMON_<SECTION>_<FIELD>)")
@@ -220,7 +231,11 @@ def _topic(raw: Any, where: str) -> Topic | None:
 
 
 def _topic_env(topic: Topic | None, env: Mapping[str, str]) -> Topic | None:
-    raw = {k[len("NEWSMON_TOPIC_"):].lower(): v for k, v in env.items() if k.startswith("NEWSMON_TOPIC_")}
+    raw = {
+        k[len("NEWSMON_TOPIC_") :].lower(): v
+        for k, v in env.items()
+        if k.startswith("NEWSMON_TOPIC_")
+    }
     if not raw:
         return topic
     base = dataclasses.asdict(topic) if topic is not None else {}
@@ -246,7 +261,9 @@ def _sources(raw: Any, where: str) -> tuple[Source, ...]:
         extra = set(entry) - known
         if extra:
             raise ConfigError(f"{label}: unknown key {sorted(extra)[0]!r}")
-        values = {k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()}
+        values: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()
+        }
         base = builtin.get(str(entry["key"]))
         try:
             if base is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Self
 
 from scrapy import Spider, signals
@@ -11,9 +11,9 @@ from scrapy.crawler import Crawler
 from twisted.internet import task
 
 from crawler.resources import resources_for
+from crawler.spiders.news import NewsSpider
 from db import repository
-from db.models import CrawlRun
-from db.models import RUN_COUNTS
+from db.models import RUN_COUNTS, CrawlRun
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,8 @@ def counts_from_stats(stats: dict[str, Any]) -> dict[str, int]:
     """The per-source counts a user sees, from a crawler's stats."""
     counts = {name: int(stats.get(key, 0)) for name, key in COUNT_KEYS.items()}
     counts["duplicates"] = int(stats.get("newsmon/duplicate/exact", 0)) + int(
-        stats.get("newsmon/duplicate/near", 0))
+        stats.get("newsmon/duplicate/near", 0)
+    )
     counts["skipped_known"] = int(stats.get("newsmon/skipped/known", 0))
     counts["no_body"] = int(stats.get("newsmon/dropped/no_body", 0))
     return counts
@@ -62,14 +63,15 @@ class CrawlRunRecorder:
         return ext
 
     def spider_opened(self, spider: Spider) -> None:
+        assert isinstance(spider, NewsSpider)
         database = resources_for(self.crawler.settings).database
         with database.session() as session:
-            run = repository.start_run(session, spider.source.key, datetime.now(timezone.utc))
+            run = repository.start_run(session, spider.source.key, datetime.now(UTC))
             session.flush()
             self.run_id = run.id
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        assert self.crawler.stats is not None
+        assert self.crawler.stats is not None and isinstance(spider, NewsSpider)
         stats = self.crawler.stats.get_stats()
         failure = source_failure({**stats, "finish_reason": reason}, spider.discovery_errors)
         database = resources_for(self.crawler.settings).database
@@ -78,10 +80,13 @@ class CrawlRunRecorder:
             if run is None:
                 return
             repository.finish_run(
-                session, run, status="failed" if failure else "ok",
+                session,
+                run,
+                status="failed" if failure else "ok",
                 counts={k: v for k, v in counts_from_stats(stats).items() if k in RUN_COUNTS},
-                error_reason=failure, added_files=stats.get("newsmon/added_files", []),
-                finished_at=datetime.now(timezone.utc),
+                error_reason=failure,
+                added_files=stats.get("newsmon/added_files", []),
+                finished_at=datetime.now(UTC),
             )
 
 
@@ -111,10 +116,16 @@ class ProgressLogger:
         self.log(spider, final=True)
 
     def log(self, spider: Spider, final: bool = False) -> None:
-        assert self.crawler.stats is not None
+        assert self.crawler.stats is not None and isinstance(spider, NewsSpider)
         c = counts_from_stats(self.crawler.stats.get_stats())
         logger.info(
             "%s%s: discovered %d, fetched %d, on topic %d, duplicates %d, added %d, errors %d",
-            spider.source.key, " done" if final else "", c["discovered"], c["fetched"],
-            c["on_topic"], c["duplicates"], c["added"], c["errors"],
+            spider.source.key,
+            " done" if final else "",
+            c["discovered"],
+            c["fetched"],
+            c["on_topic"],
+            c["duplicates"],
+            c["added"],
+            c["errors"],
         )

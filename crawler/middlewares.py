@@ -31,9 +31,7 @@ class KnownUrlMiddleware:
             raise NotConfigured("NEWSMON_SKIP_KNOWN is off")
         return cls(crawler)
 
-    def process_spider_output(
-        self, response: Response, result: Iterable[Any]
-    ) -> Iterator[Any]:
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
         yield from self._unknown(list(result))
 
     async def process_spider_output_async(

@@ -35,8 +35,9 @@ class _Component:
             self._resources = resources_for(self.crawler.settings)
         return self._resources
 
-    async def _in_writer(self, function: Callable[[ArticleItem], ArticleItem],
-                         item: ArticleItem) -> ArticleItem:
+    async def _in_writer(
+        self, function: Callable[[ArticleItem], ArticleItem], item: ArticleItem
+    ) -> ArticleItem:
         return await asyncio.wrap_future(self.resources.writers.submit(function, item))
 
     def _inc(self, key: str) -> None:
@@ -109,12 +110,19 @@ class CorpusPipeline(_Component):
         match = near.query(text) if near is not None else None
         if match is not None:
             self._inc("newsmon/duplicate/near")
-            self._remember(item, "near_duplicate", duplicate_of=match.key, similarity=match.similarity)
+            self._remember(
+                item, "near_duplicate", duplicate_of=match.key, similarity=match.similarity
+            )
             raise DropItem(f"near duplicate of {match.key} ({match.similarity:.2f}): {item.url}")
         result = self.resources.corpus.append(
-            text, url=item.url, canonical_url=item.canonical_url, source=item.source,
-            headline=text.split("\n", 1)[0], published_at=item.extracted.published_at,
-            fetched_at=item.fetched_at, staged=staged,
+            text,
+            url=item.url,
+            canonical_url=item.canonical_url,
+            source=item.source,
+            headline=text.split("\n", 1)[0],
+            published_at=item.extracted.published_at,
+            fetched_at=item.fetched_at,
+            staged=staged,
         )
         if result.status == "duplicate":  # stored by another process since the check above
             self._duplicate(item, result.file_name)

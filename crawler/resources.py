@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from scrapy.settings import BaseSettings
 
-from crawler.extraction_pool import ExtractionPool
 from crawler.dedup import DEFAULT_THRESHOLD, NearDuplicateIndex
+from crawler.extraction_pool import ExtractionPool
 from db.corpus import NAME_PATTERN, CorpusStore
 from db.session import Database, open_database
 
@@ -34,7 +34,10 @@ class Resources:
     corpus: CorpusStore
     near: NearDuplicateIndex | None
     writers: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsmon-writer"))
+        default_factory=lambda: ThreadPoolExecutor(
+            max_workers=4, thread_name_prefix="newsmon-writer"
+        )
+    )
     dedup_lock: threading.Lock = field(default_factory=threading.Lock)
     extractor: ExtractionPool = field(default_factory=lambda: ExtractionPool(0))
 
@@ -66,8 +69,9 @@ def open_near_index(corpus: CorpusStore, threshold: float) -> NearDuplicateIndex
     takes from it is re-added here from the corpus files at the next start.
     """
     directory = corpus.directory / INDEX_DIR_NAME
-    index = NearDuplicateIndex.open(directory, threshold=threshold or DEFAULT_THRESHOLD,
-                                    durable=False)
+    index = NearDuplicateIndex.open(
+        directory, threshold=threshold or DEFAULT_THRESHOLD, durable=False
+    )
     names = sorted(name for name in os.listdir(corpus.directory) if NAME_PATTERN.match(name))
 
     def texts(wanted: list[str]) -> Iterator[tuple[str, str]]:

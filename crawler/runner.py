@@ -47,26 +47,29 @@ def build_settings(config: AppConfig) -> Settings:
     settings = Settings()
     settings.setdict(STATIC_SETTINGS, priority="project")
     agent = crawl.user_agent + (f" (+{crawl.contact_url})" if crawl.contact_url else "")
-    settings.setdict({
-        "USER_AGENT": agent,
-        "ROBOTSTXT_OBEY": crawl.obey_robots,
-        "CONCURRENT_REQUESTS": crawl.concurrent_requests,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_per_domain,
-        "DOWNLOAD_DELAY": crawl.download_delay,
-        "DOWNLOAD_TIMEOUT": crawl.timeout,
-        "RETRY_TIMES": crawl.retries,
-        "DOWNLOAD_MAXSIZE": crawl.max_page_bytes,
-        "DOWNLOAD_WARNSIZE": crawl.max_page_bytes // 2,
-        "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
-        "AUTOTHROTTLE_START_DELAY": max(crawl.download_delay, 0.1),
-        "LOG_FORMATTER": "crawler.logformatter.QuietDropFormatter",
-        "NEWSMON_DATABASE_URL": config.database.url,
-        "NEWSMON_CORPUS_DIR": str(config.corpus.dir),
-        "NEWSMON_TOPIC": config.topic,
-        "NEWSMON_MIN_BODY_CHARS": crawl.min_body_chars,
-        "NEWSMON_NEAR_ENABLED": config.dedup.near,
-        "NEWSMON_NEAR_THRESHOLD": config.dedup.near_threshold,
-    }, priority="project")
+    settings.setdict(
+        {
+            "USER_AGENT": agent,
+            "ROBOTSTXT_OBEY": crawl.obey_robots,
+            "CONCURRENT_REQUESTS": crawl.concurrent_requests,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_per_domain,
+            "DOWNLOAD_DELAY": crawl.download_delay,
+            "DOWNLOAD_TIMEOUT": crawl.timeout,
+            "RETRY_TIMES": crawl.retries,
+            "DOWNLOAD_MAXSIZE": crawl.max_page_bytes,
+            "DOWNLOAD_WARNSIZE": crawl.max_page_bytes // 2,
+            "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
+            "AUTOTHROTTLE_START_DELAY": max(crawl.download_delay, 0.1),
+            "LOG_FORMATTER": "crawler.logformatter.QuietDropFormatter",
+            "NEWSMON_DATABASE_URL": config.database.url,
+            "NEWSMON_CORPUS_DIR": str(config.corpus.dir),
+            "NEWSMON_TOPIC": config.topic,
+            "NEWSMON_MIN_BODY_CHARS": crawl.min_body_chars,
+            "NEWSMON_NEAR_ENABLED": config.dedup.near,
+            "NEWSMON_NEAR_THRESHOLD": config.dedup.near_threshold,
+        },
+        priority="project",
+    )
     return settings
 
 
@@ -100,6 +103,10 @@ def _report(source: Source, crawler: Crawler) -> SourceReport:
     counts = counts_from_stats(stats)
     reason = source_failure(stats, errors) if spider is not None else errors[0]
     return SourceReport(
-        key=source.key, name=source.name, added_files=list(stats.get("newsmon/added_files", [])),
-        failed=reason is not None, reason=reason, **counts,
+        key=source.key,
+        name=source.name,
+        added_files=list(stats.get("newsmon/added_files", [])),
+        failed=reason is not None,
+        reason=reason,
+        **counts,
     )

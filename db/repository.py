@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from db.base import Base, utc_now
+from db.base import utc_now
 from db.models import RUN_COUNTS, Article, CrawlRun, FetchState, RunStatus, SeenStatus, SeenUrl
 
 # Keeps IN (...) lists under SQLite's and psycopg's bound-parameter limits.

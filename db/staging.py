@@ -56,7 +56,7 @@ def stage(corpus_dir: Path, data: bytes) -> Staged:
         fcntl.flock(fd, fcntl.LOCK_EX)
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
         os.fsync(fd)
     except OSError as exc:
         path.unlink(missing_ok=True)

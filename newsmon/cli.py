@@ -19,15 +19,22 @@ EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="PATH", help="TOML file (default: $NEWSMON_CONFIG, ./newsmon.toml)")
-    common.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    common.add_argument(
+        "--config", metavar="PATH", help="TOML file (default: $NEWSMON_CONFIG, ./newsmon.toml)"
+    )
+    common.add_argument(
+        "--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"]
+    )
     common.add_argument("--log-format", default="text", choices=["text", "json"])
-    parser = argparse.ArgumentParser(prog="newsmon", parents=[common],
-                                     description="Monitoring crawler for Korean regional news.")
+    parser = argparse.ArgumentParser(
+        prog="newsmon", parents=[common], description="Monitoring crawler for Korean regional news."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     crawl = sub.add_parser("crawl", parents=[common], help="crawl now, once")
-    crawl.add_argument("--source", action="append", metavar="KEY", help="only this source (repeatable)")
+    crawl.add_argument(
+        "--source", action="append", metavar="KEY", help="only this source (repeatable)"
+    )
     crawl.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     sources = sub.add_parser("sources", parents=[common], help="what would be crawled, from where")
@@ -36,11 +43,15 @@ def _parser() -> argparse.ArgumentParser:
     corpus = sub.add_parser("corpus", parents=[common], help="corpus maintenance")
     corpus_sub = corpus.add_subparsers(dest="corpus_command", required=True)
     verify = corpus_sub.add_parser("verify", parents=[common], help="folder and database agree")
-    verify.add_argument("--repair", action="store_true", help="index unknown files, mark missing ones")
+    verify.add_argument(
+        "--repair", action="store_true", help="index unknown files, mark missing ones"
+    )
     verify.add_argument("--json", action="store_true")
 
     sub.add_parser("daemon", parents=[common], help="run scheduled crawls until stopped")
-    status = sub.add_parser("status", parents=[common], help="per source: last runs, failures, next run")
+    status = sub.add_parser(
+        "status", parents=[common], help="per source: last runs, failures, next run"
+    )
     status.add_argument("--json", action="store_true")
 
     database = sub.add_parser("db", parents=[common], help="database maintenance")

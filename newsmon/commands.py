@@ -23,8 +23,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """A plain text table, columns padded to their widest cell (Hangul counts double)."""
     cells = [[str(c) for c in headers], *[[str(c) for c in row] for row in rows]]
     widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
-    lines = ["  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
-             for row in cells]
+    lines = [
+        "  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in cells
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -34,9 +36,29 @@ def _width(text: str) -> int:
 
 
 def crawl_table(reports: list[SourceReport]) -> str:
-    headers = ("source", "discovered", "fetched", "on topic", "duplicates", "added", "errors", "status")
-    rows = [(r.key, r.discovered, r.fetched, r.on_topic, r.duplicates, r.added, r.errors,
-             "FAILED" if r.failed else "ok") for r in reports]
+    headers = (
+        "source",
+        "discovered",
+        "fetched",
+        "on topic",
+        "duplicates",
+        "added",
+        "errors",
+        "status",
+    )
+    rows = [
+        (
+            r.key,
+            r.discovered,
+            r.fetched,
+            r.on_topic,
+            r.duplicates,
+            r.added,
+            r.errors,
+            "FAILED" if r.failed else "ok",
+        )
+        for r in reports
+    ]
     out = [table(headers, rows)]
     for report in reports:
         for name in report.added_files:
@@ -51,12 +73,20 @@ def crawl_table(reports: list[SourceReport]) -> str:
 def sources_rows(config: AppConfig) -> list[dict[str, Any]]:
     rows = []
     for source in config.sources:
-        rows.append({
-            "key": source.key, "name": source.name, "enabled": source.enabled,
-            "every": source.every, "cron": source.cron, "feeds": list(source.feeds),
-            "sitemaps": list(source.sitemaps), "listings": list(source.listings),
-            "article_pattern": source.article_pattern, "provenance": source.provenance,
-        })
+        rows.append(
+            {
+                "key": source.key,
+                "name": source.name,
+                "enabled": source.enabled,
+                "every": source.every,
+                "cron": source.cron,
+                "feeds": list(source.feeds),
+                "sitemaps": list(source.sitemaps),
+                "listings": list(source.listings),
+                "article_pattern": source.article_pattern,
+                "provenance": source.provenance,
+            }
+        )
     return rows
 
 
@@ -71,8 +101,14 @@ def sources_table(rows: list[dict[str, Any]], config: AppConfig) -> str:
             for url in row[kind]:
                 lines.append(f"  {kind[:-1]:8} {url}")
     topic = config.topic
-    lines.append("topic: " + (f"all={list(topic.all)} any={list(topic.any)} none={list(topic.none)}"
-                              if topic else "none (every article is kept)"))
+    lines.append(
+        "topic: "
+        + (
+            f"all={list(topic.all)} any={list(topic.any)} none={list(topic.none)}"
+            if topic
+            else "none (every article is kept)"
+        )
+    )
     return "\n".join(lines)
 
 
@@ -96,7 +132,9 @@ def verify_text(report: VerifyReport, repaired: bool) -> str:
             lines.extend(f"  {item}" for item in value[:50])
     if not lines:
         return "corpus OK: folder and database agree"
-    lines.append("repaired" if repaired else "run `newsmon corpus verify --repair` to fix what can be")
+    lines.append(
+        "repaired" if repaired else "run `newsmon corpus verify --repair` to fix what can be"
+    )
     return "\n".join(lines)
 
 

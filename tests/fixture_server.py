@@ -15,7 +15,7 @@ class Page:
     body: bytes
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
-    delay: float = 0.0              # seconds to wait before answering (a hanging server)
+    delay: float = 0.0  # seconds to wait before answering (a hanging server)
     headers: tuple[tuple[str, str], ...] = ()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -91,7 +92,7 @@ _OTHER_RANKS = tuple((attr, ranks) for attr, ranks in _RANKS.items() if attr != 
 def body_container(root: HtmlElement) -> tuple[HtmlElement, str] | None:
     """The first selector's richest match that holds real text, with the selector that found it."""
     by_rank: dict[int, list[HtmlElement]] = {}
-    for el in _CANDIDATES(root):
+    for el in cast(list[HtmlElement], _CANDIDATES(root)):
         rank = _rank_of(el)
         if rank is not None:
             by_rank.setdefault(rank, []).append(el)

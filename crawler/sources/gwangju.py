@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from crawler.sources.base import NDSOFT_ARTICLE, Source
 
-_NDSOFT_NOTE = "ndsoft CMS convention: RSS at /rss/allArticle.xml, articles at /news/articleView.html?idxno=N"
+_NDSOFT_NOTE = (
+    "ndsoft CMS convention: RSS at /rss/allArticle.xml, articles at /news/articleView.html?idxno=N"
+)
 
 SOURCES: tuple[Source, ...] = (
     Source(
@@ -53,6 +55,6 @@ SOURCES: tuple[Source, ...] = (
         homepage="http://www.kwangju.co.kr/",
         listings=("http://www.kwangju.co.kr/section.php?sid=5",),
         article_pattern=r"/article\.php\?aid=\d+",
-        provenance="article URLs /article.php?aid=N as cited by seeds 001/003/004 (bylines @kwangju.co.kr)",
+        provenance="article URLs /article.php?aid=N; seeds 001, 003, 004 came from this outlet",
     ),
 )

@@ -9,8 +9,8 @@ from typing import Any
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.discovery import DiscoveryError, parse_feed, parse_listing, parse_sitemap
@@ -29,8 +29,8 @@ class NewsSpider(scrapy.Spider):
 
     name = "news"
 
-    def __init__(self, source: Source, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, name=f"news:{source.key}", **kwargs)
+    def __init__(self, source: Source, **kwargs: Any) -> None:
+        super().__init__(name=f"news:{source.key}", **kwargs)
         self.source = source
         self.seen: set[str] = set()
         self.discovery_errors: list[str] = []
@@ -38,15 +38,22 @@ class NewsSpider(scrapy.Spider):
             self.download_delay = source.download_delay
 
     async def start(self) -> AsyncIterator[Any]:
-        for kind, urls in (("feed", self.source.feeds), ("sitemap", self.source.sitemaps),
-                           ("listing", self.source.listings)):
+        for kind, urls in (
+            ("feed", self.source.feeds),
+            ("sitemap", self.source.sitemaps),
+            ("listing", self.source.listings),
+        ):
             for url in urls:
                 yield self._discovery_request(url, kind)
 
     def _discovery_request(self, url: str, kind: str, depth: int = 0) -> scrapy.Request:
         return scrapy.Request(
-            url, callback=self.parse_discovery, errback=self.discovery_failed, dont_filter=True,
-            priority=10, meta={"newsmon_kind": kind, "newsmon_depth": depth, "newsmon_discovery": True},
+            url,
+            callback=self.parse_discovery,
+            errback=self.discovery_failed,
+            dont_filter=True,
+            priority=10,
+            meta={"newsmon_kind": kind, "newsmon_depth": depth, "newsmon_discovery": True},
         )
 
     def parse_discovery(self, response: Response) -> Iterator[scrapy.Request]:
@@ -82,7 +89,9 @@ class NewsSpider(scrapy.Spider):
         self.seen.add(canonical)
         self._inc("newsmon/discovered")
         yield scrapy.Request(
-            url, callback=self.parse_article, errback=self.article_failed,
+            url,
+            callback=self.parse_article,
+            errback=self.article_failed,
             meta={"newsmon_article": True, "newsmon_canonical": canonical},
         )
 
@@ -92,7 +101,8 @@ class NewsSpider(scrapy.Spider):
         extractor = resources_for(self.settings).extractor
         try:
             extracted = await extractor.extract(
-                response.body, response.url,
+                response.body,
+                response.url,
                 content_type.decode("latin-1") if content_type else None,
             )
         except Exception:  # a page that breaks the parser is one lost page, never a lost crawl
@@ -102,8 +112,12 @@ class NewsSpider(scrapy.Spider):
         final = canonical_url(response.url)
         redirects = {canonical_url(u) for u in response.meta.get("redirect_urls", ())} - {final}
         yield ArticleItem(
-            source=self.source.key, url=response.url, canonical_url=final,
-            fetched_at=datetime.now(UTC), extracted=extracted, redirected_from=tuple(redirects),
+            source=self.source.key,
+            url=response.url,
+            canonical_url=final,
+            fetched_at=datetime.now(UTC),
+            extracted=extracted,
+            redirected_from=tuple(redirects),
         )
 
     def discovery_failed(self, failure: Failure) -> None:
@@ -117,17 +131,21 @@ class NewsSpider(scrapy.Spider):
 
     def article_failed(self, failure: Failure) -> Iterator[ArticleItem]:
         request = failure.request  # type: ignore[attr-defined]
-        status = failure.value.response.status if failure.check(HttpError) else None
+        error = failure.value
+        status = error.response.status if isinstance(error, HttpError) else None
         if status in (404, 410):
             # gone for good: remember it so the next run does not ask again
             self._inc("newsmon/article/gone")
             yield ArticleItem(
-                source=self.source.key, url=request.url,
+                source=self.source.key,
+                url=request.url,
                 canonical_url=request.meta["newsmon_canonical"],
-                fetched_at=datetime.now(UTC), extracted=None, gone=True,
+                fetched_at=datetime.now(UTC),
+                extracted=None,
+                gone=True,
             )
             return
-        if status is None and failure.check(IgnoreRequest):
+        if status is None and isinstance(error, IgnoreRequest):
             return  # already stored, or forbidden by robots.txt: counted where it was decided
         self._inc("newsmon/errors")
         logger.warning("%s: could not fetch %s: %s", self.source.key, request.url, _reason(failure))

@@ -37,18 +37,29 @@ def build_site() -> FixtureSite:
 
 
 def add_feed(site: FixtureSite) -> None:
-    paths = [ON_TOPIC_1.path, ON_TOPIC_2.path, REPOST_OF_1.path, OFF_TOPIC_PATH, DEAD_PATH, EMPTY_PATH,
-             ON_TOPIC_1.path + "&utm_source=rss"]  # the same URL again, with a tracking parameter
-    site.add("/rss/allArticle.xml", rss_feed(site.base_url, paths),
-             content_type="application/rss+xml; charset=utf-8")
+    paths = [
+        ON_TOPIC_1.path,
+        ON_TOPIC_2.path,
+        REPOST_OF_1.path,
+        OFF_TOPIC_PATH,
+        DEAD_PATH,
+        EMPTY_PATH,
+        ON_TOPIC_1.path + "&utm_source=rss",
+    ]  # the same URL again, with a tracking parameter
+    site.add(
+        "/rss/allArticle.xml",
+        rss_feed(site.base_url, paths),
+        content_type="application/rss+xml; charset=utf-8",
+    )
 
 
 def write_config(tmp: Path, feeds: list[str], database_url: str) -> Path:
     config = tmp / "newsmon.toml"
     feed_list = ", ".join(json.dumps(f) for f in feeds)
-    config.write_text(f"""
+    config.write_text(
+        f"""
 [corpus]
-dir = "{tmp / 'corpus'}"
+dir = "{tmp / "corpus"}"
 [database]
 url = "{database_url}"
 [crawl]
@@ -64,15 +75,22 @@ none = ["경기 광주", "경기도 광주"]
 key = "fixture"
 name = "뉴스몬일보"
 feeds = [{feed_list}]
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return config
 
 
 def run_newsmon(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSMON_")}
     return subprocess.run(
-        [sys.executable, "-m", "newsmon", *args], cwd=cwd, env={**env, "PYTHONPATH": str(REPO)},
-        capture_output=True, text=True, timeout=180, check=False,
+        [sys.executable, "-m", "newsmon", *args],
+        cwd=cwd,
+        env={**env, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
 
 
@@ -119,7 +137,9 @@ def test_crawl_appends_exactly_the_new_on_topic_articles(workdir: Path, database
         assert verify.returncode == 0, verify.stdout + verify.stderr
 
 
-def test_unreachable_source_fails_and_leaves_corpus_intact(workdir: Path, database_url: str) -> None:
+def test_unreachable_source_fails_and_leaves_corpus_intact(
+    workdir: Path, database_url: str
+) -> None:
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{sock.getsockname()[1]}/rss/allArticle.xml"
@@ -128,7 +148,9 @@ def test_unreachable_source_fails_and_leaves_corpus_intact(workdir: Path, databa
     result = run_newsmon("crawl", "--config", str(config), cwd=workdir)
     assert result.returncode == 1
     assert "source fixture failed" in result.stderr
-    after = {p.name: p.read_bytes() for p in (workdir / "corpus").iterdir() if not p.name.startswith(".")}
+    after = {
+        p.name: p.read_bytes() for p in (workdir / "corpus").iterdir() if not p.name.startswith(".")
+    }
     assert after == before
 
 
@@ -146,8 +168,10 @@ def test_config_error_names_key_and_file_before_fetching(tmp_path: Path) -> None
     site = FixtureSite()
     with serve(site):
         config = tmp_path / "broken.toml"
-        config.write_text(f'[[sources]]\nkey = "x"\nfeeds = ["{site.url("/rss")}"]\nevery = "soon"\n',
-                          encoding="utf-8")
+        config.write_text(
+            f'[[sources]]\nkey = "x"\nfeeds = ["{site.url("/rss")}"]\nevery = "soon"\n',
+            encoding="utf-8",
+        )
         result = run_newsmon("crawl", "--config", str(config), cwd=tmp_path)
         assert site.requested() == []
     assert result.returncode == 2
