@@ -127,7 +127,7 @@ def _db_upgrade(config: AppConfig, args: argparse.Namespace) -> int:
 def _daemon(config: AppConfig, args: argparse.Namespace) -> int:
     from scheduler.daemon import run_daemon
 
-    return run_daemon(config)
+    return run_daemon(config, log_format=args.log_format)
 
 
 def _status(config: AppConfig, args: argparse.Namespace) -> int:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler.config import AppConfig
-from crawler.runner import SourceReport, run_crawl
+
+if TYPE_CHECKING:
+    from crawler.runner import SourceReport
 from crawler.sources import Source
 from db import migrate
 from db.corpus import CorpusStore, VerifyReport
@@ -16,6 +18,9 @@ from db.session import open_database
 
 def crawl(config: AppConfig, sources: list[Source] | None) -> list[SourceReport]:
     """Run one crawl of the chosen sources (default: all enabled)."""
+    # Imported here, not at the top: `daemon` and `status` never load Scrapy (half their memory).
+    from crawler.runner import run_crawl
+
     return run_crawl(config, sources)
 
 
