@@ -1,0 +1,91 @@
+"""Two `newsmon crawl` processes at once on one corpus and database: no shared number, no copy."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.fixture_server import FixtureSite, serve
+from tests.integration.test_crawl_command import REPO, SEEDS, run_newsmon
+from tests.sitegen import Article, article_page, rss_feed
+
+PER_SITE = 12
+WORDS = [
+    "광주",
+    "인공지능",
+    "집적단지",
+    "실증",
+    "기업",
+    "데이터센터",
+    "공모",
+    "예산",
+    "연구",
+    "인재",
+    "창업",
+    "반도체",
+    "에너지",
+    "자동차",
+]
+
+
+def article(site: int, number: int) -> Article:
+    # Distinct texts (no near copies): each paragraph is its own permutation of the vocabulary.
+    paragraphs = []
+    for p in range(4):
+        words = WORDS[(site * 7 + number * 3 + p) % len(WORDS) :] + WORDS
+        paragraphs.append(f"{site}-{number}-{p}번 기사: " + " ".join(words[p::2][:12]) + ".")
+    return Article(idxno=number, headline=f"광주 AI 소식 {site}-{number}", paragraphs=paragraphs)
+
+
+def site_with(site_number: int) -> FixtureSite:
+    site = FixtureSite()
+    for number in range(1, PER_SITE + 1):
+        a = article(site_number, number)
+        site.add(a.path, article_page(a))
+    return site
+
+
+def test_two_crawls_at_once_share_the_corpus_safely(tmp_path: Path, database_url: str) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for seed in SEEDS:
+        shutil.copy(seed, corpus / seed.name)
+    with serve(site_with(1)) as one, serve(site_with(2)) as two:
+        configs = []
+        for name, site in (("one", one), ("two", two)):
+            paths = [article(1, n).path for n in range(1, PER_SITE + 1)]
+            site.add("/rss/allArticle.xml", rss_feed(site.base_url, paths))
+            config = tmp_path / f"{name}.toml"
+            config.write_text(
+                f'[corpus]\ndir = "{corpus}"\n[database]\nurl = "{database_url}"\n'
+                "[crawl]\ndownload_delay = 0\nautothrottle = false\n"
+                f'[[sources]]\nkey = "{name}"\nfeeds = ["{site.url("/rss/allArticle.xml")}"]\n',
+                encoding="utf-8",
+            )
+            configs.append(config)
+        run_newsmon("db", "upgrade", "--config", str(configs[0]), cwd=tmp_path)
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "newsmon", "crawl", "--json", "--config", str(c)],
+                cwd=tmp_path,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+            )
+            for c in configs
+        ]
+        outputs = [p.communicate(timeout=180) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [err[-2000:] for _, err in outputs]
+    added = sum(json.loads(out)[0]["added"] for out, _ in outputs)
+    assert added == 2 * PER_SITE
+    names = sorted(p.name for p in corpus.glob("*.txt") if p.name not in {s.name for s in SEEDS})
+    assert [int(n.split("_")[0]) for n in names] == list(range(5, 5 + 2 * PER_SITE))
+    digests = [hashlib.sha256((corpus / n).read_bytes()).hexdigest() for n in names]
+    assert len(set(digests)) == len(digests)
+    assert all(n.split("_")[1][:16] == d[:16] for n, d in zip(names, digests, strict=True))
+    assert not list((corpus / ".newsmon-staging").iterdir())
