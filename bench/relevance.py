@@ -2,11 +2,13 @@
 
 Run from the repository root: ``python -m bench.relevance`` (or ``python bench/relevance.py``).
 Prints, for the dev and test splits and both together, the confusion matrix, precision and
-recall of both filters, the accuracy per category, the misclassified ids, and the throughput.
+recall of both filters, what each knob of the built-in topic adds (precision and recall with
+that knob switched off), the accuracy per category, the misclassified ids, and the throughput.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import time
@@ -98,6 +100,31 @@ def print_split(name: str, examples: list[Example], filters: dict[str, Predict])
         )
 
 
+ABLATIONS: dict[str, dict[str, object]] = {
+    "no same_sentence": {"same_sentence": False},
+    "no anaphora": {"anaphora": ()},
+    "no rivals": {"rivals": ()},
+    "no peers": {"peers": ()},
+    "min_mentions=1": {"min_mentions": 1},
+    "min_any=1": {"min_any": 1},
+}
+
+
+def print_ablations(examples: list[Example]) -> None:
+    _say("\n== the built-in topic with one knob changed (precision/recall per split)")
+    _say(f"{'variant':<18} {'dev':>11} {'test':>11} {'all':>11}")
+    variants = {"as built": DEFAULT_TOPIC} | {
+        name: dataclasses.replace(DEFAULT_TOPIC, **change)  # type: ignore[arg-type]
+        for name, change in ABLATIONS.items()
+    }
+    for name, topic in variants.items():
+        cells = []
+        for split in ("dev", "test", "all"):
+            s = score(topic.matches, [e for e in examples if split in ("all", e.split)])
+            cells.append(f"{s.precision:.3f}/{s.recall:.3f}")
+        _say(f"{name:<18} " + " ".join(f"{cell:>11}" for cell in cells))
+
+
 def print_categories(examples: list[Example], filters: dict[str, Predict]) -> None:
     _say("\n== accuracy per category (all splits)")
     _say(f"{'category':<18} {'n':>3} " + " ".join(f"{label:>10}" for label in filters))
@@ -142,6 +169,7 @@ def main() -> None:
     for split in ("dev", "test"):
         print_split(split, [e for e in examples if e.split == split], filters)
     print_split("all", examples, filters)
+    print_ablations(examples)
     print_categories(examples, filters)
     print_errors(examples)
     print_throughput(examples)

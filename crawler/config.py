@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from crawler.durations import DurationError, parse_duration
-from crawler.sources import BUILTIN_SOURCES, Source, SourceError, check_registry
+from crawler.sources import (
+    BUILTIN_SOURCES,
+    SEARCH_SOURCES,
+    Source,
+    SourceError,
+    check_registry,
+)
+from crawler.sources.search import with_search_sources
 from crawler.topic import DEFAULT_TOPIC, Topic, TopicConfigError
 
 DEFAULT_CONFIG_NAME = "newsmon.toml"
@@ -70,6 +77,13 @@ class AlertsConfig:
     timeout: float = 10.0
 
 
+@dataclass(frozen=True)
+class SearchConfig:
+    naver: bool = True  # used only when NEWSMON_NAVER_CLIENT_ID/_SECRET are set
+    google_news: bool = False
+    max_pages: int = 5  # result pages per query, each up to 100 results
+
+
 _SECTIONS: dict[str, type[Any]] = {
     "corpus": CorpusConfig,
     "database": DatabaseConfig,
@@ -77,6 +91,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "dedup": DedupConfig,
     "daemon": DaemonConfig,
     "alerts": AlertsConfig,
+    "search": SearchConfig,
 }
 _DURATION_FIELDS = {
     ("daemon", "crawl_timeout"),
@@ -99,6 +114,7 @@ class AppConfig:
     dedup: DedupConfig = field(default_factory=DedupConfig)
     daemon: DaemonConfig = field(default_factory=DaemonConfig)
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    search: SearchConfig = field(default_factory=SearchConfig)
     topic: Topic | None = DEFAULT_TOPIC
     sources: tuple[Source, ...] = BUILTIN_SOURCES
 
@@ -146,6 +162,14 @@ def build_config(
     sources = BUILTIN_SOURCES
     if "sources" in data:
         sources = _sources(data["sources"], where)
+    search: SearchConfig = sections["search"]
+    sources = with_search_sources(
+        sources,
+        naver=search.naver,
+        google_news=search.google_news,
+        max_pages=search.max_pages,
+        env=env,
+    )
     return AppConfig(path=path, topic=topic, sources=sources, **sections)
 
 
@@ -250,7 +274,7 @@ def _topic_env(topic: Topic | None, env: Mapping[str, str]) -> Topic | None:
 def _sources(raw: Any, where: str) -> tuple[Source, ...]:
     if not isinstance(raw, list):
         raise ConfigError(f"{where}: 'sources' must be an array of tables ([[sources]])")
-    builtin = {s.key: s for s in BUILTIN_SOURCES}
+    builtin = {s.key: s for s in (*BUILTIN_SOURCES, *SEARCH_SOURCES)}
     known = {f.name for f in fields(Source) if not f.name.startswith("_")}
     result = []
     for index, entry in enumerate(raw):

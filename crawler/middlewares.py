@@ -19,7 +19,9 @@ class KnownUrlMiddleware:
 
     Like scrapy-deltafetch, but the memory is the database every run (and a concurrent daemon)
     shares. The requests a discovery page yields are checked in one query, at the moment they
-    are yielded, so the check is never stale. Meta ``newsmon_refetch`` bypasses it.
+    are yielded, so the check is never stale. Meta ``newsmon_refetch`` bypasses it. A request
+    with meta ``newsmon_if_new`` (the next listing or search page) is dropped when the page
+    that yielded it held no article worth fetching: paging stops at the first stale page.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -48,11 +50,21 @@ class KnownUrlMiddleware:
             with resources_for(self.crawler.settings).database.session() as session:
                 known = repository.known_urls(session, asked)
         assert self.crawler.stats is not None
+        fresh = any(url is not None and url not in known for url in wanted) or any(
+            _is_refetch(output) for output in outputs
+        )
         for output, url in zip(outputs, wanted, strict=True):
             if url is not None and url in known:
                 self.crawler.stats.inc_value("newsmon/skipped/known")
                 continue
+            if not fresh and isinstance(output, Request) and output.meta.get("newsmon_if_new"):
+                self.crawler.stats.inc_value("newsmon/discovery/paging_stopped")
+                continue
             yield output
+
+
+def _is_refetch(output: Any) -> bool:
+    return isinstance(output, Request) and bool(output.meta.get("newsmon_refetch"))
 
 
 def _canonical(output: Any) -> str | None:

@@ -26,6 +26,11 @@ STATIC_SETTINGS: dict[str, Any] = {
     "SPIDER_MIDDLEWARES": {
         "crawler.middlewares.KnownUrlMiddleware": 50,
     },
+    "DOWNLOADER_MIDDLEWARES": {
+        # process_response runs before RetryMiddleware (550) re-queues a 429/503
+        "crawler.retry_after.RetryAfterMiddleware": 560,
+        "crawler.conditional.ConditionalRequestMiddleware": 580,
+    },
     "ITEM_PIPELINES": {
         "crawler.pipelines.TopicFilterPipeline": 100,
         "crawler.pipelines.CorpusPipeline": 200,
@@ -37,4 +42,6 @@ STATIC_SETTINGS: dict[str, Any] = {
     },
     "NEWSMON_PROGRESS_INTERVAL": 5.0,
     "NEWSMON_MIN_BODY_CHARS": 100,
+    "NEWSMON_CONDITIONAL_ENABLED": True,  # ETag / Last-Modified on discovery pages
+    "NEWSMON_RETRY_AFTER_MAX": 300.0,  # seconds; a longer Retry-After is capped
 }

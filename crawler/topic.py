@@ -1,8 +1,10 @@
 """The relevance filter: does an article's headline and body match the configured topic?
 
 A topic is three term lists with plain semantics: every ``all`` term must appear, at least one
-``any`` term must appear, no ``none`` term may appear. Optional knobs, each off by default so a
-plain table keeps that contract, make the built-in topic robust:
+``any`` term must appear, no ``none`` term may appear. A ``[topic]`` table with only these
+three keys gets exactly that. Optional knobs, each off by default, make a topic robust; the
+built-in topic sets them all, and a table can start from it with ``preset = "gwangju-ai"``
+(any other key in the table then overrides that one setting of the preset):
 
 * ``min_mentions`` -- each ``all`` term must be mentioned this often; a mention in the headline
   counts ``headline_weight`` times. A national article naming 광주 once in a list of regions is
@@ -11,15 +13,24 @@ plain table keeps that contract, make the built-in topic robust:
   a 5·18 or football story with one aside about "AI" stays out.
 * ``near`` -- if above 0, some counted ``all`` mention must start within this many characters
   of an ``any`` mention.
+* ``same_sentence`` -- some counted ``all`` mention and some ``any`` mention must share a
+  sentence of the body (of the headline only when the body has no counted mention). A story
+  that happens in Gwangju and uses AI as a tool ("경찰은 AI CCTV로 추적했다") never says
+  both in one breath; an article about Gwangju's AI industry does, in its lead at the latest.
+* ``anaphora`` -- whole words that refer back to an ``all`` term once it has been named
+  ("광주시가 … 시는 …", "시 관계자는"): each counts as a mention of the term named last before
+  it, unless another place (a ``peers`` term) was named in between.
 * ``none_scope`` -- ``"article"`` (default, the literal contract): any ``none`` term anywhere
   rejects the article. ``"sentence"``: ``none`` terms act like ``rivals`` instead.
 * ``rivals`` -- terms showing that an ``all`` mention means something else. A rival containing
   the ``all`` term ("경기 광주", "광주리" = basket) discounts just the mention it covers; any other
-  rival (a place of the namesake: 오포읍, 곤지암 …) discounts every mention in its sentence. If the
-  first mention of the headline or of the body is discounted, the article is about the namesake
-  and is rejected (``namesake:…``): news names a place in full at first mention ("경기 광주시는
-  …") and shortens it afterwards ("광주시는 …"), so discounting alone would let the later
-  mentions through, while a Gwangju AI article naming 경기 광주 once in passing is kept.
+  rival (a place of the namesake: 오포읍, 곤지암 …) discounts every mention in its sentence.
+  The article is about the namesake and is rejected (``namesake:…``) if the first mention of
+  the headline or of the body is discounted -- news names a place in full at first mention
+  ("경기 광주시는 …") and shortens it afterwards ("광주시는 …") -- or if a place rival
+  discounts any mention while the article never names the namesake in full: a writer who
+  puts 광주시 next to 오포읍 without ever writing "경기 광주" is not telling two cities apart.
+  A Gwangju AI article naming 경기 광주 once in passing is kept.
 * ``peers`` -- places of the same kind (the other regions): an ``all`` mention in an enumeration
   ("서울·부산·광주", "서울, 대구, 광주 등"), i.e. with two or more peers within 20 characters in
   its sentence and a separator between, does not count; the pair "광주·전남" still counts.
@@ -36,22 +47,28 @@ and lower-case "ai" turns up inside addresses and words.
 from __future__ import annotations
 
 import re
-import unicodedata
-from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
-from functools import lru_cache
+from dataclasses import dataclass, fields
+from typing import Any
 
-_TERM_FIELDS = ("all", "any", "none", "rivals", "peers")
+from crawler.topic_text import (
+    Article,
+    Shadows,
+    any_near,
+    listed,
+    positions,
+    referring,
+    share_sentence,
+    term_pattern,
+    word_pattern,
+)
+
+__all__ = ["DEFAULT_TOPIC", "PRESETS", "Topic", "TopicConfigError", "TopicDecision", "term_pattern"]
+
+_TERM_FIELDS = ("all", "any", "none", "rivals", "peers", "anaphora")
 _COUNT_FIELDS = {"min_mentions": 1, "headline_weight": 1, "min_any": 1, "near": 0}
+_FLAG_FIELDS = ("same_sentence",)
 _NONE_SCOPES = ("article", "sentence")
-_LATIN = "A-Za-z\u00c0-\u024f"
-_LATIN_START = re.compile(f"^[{_LATIN}]")
-_LATIN_END = re.compile(f"[{_LATIN}]$")
-_LIST_SEPARATOR = re.compile("[·,、/\u318d\u119e]")
-_LIST_SPAN = 20  # characters either side of a mention searched for the rest of an enumeration
-# A sentence ends at a line break or at . ! ? followed by a space (not inside "2.5" or "5·18").
-_SENTENCE_END = re.compile(r"\n|[.!?。](?=\s|$)")
 
 
 class TopicConfigError(ValueError):
@@ -66,72 +83,6 @@ class TopicDecision:
     reason: str
 
 
-@lru_cache(maxsize=2048)
-def term_pattern(term: str) -> re.Pattern[str]:
-    """The compiled pattern for one term (cached: topics share terms and never recompile)."""
-    term = unicodedata.normalize("NFKC", term).strip()
-    pattern = r"\s*".join(re.escape(chunk) for chunk in term.split())
-    if _LATIN_START.search(term):
-        pattern = f"(?<![{_LATIN}])" + pattern
-    if _LATIN_END.search(term):
-        pattern += f"(?![{_LATIN}])"
-    return re.compile(pattern)
-
-
-def _positions(term: str, text: str) -> list[int]:
-    return [match.start() for match in term_pattern(term).finditer(text)]
-
-
-@dataclass(frozen=True)
-class _Article:
-    """Headline and body as one normalised text, with where the body and each sentence end."""
-
-    text: str
-    body_start: int
-    sentence_ends: tuple[int, ...]
-
-    @classmethod
-    def of(cls, headline: str, body: str) -> _Article:
-        headline = unicodedata.normalize("NFKC", headline).replace("\n", " ")
-        text = headline + "\n" + unicodedata.normalize("NFKC", body)
-        ends = tuple(match.start() for match in _SENTENCE_END.finditer(text))
-        return cls(text, len(headline) + 1, ends)
-
-    def sentence(self, position: int) -> int:
-        return bisect_left(self.sentence_ends, position)
-
-    def weight(self, positions: list[int], headline_weight: int) -> int:
-        in_headline = bisect_left(positions, self.body_start)
-        return in_headline * headline_weight + len(positions) - in_headline
-
-
-@dataclass
-class _Shadows:
-    """Spans and sentences of one article in which ``all`` mentions do not count."""
-
-    spans: list[tuple[int, int, str]] = field(default_factory=list)
-    sentences: dict[int, str] = field(default_factory=dict)
-
-    def find(self, position: int, article: _Article) -> str:
-        """The rival term discounting a mention at ``position``, or ""."""
-        for start, end, term in self.spans:
-            if start <= position < end:
-                return term
-        return self.sentences.get(article.sentence(position), "")
-
-
-def _listed(position: int, article: _Article, peers: list[int]) -> bool:
-    """True if the mention sits in an enumeration (·/,) with two or more peers in its sentence."""
-    sentence = article.sentence(position)
-    low = bisect_left(peers, position - _LIST_SPAN)
-    high = bisect_right(peers, position + _LIST_SPAN)
-    nearby = [peer for peer in peers[low:high] if article.sentence(peer) == sentence]
-    if len(nearby) < 2:
-        return False
-    start, end = min(nearby[0], position), max(nearby[-1], position)
-    return _LIST_SEPARATOR.search(article.text, start, end) is not None
-
-
 def _coerce(key: str, value: object, where: str) -> object:
     """Check one topic setting's type and range; term lists become tuples."""
     if key in _TERM_FIELDS:
@@ -144,6 +95,10 @@ def _coerce(key: str, value: object, where: str) -> object:
         minimum = _COUNT_FIELDS[key]
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
             raise TopicConfigError(f"{where}: [topic] {key} must be an integer >= {minimum}")
+        return value
+    if key in _FLAG_FIELDS:
+        if not isinstance(value, bool):
+            raise TopicConfigError(f"{where}: [topic] {key} must be true or false")
         return value
     if value not in _NONE_SCOPES:
         raise TopicConfigError(f"{where}: [topic] {key} must be one of {', '.join(_NONE_SCOPES)}")
@@ -161,9 +116,11 @@ class Topic:
     headline_weight: int = 1
     min_any: int = 1
     near: int = 0
+    same_sentence: bool = False
     none_scope: str = "article"
     rivals: tuple[str, ...] = ()
     peers: tuple[str, ...] = ()
+    anaphora: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for spec in fields(self):
@@ -171,17 +128,26 @@ class Topic:
             object.__setattr__(self, spec.name, value)
         for term in (*self.all, *self.any, *self.none, *self.rivals, *self.peers):
             term_pattern(term)  # compile now so a bad term fails at load, not per article
+        for term in self.anaphora:
+            word_pattern(term)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object], *, where: str) -> Topic:
         """Build a topic from a TOML ``[topic]`` table; ``where`` names the file in errors."""
         known = {spec.name for spec in fields(cls)}
         for key in data:
-            if key not in known:
+            if key not in known and key != "preset":
                 raise TopicConfigError(
-                    f"{where}: unknown key {key!r} in [topic] (known: {', '.join(sorted(known))})"
+                    f"{where}: unknown key {key!r} in [topic] "
+                    f"(known: {', '.join(sorted(known | {'preset'}))})"
                 )
-        return cls(**{key: _coerce(key, value, where) for key, value in data.items()})  # type: ignore[arg-type]
+        settings: dict[str, Any] = {}
+        if "preset" in data:
+            settings = _preset_settings(data["preset"], where)
+        for key, value in data.items():
+            if key != "preset":
+                settings[key] = _coerce(key, value, where)
+        return cls(**settings)
 
     def matches(self, headline: str, body: str) -> bool:
         """True if the article is on topic."""
@@ -189,25 +155,28 @@ class Topic:
 
     def decide(self, headline: str, body: str) -> TopicDecision:
         """Match the article and say why it was kept or rejected."""
-        article = _Article.of(headline, body)
+        article = Article.of(headline, body)
         if self.none_scope == "article":
             for term in self.none:
                 if term_pattern(term).search(article.text):
                     return TopicDecision(False, f"excluded:{term}")
-        shadows = self._shadows(article)
-        peers = sorted(p for term in self.peers for p in _positions(term, article.text))
+        shadows, named_in_full = self._shadows(article)
+        peers = _all_positions([term_pattern(term) for term in self.peers], article.text)
+        anaphors = _all_positions([word_pattern(term) for term in self.anaphora], article.text)
         counted: list[int] = []
         for term in self.all:
-            reason = self._check_all(term, article, shadows, peers, counted)
+            mentions = _Mentions(article, shadows, peers, anaphors, named_in_full)
+            reason = self._check_all(term, mentions, counted)
             if reason:
                 return TopicDecision(False, reason)
         reason = self._check_any(article, sorted(counted))
         return TopicDecision(not reason, reason or "ok")
 
-    def _shadows(self, article: _Article) -> _Shadows:
-        """Where rivals (and sentence-scoped ``none`` terms) discount ``all`` mentions."""
+    def _shadows(self, article: Article) -> tuple[Shadows, bool]:
+        """Where rivals discount ``all`` mentions, and whether the namesake is named in full."""
         terms = self.rivals + (self.none if self.none_scope == "sentence" else ())
-        shadows = _Shadows()
+        shadows = Shadows()
+        named_in_full = False
         for term in terms:
             # A rival that contains an ``all`` term ("경기 광주", "광주리") is that mention in
             # another sense, so it covers only itself; a place name ("오포읍") covers its sentence.
@@ -215,56 +184,80 @@ class Topic:
             for match in term_pattern(term).finditer(article.text):
                 if covers_itself:
                     shadows.spans.append((match.start(), match.end(), term))
+                    named_in_full = True
                 else:
                     shadows.sentences.setdefault(article.sentence(match.start()), term)
-        return shadows
+        return shadows, named_in_full
 
-    def _check_all(
-        self, term: str, article: _Article, shadows: _Shadows, peers: list[int], counted: list[int]
-    ) -> str:
+    def _check_all(self, term: str, mentions: _Mentions, counted: list[int]) -> str:
         """Count one ``all`` term's mentions; return a rejection reason or "" if it passes."""
-        positions = _positions(term, article.text)
-        if not positions:
+        article, shadows = mentions.article, mentions.shadows
+        found = positions(term_pattern(term), article.text)
+        if not found:
             return f"missing_all:{term}"
-        first_body = bisect_left(positions, article.body_start)
-        firsts = [positions[0]]  # of the headline if it has one, else of the body
-        if 0 < first_body < len(positions):
-            firsts.append(positions[first_body])
+        first_body = next((i for i, p in enumerate(found) if article.in_body(p)), len(found))
+        firsts = [found[0]]  # of the headline if it has one, else of the body
+        if 0 < first_body < len(found):
+            firsts.append(found[first_body])
         for position in firsts:
             shadow = shadows.find(position, article)
             if shadow:
                 return f"namesake:{shadow}"
-        kept = [
-            p for p in positions if not shadows.find(p, article) and not _listed(p, article, peers)
-        ]
+        unlisted = [p for p in found if not listed(p, article, mentions.peers)]
+        candidates = sorted(unlisted + referring(mentions.anaphors, unlisted, mentions.peers))
+        if not mentions.named_in_full:
+            for position in candidates:
+                place = shadows.place(position, article)
+                if place:
+                    return f"namesake:{place}"
+        kept = [p for p in candidates if not shadows.find(p, article)]
         score = article.weight(kept, self.headline_weight)
         if score < self.min_mentions:
             return f"too_few_mentions:{score}<{self.min_mentions}"
         counted.extend(kept)
         return ""
 
-    def _check_any(self, article: _Article, counted: list[int]) -> str:
+    def _check_any(self, article: Article, counted: list[int]) -> str:
         """Check the ``any`` terms' weighted count and, if asked, their distance to ``all``."""
         if not self.any:
             return ""
-        positions = sorted(p for term in self.any for p in _positions(term, article.text))
-        if not positions:
+        found = _all_positions([term_pattern(term) for term in self.any], article.text)
+        if not found:
             return "missing_any"
-        score = article.weight(positions, self.headline_weight)
+        score = article.weight(found, self.headline_weight)
         if score < self.min_any:
             return f"too_few_any:{score}<{self.min_any}"
-        if self.near and counted and not _any_near(counted, positions, self.near):
+        if self.near and counted and not any_near(counted, found, self.near):
             return f"any_not_near:{self.near}"
+        if self.same_sentence and counted and not share_sentence(article, counted, found):
+            return "any_not_with_all"
         return ""
 
 
-def _any_near(anchors: list[int], positions: list[int], distance: int) -> bool:
-    """True if some anchor lies within ``distance`` characters of some position (both sorted)."""
-    for anchor in anchors:
-        index = bisect_right(positions, anchor + distance)
-        if index and positions[index - 1] >= anchor - distance:
-            return True
-    return False
+@dataclass(frozen=True)
+class _Mentions:
+    """What ``_check_all`` needs besides the term: the article and where other terms sit."""
+
+    article: Article
+    shadows: Shadows
+    peers: list[int]
+    anaphors: list[int]
+    named_in_full: bool
+
+
+def _all_positions(patterns: list[re.Pattern[str]], text: str) -> list[int]:
+    """Sorted start offsets of every match of any of the patterns."""
+    return sorted(p for pattern in patterns for p in positions(pattern, text))
+
+
+def _preset_settings(name: object, where: str) -> dict[str, Any]:
+    """The settings of a named preset, as keyword arguments of ``Topic``."""
+    if not isinstance(name, str) or name not in PRESETS:
+        raise TopicConfigError(
+            f"{where}: [topic] preset must be one of {', '.join(sorted(PRESETS))}"
+        )
+    preset = PRESETS[name]
+    return {spec.name: getattr(preset, spec.name) for spec in fields(preset)}
 
 
 # Places inside Gyeonggi-do's 광주시 and words that only contain "광주"; "하남" and "송정" are
@@ -305,6 +298,9 @@ KOREAN_REGIONS = (
     "제주",
 )
 
+# Ways Korean news refers back to the city it just named; whole words only ("도시는" is not one).
+CITY_ANAPHORA = ("시는", "시가", "시의", "시와", "시 관계자는", "시 관계자가")
+
 DEFAULT_TOPIC = Topic(
     all=("광주",),
     any=("AI", "인공지능", "AX"),
@@ -312,7 +308,11 @@ DEFAULT_TOPIC = Topic(
     min_mentions=2,  # one headline mention, or two in the body outside enumerations
     headline_weight=2,
     min_any=2,  # one aside about "AI" in a football or 5·18 story is not enough
+    same_sentence=True,
     none_scope="sentence",
     rivals=GYEONGGI_GWANGJU_RIVALS,
     peers=KOREAN_REGIONS,
+    anaphora=CITY_ANAPHORA,
 )
+
+PRESETS: Mapping[str, Topic] = {"gwangju-ai": DEFAULT_TOPIC}

@@ -7,9 +7,11 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 
 from crawler.config import AppConfig, ConfigError, load_config
 from newsmon import commands
+from newsmon.export import corpus_stats, export_rows, format_stats, write_export
 from newsmon.logs import setup_logging
 
 logger = logging.getLogger("newsmon")
@@ -47,6 +49,18 @@ def _parser() -> argparse.ArgumentParser:
         "--repair", action="store_true", help="index unknown files, mark missing ones"
     )
     verify.add_argument("--json", action="store_true")
+    stats = corpus_sub.add_parser("stats", parents=[common], help="files by source and month")
+    stats.add_argument("--json", action="store_true")
+
+    export = sub.add_parser("export", parents=[common], help="one row per corpus file")
+    export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    export.add_argument(
+        "--since",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="only files fetched on or after this day (KST)",
+    )
+    export.add_argument("--output", metavar="FILE", help="write here instead of stdout")
 
     sub.add_parser("daemon", parents=[common], help="run scheduled crawls until stopped")
     status = sub.add_parser(
@@ -118,6 +132,27 @@ def _verify(config: AppConfig, args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok or args.repair else EXIT_FAILED
 
 
+def _stats(config: AppConfig, args: argparse.Namespace) -> int:
+    stats = corpus_stats(config)
+    print(
+        json.dumps(stats.as_dict(), ensure_ascii=False, indent=2)
+        if args.json
+        else format_stats(stats)
+    )
+    return EXIT_OK
+
+
+def _export(config: AppConfig, args: argparse.Namespace) -> int:
+    rows = export_rows(config, args.since)
+    if args.output is None:
+        count = write_export(rows, args.format, sys.stdout)
+    else:
+        with open(args.output, "w", encoding="utf-8", newline="") as out:
+            count = write_export(rows, args.format, out)
+    logger.info("Exported %d corpus files", count)
+    return EXIT_OK
+
+
 def _db_upgrade(config: AppConfig, args: argparse.Namespace) -> int:
     revision = commands.db_upgrade(config)
     print(f"database at revision {revision}")
@@ -147,6 +182,8 @@ _HANDLERS: dict[str, Callable[[AppConfig, argparse.Namespace], int]] = {
     "crawl": _crawl,
     "sources": _sources,
     "corpus verify": _verify,
+    "corpus stats": _stats,
+    "export": _export,
     "db upgrade": _db_upgrade,
     "daemon": _daemon,
     "status": _status,

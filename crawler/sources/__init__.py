@@ -1,10 +1,23 @@
-"""Source registry: the built-in outlets, validated at import."""
+"""Source registry: the built-in outlets (validated at import) and the search sources."""
 
 from __future__ import annotations
 
 from crawler.sources.base import NDSOFT_ARTICLE, Source, SourceError, check_registry
+from crawler.sources.broadcast import SOURCES as _BROADCAST
 from crawler.sources.gwangju import SOURCES as _GWANGJU
+from crawler.sources.search import SOURCES as SEARCH_SOURCES
+from crawler.sources.wire import SOURCES as _WIRE
 
-BUILTIN_SOURCES: tuple[Source, ...] = check_registry(_GWANGJU)
+BUILTIN_SOURCES: tuple[Source, ...] = check_registry((*_GWANGJU, *_BROADCAST, *_WIRE))
+OUTLET_SOURCES = BUILTIN_SOURCES
+check_registry((*BUILTIN_SOURCES, *SEARCH_SOURCES))
 
-__all__ = ["BUILTIN_SOURCES", "NDSOFT_ARTICLE", "Source", "SourceError", "check_registry"]
+__all__ = [
+    "BUILTIN_SOURCES",
+    "NDSOFT_ARTICLE",
+    "OUTLET_SOURCES",
+    "SEARCH_SOURCES",
+    "Source",
+    "SourceError",
+    "check_registry",
+]

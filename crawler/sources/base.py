@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from crawler.durations import DurationError, parse_duration
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 NDSOFT_ARTICLE = r"/news/articleView\.html\?idxno=\d+"
+SEARCH_ENGINES = frozenset({"naver", "google_news"})
 
 
 class SourceError(ValueError):
@@ -35,14 +37,20 @@ class Source:
     concurrency: int | None = None
     enabled: bool = True
     provenance: str = ""
+    sample_article: str = ""  # a real article URL of the outlet; article_pattern must match it
+    search: str | None = None  # a search engine (SEARCH_ENGINES) instead of outlet discovery URLs
+    search_url: str = ""  # that engine's endpoint (tests point it at 127.0.0.1)
+    search_terms: tuple[str, ...] = ()  # queries; empty: derived from the configured topic
     _compiled: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         where = f"source {self.key!r}"
         if not _KEY.match(self.key):
             raise SourceError(f"{where}: key must be an ASCII slug (a-z, 0-9, '-', '_')")
-        if not (self.feeds or self.sitemaps or self.listings):
-            raise SourceError(f"{where}: needs at least one of feeds, sitemaps, listings")
+        if not (self.feeds or self.sitemaps or self.listings or self.search):
+            raise SourceError(f"{where}: needs at least one of feeds, sitemaps, listings, search")
+        if self.search is not None and self.search not in SEARCH_ENGINES:
+            raise SourceError(f"{where}: search must be one of {sorted(SEARCH_ENGINES)}")
         if self.listings and not self.article_pattern:
             raise SourceError(f"{where}: listings need an article_pattern")
         if self.article_pattern is not None:
@@ -54,9 +62,11 @@ class Source:
             parse_duration(self.every)
         except DurationError as exc:
             raise SourceError(f"{where}: every: {exc}") from exc
-        for url in (*self.feeds, *self.sitemaps, *self.listings):
+        for url in (*self.feeds, *self.sitemaps, *self.listings, *_given(self.search_url)):
             if not url.startswith(("http://", "https://")):
                 raise SourceError(f"{where}: {url!r} is not an http(s) URL")
+        if self.sample_article and not self.is_article_url(self.sample_article):
+            raise SourceError(f"{where}: article_pattern does not match sample_article")
 
     @property
     def pattern(self) -> re.Pattern[str] | None:
@@ -70,13 +80,42 @@ class Source:
     def is_article_url(self, url: str) -> bool:
         return self._compiled is None or self._compiled.search(url) is not None
 
+    @property
+    def discovery_urls(self) -> tuple[tuple[str, str], ...]:
+        """(kind, URL) of every outlet discovery URL: feeds, sitemaps, then listings."""
+        return (
+            *(("feed", url) for url in self.feeds),
+            *(("sitemap", url) for url in self.sitemaps),
+            *(("listing", url) for url in self.listings),
+        )
+
+
+def _given(value: str) -> tuple[str, ...]:
+    return (value,) if value else ()
+
+
+def homepage_domain(source: Source) -> str:
+    """The homepage's host without 'www.'/'m.' ('' without a homepage)."""
+    host = (urlsplit(source.homepage).hostname or "").lower()
+    for prefix in ("www.", "m."):
+        host = host.removeprefix(prefix)
+    return host
+
 
 def check_registry(sources: Iterable[Source]) -> tuple[Source, ...]:
-    """Validate a whole list: unique keys. Returns it as a tuple."""
+    """Validate a whole list: unique keys and unique homepage domains. Returns it as a tuple."""
     result = tuple(sources)
-    seen: set[str] = set()
+    keys: set[str] = set()
+    domains: dict[str, str] = {}
     for source in result:
-        if source.key in seen:
+        if source.key in keys:
             raise SourceError(f"source {source.key!r} is listed twice")
-        seen.add(source.key)
+        keys.add(source.key)
+        domain = homepage_domain(source)
+        if domain and domain in domains:
+            raise SourceError(
+                f"source {source.key!r}: homepage domain {domain} is already {domains[domain]!r}"
+            )
+        if domain:
+            domains[domain] = source.key
     return result

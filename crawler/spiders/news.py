@@ -5,19 +5,28 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Self
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.conditional import NOT_MODIFIED, remember_validators
 from crawler.discovery import DiscoveryError, parse_feed, parse_listing, parse_sitemap
 from crawler.items import ArticleItem
 from crawler.normalize import canonical_url
+from crawler.pagination import next_page_url
 from crawler.resources import resources_for
 from crawler.sources import Source
+from crawler.spiders.searching import (
+    MissingCredentials,
+    next_search_request,
+    parse_search,
+    search_requests,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -34,42 +43,104 @@ class NewsSpider(scrapy.Spider):
         self.source = source
         self.seen: set[str] = set()
         self.discovery_errors: list[str] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # One crawler per source: its downloader's per-domain settings are this source's.
+        source = spider.source
         if source.download_delay is not None:
-            self.download_delay = source.download_delay
+            crawler.settings.set("DOWNLOAD_DELAY", source.download_delay, priority="spider")
+        if source.concurrency is not None:
+            crawler.settings.set(
+                "CONCURRENT_REQUESTS_PER_DOMAIN", source.concurrency, priority="spider"
+            )
+        return spider
 
     async def start(self) -> AsyncIterator[Any]:
-        for kind, urls in (
-            ("feed", self.source.feeds),
-            ("sitemap", self.source.sitemaps),
-            ("listing", self.source.listings),
-        ):
-            for url in urls:
-                yield self._discovery_request(url, kind)
+        if self.source.search is not None:
+            for request in self._search_start():
+                yield request
+            return
+        for kind, url in self.source.discovery_urls:
+            yield self._discovery_request(url, kind)
 
-    def _discovery_request(self, url: str, kind: str, depth: int = 0) -> scrapy.Request:
+    def _search_start(self) -> list[scrapy.Request]:
+        try:
+            return search_requests(
+                self.source,
+                self.settings.get("NEWSMON_TOPIC"),
+                self.parse_search,
+                self.discovery_failed,
+            )
+        except MissingCredentials as exc:
+            logger.warning("%s: search skipped: %s", self.source.key, exc)
+            self._inc("newsmon/search/skipped")
+            self.discovery_errors.append(f"search skipped: {exc}")
+            return []
+
+    def _discovery_request(
+        self, url: str, kind: str, depth: int = 0, page: int = 1
+    ) -> scrapy.Request:
+        meta = {
+            "newsmon_kind": kind,
+            "newsmon_depth": depth,
+            "newsmon_page": page,
+            "newsmon_discovery": True,
+            # a page after the first is worth asking for only if this one had news
+            "newsmon_if_new": page > 1,
+        }
         return scrapy.Request(
             url,
             callback=self.parse_discovery,
             errback=self.discovery_failed,
             dont_filter=True,
             priority=10,
-            meta={"newsmon_kind": kind, "newsmon_depth": depth, "newsmon_discovery": True},
+            meta=meta,
         )
 
     def parse_discovery(self, response: Response) -> Iterator[scrapy.Request]:
         kind = response.meta["newsmon_kind"]
+        if response.status == NOT_MODIFIED:
+            self._inc("newsmon/discovery/ok")
+            self._inc("newsmon/discovery/not_modified")
+            return
         try:
             urls, children = self._links(response, kind)
         except DiscoveryError as exc:
             self._discovery_error(response.url, f"bad {kind}: {exc}")
             return
         self._inc("newsmon/discovery/ok")
+        remember_validators(self.settings, response)
         depth = response.meta["newsmon_depth"]
         if depth < MAX_SITEMAP_DEPTH:
             for child in children:
                 yield self._discovery_request(child, kind, depth + 1)
         for url in urls:
             yield from self._article_request(url)
+        if kind == "listing":
+            yield from self._next_listing_page(response)
+
+    def _next_listing_page(self, response: Response) -> Iterator[scrapy.Request]:
+        page = int(response.meta.get("newsmon_page", 1))
+        if page >= self.source.max_listing_pages:
+            return
+        url = next_page_url(response.body, response.url)
+        if url is not None and url != response.url:
+            yield self._discovery_request(url, "listing", page=page + 1)
+
+    def parse_search(self, response: Response) -> Iterator[scrapy.Request]:
+        try:
+            page = parse_search(self.source, response)
+        except DiscoveryError as exc:
+            self._discovery_error(response.url, f"bad search answer: {exc}")
+            return
+        self._inc("newsmon/discovery/ok")
+        for link in page.links:
+            yield from self._article_request(link.url)
+        yield from next_search_request(
+            self.source, response, page, self.parse_search, self.discovery_failed
+        )
 
     def _links(self, response: Response, kind: str) -> tuple[list[str], list[str]]:
         if kind == "feed":

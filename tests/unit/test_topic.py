@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.topic import DEFAULT_TOPIC, Topic, TopicConfigError, TopicDecision
+from crawler.topic import DEFAULT_TOPIC, PRESETS, Topic, TopicConfigError, TopicDecision
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 LABELLED = FIXTURES / "relevance" / "labelled.jsonl"
@@ -162,6 +162,96 @@ def test_near(body: str, reason: str) -> None:
     assert Topic(all=("광주",), any=("AI",), near=30).decide("창업", body).reason == reason
 
 
+@pytest.mark.parametrize(
+    ("headline", "body", "reason"),
+    [
+        (
+            "광주 도심 뺑소니범 검거…AI CCTV로 추적",
+            "광주 서구에서 달아난 운전자가 붙잡혔다.\n경찰은 AI CCTV로 도주 경로를 파악했다.",
+            "any_not_with_all",
+        ),
+        (
+            "광주 AI 기업 박람회",
+            "광주 김대중컨벤션센터에서 AI 박람회가 열렸다.\n120개사가 참가했다.",
+            "ok",
+        ),
+        ("광주 AI 기업 박람회", "국내외 AI 기업 120개사가 참가했다.", "ok"),
+    ],
+    ids=["ai-as-a-tool", "lead-pairs-them", "headline-only-mention"],
+)
+def test_same_sentence(headline: str, body: str, reason: str) -> None:
+    assert DEFAULT_TOPIC.decide(headline, body).reason == reason
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("광주시가 GPU 센터를 늘린다.\n시는 AI 기업 수요가 많다고 했다.", "ok"),
+        ("광주시가 GPU 센터를 늘린다.\n시 관계자는 AI 기업 수요가 많다고 했다.", "ok"),
+        ("광주시가 GPU 센터를 늘린다.\n도시는 AI 기업 수요가 많다고 했다.", "too_few_mentions:1<2"),
+        (
+            "광주시가 부산시와 GPU 센터를 늘린다.\n시는 AI 기업 수요가 많다고 했다.",
+            "too_few_mentions:1<2",
+        ),
+        ("GPU 센터를 늘린다.\n시는 AI 기업 수요가 많다고 했다.", "missing_all:광주"),
+    ],
+    ids=["si-neun", "si-official", "dosi-is-not-si", "busan-named-last", "nothing-to-refer-to"],
+)
+def test_anaphora_refers_back(body: str, reason: str) -> None:
+    assert DEFAULT_TOPIC.decide("AI 인프라 확충", body).reason == reason
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (
+            "광주시가 AI 안전 시스템을 구축했다.\nAI 카메라가 과속을 감지한다.\n"
+            "시는 우선 오포읍 일대 학교에 설치했다.",
+            "namesake:오포읍",
+        ),
+        (
+            "광주시가 AI 안전 시스템을 구축했다.\nAI 카메라가 과속을 감지한다.\n"
+            "경기 광주시 오포읍 학교도 견학을 왔다.",
+            "ok",
+        ),
+    ],
+    ids=["place-never-contrasted", "contrasted-in-full"],
+)
+def test_namesake_place_later_in_the_article(body: str, reason: str) -> None:
+    assert DEFAULT_TOPIC.decide("광주시, AI 안전 시스템", body).reason == reason
+
+
+def test_preset_gives_the_built_in_topic() -> None:
+    assert Topic.from_mapping({"preset": "gwangju-ai"}, where="newsmon.toml") == DEFAULT_TOPIC
+    assert PRESETS["gwangju-ai"] is DEFAULT_TOPIC
+
+
+def test_preset_keys_override_one_setting() -> None:
+    table = {"preset": "gwangju-ai", "any": ["AI", "인공지능", "AX", "GPU"], "min_any": 1}
+    topic = Topic.from_mapping(table, where="newsmon.toml")
+    assert topic.any == ("AI", "인공지능", "AX", "GPU")
+    assert topic.min_any == 1
+    assert topic.rivals == DEFAULT_TOPIC.rivals
+    assert topic.anaphora == DEFAULT_TOPIC.anaphora
+
+
+@pytest.mark.parametrize("preset", ["seoul-ai", 1], ids=["unknown-name", "not-a-string"])
+def test_unknown_preset_is_an_error(preset: object) -> None:
+    with pytest.raises(TopicConfigError, match="preset") as error:
+        Topic.from_mapping({"preset": preset}, where="conf/newsmon.toml")
+    assert "conf/newsmon.toml" in str(error.value)
+
+
+def test_plain_table_has_literal_semantics() -> None:
+    table = {"all": ["광주"], "any": ["AI", "인공지능", "AX"], "none": ["경기 광주"]}
+    topic = Topic.from_mapping(table, where="newsmon.toml")
+    assert topic == Topic(all=("광주",), any=("AI", "인공지능", "AX"), none=("경기 광주",))
+    # One passing mention of each term is enough for a plain table, unlike the preset.
+    body = "서울시가 AI 단속을 늘린다. 광주도 검토 중이다."
+    assert topic.decide("단속 확대", body) == TopicDecision(True, "ok")
+    assert not DEFAULT_TOPIC.matches("단속 확대", body)
+
+
 def test_empty_topic_keeps_everything() -> None:
     assert Topic().decide("아무 기사", "본문") == TopicDecision(True, "ok")
 
@@ -184,6 +274,8 @@ def test_from_mapping_reads_a_toml_table() -> None:
         ({"headline_weight": True}, "headline_weight"),
         ({"near": -1}, "near"),
         ({"none_scope": "paragraph"}, "none_scope"),
+        ({"same_sentence": 1}, "same_sentence"),
+        ({"anaphora": ["시는", " "]}, "anaphora"),
     ],
     ids=[
         "unknown",
@@ -195,6 +287,8 @@ def test_from_mapping_reads_a_toml_table() -> None:
         "bool",
         "negative",
         "scope",
+        "flag-not-bool",
+        "blank-anaphor",
     ],
 )
 def test_from_mapping_errors_name_key_and_file(table: dict[str, object], key: str) -> None:
@@ -234,7 +328,7 @@ def _precision_recall(examples: list[Example]) -> tuple[float, float]:
 
 
 def test_labelled_set_is_well_formed() -> None:
-    assert len(EXAMPLES) >= 80
+    assert len(EXAMPLES) >= 100
     assert len({e.id for e in EXAMPLES}) == len(EXAMPLES)
     assert {e.category for e in EXAMPLES} == {
         "on_topic",
@@ -249,7 +343,7 @@ def test_labelled_set_is_well_formed() -> None:
 
 
 # The knobs were chosen on the dev split; the held-out split may be a little lower.
-@pytest.mark.parametrize(("split", "floor"), [("dev", 0.95), ("test", 0.9), ("all", 0.94)])
+@pytest.mark.parametrize(("split", "floor"), [("dev", 0.95), ("test", 0.9), ("all", 0.95)])
 def test_default_topic_precision_and_recall(split: str, floor: float) -> None:
     examples = [e for e in EXAMPLES if split in ("all", e.split)]
     precision, recall = _precision_recall(examples)

@@ -1,0 +1,204 @@
+"""`newsmon sources check`: probe every discovery URL live and report what it answers.
+
+Uses httpx (not Scrapy) so it runs anywhere in a second, outside any crawl; bodies are read by
+the same discovery functions the crawl uses, so "items" means what the crawl would find.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from crawler.config import AppConfig
+from crawler.discovery import DiscoveryError, Link, parse_feed, parse_listing, parse_sitemap
+from crawler.search import google_news_query, google_news_url, naver_url, parse_naver, topic_queries
+from crawler.sources import Source
+from crawler.sources.search import naver_credentials
+
+logger = logging.getLogger(__name__)
+
+MAX_WORKERS = 8
+KST = ZoneInfo("Asia/Seoul")
+
+
+@dataclass(frozen=True)
+class UrlHealth:
+    """What one discovery URL answered."""
+
+    url: str
+    kind: str
+    status: int | None = None
+    content_type: str | None = None
+    items: int | None = None
+    newest: datetime | None = None
+    error: str | None = None
+    skipped: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.skipped is not None or (self.error is None and bool(self.items))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "kind": self.kind,
+            "status": self.status,
+            "content_type": self.content_type,
+            "items": self.items,
+            "newest": self.newest.isoformat() if self.newest else None,
+            "error": self.error,
+            "skipped": self.skipped,
+            "ok": self.ok,
+        }
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """The probes of one source's discovery URLs."""
+
+    key: str
+    name: str
+    urls: tuple[UrlHealth, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return all(probe.ok for probe in self.urls)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "name": self.name,
+            "ok": self.ok,
+            "urls": [probe.as_dict() for probe in self.urls],
+        }
+
+
+@dataclass(frozen=True)
+class _Probe:
+    source: Source
+    kind: str
+    url: str
+    headers: tuple[tuple[str, str], ...] = ()
+    shown_url: str = ""
+
+
+def check_sources(config: AppConfig, keys: list[str] | None = None) -> list[SourceHealth]:
+    """Probe the discovery URLs of the named sources (default: every enabled one)."""
+    sources = [config.source(k) for k in keys] if keys else [s for s in config.sources if s.enabled]
+    probes = [(source, _probes(source, config)) for source in sources]
+    flat = [probe for _, items in probes for probe in items if isinstance(probe, _Probe)]
+    agent = config.crawl.user_agent + (
+        f" (+{config.crawl.contact_url})" if config.crawl.contact_url else ""
+    )
+    with (
+        httpx.Client(
+            timeout=config.crawl.timeout, follow_redirects=True, headers={"User-Agent": agent}
+        ) as client,
+        ThreadPoolExecutor(max_workers=MAX_WORKERS) as pool,
+    ):
+        done = dict(zip(flat, pool.map(lambda p: _probe(client, p, config), flat), strict=True))
+    return [
+        SourceHealth(
+            key=source.key,
+            name=source.name,
+            urls=tuple(done[item] if isinstance(item, _Probe) else item for item in items),
+        )
+        for source, items in probes
+    ]
+
+
+def _probes(source: Source, config: AppConfig) -> list[_Probe | UrlHealth]:
+    if source.search == "naver":
+        credentials = naver_credentials(os.environ)
+        queries = topic_queries(config.topic, source.search_terms)
+        url = naver_url(source.search_url, queries[0], 1) if queries else None
+        if credentials is None or url is None:
+            reason = "no API credentials" if credentials is None else "no query (no topic)"
+            return [UrlHealth(url=source.search_url, kind="search", skipped=reason)]
+        headers = (("X-Naver-Client-Id", credentials[0]), ("X-Naver-Client-Secret", credentials[1]))
+        return [_Probe(source, "search", url, headers, shown_url=source.search_url)]
+    if source.search == "google_news":
+        query = google_news_query(config.topic, source.search_terms)
+        return [_Probe(source, "search", google_news_url(source.search_url, query))]
+    return [_Probe(source, kind, url) for kind, url in source.discovery_urls]
+
+
+def _probe(client: httpx.Client, probe: _Probe, config: AppConfig) -> UrlHealth:
+    shown = probe.shown_url or probe.url
+    try:
+        response = client.get(probe.url, headers=dict(probe.headers))
+    except httpx.HTTPError as exc:
+        return UrlHealth(url=shown, kind=probe.kind, error=f"{type(exc).__name__}: {exc}".strip())
+    status = response.status_code
+    content_type = response.headers.get("Content-Type")
+    base = {"url": shown, "kind": probe.kind, "status": status, "content_type": content_type}
+    if status != 200:
+        return UrlHealth(**base, error=f"HTTP {status}")
+    body = response.content[: config.crawl.max_page_bytes]
+    try:
+        links = _READERS[probe.kind if probe.source.search != "naver" else "naver"](
+            body, str(response.url), probe.source
+        )
+    except DiscoveryError as exc:
+        return UrlHealth(**base, items=0, error=f"bad {probe.kind}: {exc}")
+    dates = [link.published_at for link in links if link.published_at is not None]
+    return UrlHealth(**base, items=len(links), newest=max(dates, default=None))
+
+
+def _feed(body: bytes, url: str, source: Source) -> list[Link]:
+    return parse_feed(body, url)
+
+
+def _sitemap(body: bytes, url: str, source: Source) -> list[Link]:
+    result = parse_sitemap(body, url)
+    children = [Link(url=child, published_at=None) for child in result.sitemaps]
+    return [link for link in result.articles if source.is_article_url(link.url)] + children
+
+
+def _listing(body: bytes, url: str, source: Source) -> list[Link]:
+    pattern = source.pattern
+    assert pattern is not None  # a listing source always has one (checked by Source)
+    return [Link(url=found, published_at=None) for found in parse_listing(body, url, pattern)]
+
+
+def _naver(body: bytes, url: str, source: Source) -> list[Link]:
+    return list(parse_naver(body, url).links)
+
+
+_READERS: dict[str, Callable[[bytes, str, Source], list[Link]]] = {
+    "feed": _feed,
+    "search": _feed,  # Google News answers RSS
+    "sitemap": _sitemap,
+    "listing": _listing,
+    "naver": _naver,
+}
+
+
+def format_health(results: Iterable[SourceHealth]) -> str:
+    """A plain-text report: one line per discovery URL, grouped by source."""
+    lines: list[str] = []
+    for source in results:
+        lines.append(f"{source.key} ({source.name}): {'ok' if source.ok else 'FAILED'}")
+        for probe in source.urls:
+            lines.append("  " + _line(probe))
+    return "\n".join(lines)
+
+
+def _line(probe: UrlHealth) -> str:
+    if probe.skipped is not None:
+        return f"skipped  {probe.kind:<8} {probe.url}: {probe.skipped}"
+    mark = "ok" if probe.ok else "FAIL"
+    status = str(probe.status) if probe.status is not None else "-"
+    newest = probe.newest.astimezone(KST).strftime("%Y-%m-%d %H:%M KST") if probe.newest else "-"
+    detail = f"items {probe.items if probe.items is not None else '-'}, newest {newest}"
+    kind = (probe.content_type or "-").split(";")[0]
+    error = f" - {probe.error}" if probe.error else ""
+    return f"{mark:<8} {probe.kind:<8} {status:>3} {kind:<22} {detail}  {probe.url}{error}"
