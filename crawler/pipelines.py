@@ -92,7 +92,8 @@ class CorpusPipeline(_Component):
             self._duplicate(item, earlier)
         staged = resources.corpus.stage(text)  # the slow fsync, outside the lock
         try:
-            with resources.dedup_lock:
+            # One step for every process: no other writer can add a near copy in between.
+            with resources.corpus.exclusive():
                 name = self._append(item, text, staged)
         finally:
             staged.release()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -26,8 +25,7 @@ class Resources:
     """What the pipelines, middlewares and extensions of one process write to.
 
     `writers` do the blocking work (fsyncs, commits) so the reactor keeps downloading
-    meanwhile; `dedup_lock` makes the near-duplicate check and the append one step, so two
-    near-copies crawled at the same moment cannot both get in.
+    meanwhile.
     """
 
     database: Database
@@ -38,7 +36,6 @@ class Resources:
             max_workers=4, thread_name_prefix="newsmon-writer"
         )
     )
-    dedup_lock: threading.Lock = field(default_factory=threading.Lock)
     extractor: ExtractionPool = field(default_factory=lambda: ExtractionPool(0))
 
 

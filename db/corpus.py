@@ -84,6 +84,7 @@ class CorpusStore:
         self.database = database
         # flock excludes other processes only; threads of this process queue here.
         self._thread_lock = threading.Lock()
+        self._holder: int | None = None
         self._synced_mtime_ns: int | None = None
         self._folder_max_seq = -1
         self._known_names: set[str] = set()
@@ -173,11 +174,25 @@ class CorpusStore:
         return report
 
     @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the corpus lock across several steps (e.g. a near-duplicate check and the
+        append it allows); `append` inside the block reuses it."""
+        with self._locked():
+            yield
+
+    @contextmanager
     def _locked(self) -> Iterator[None]:
+        if self._holder == threading.get_ident():
+            yield  # this thread holds the lock already (inside `exclusive`)
+            return
         # Opened per use so a forked child never shares the parent's lock description.
         with self._thread_lock, open(self.directory / LOCK_NAME, "a+b") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
-            yield
+            self._holder = threading.get_ident()
+            try:
+                yield
+            finally:
+                self._holder = None
 
     def _mtime_ns(self) -> int:
         return os.stat(self.directory).st_mtime_ns

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from crawler.config import AppConfig, ConfigError, load_config
+from crawler.health import check_sources, format_health
 from newsmon import commands
 from newsmon.export import corpus_stats, export_rows, format_stats, write_export
 from newsmon.logs import setup_logging
@@ -40,6 +41,14 @@ def _parser() -> argparse.ArgumentParser:
     crawl.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     sources = sub.add_parser("sources", parents=[common], help="what would be crawled, from where")
+    sources.add_argument(
+        "action",
+        nargs="?",
+        choices=["list", "check"],
+        default="list",
+        help="check: probe every discovery URL live",
+    )
+    sources.add_argument("--source", action="append", metavar="KEY", help="only this source")
     sources.add_argument("--json", action="store_true")
 
     corpus = sub.add_parser("corpus", parents=[common], help="corpus maintenance")
@@ -115,12 +124,24 @@ def _crawl(config: AppConfig, args: argparse.Namespace) -> int:
 
 
 def _sources(config: AppConfig, args: argparse.Namespace) -> int:
+    if args.action == "check":
+        return _sources_check(config, args)
     rows = commands.sources_rows(config)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         print(commands.sources_table(rows, config))
     return EXIT_OK
+
+
+def _sources_check(config: AppConfig, args: argparse.Namespace) -> int:
+    keys = [config.source(key).key for key in args.source] if args.source else None
+    results = check_sources(config, keys)
+    if args.json:
+        print(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
+    else:
+        print(format_health(results))
+    return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
 
 
 def _verify(config: AppConfig, args: argparse.Namespace) -> int:

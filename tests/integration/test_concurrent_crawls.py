@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import shutil
 import subprocess
 import sys
@@ -14,30 +15,16 @@ from tests.integration.test_crawl_command import REPO, SEEDS, run_newsmon
 from tests.sitegen import Article, article_page, rss_feed
 
 PER_SITE = 12
-WORDS = [
-    "광주",
-    "인공지능",
-    "집적단지",
-    "실증",
-    "기업",
-    "데이터센터",
-    "공모",
-    "예산",
-    "연구",
-    "인재",
-    "창업",
-    "반도체",
-    "에너지",
-    "자동차",
-]
+SYLLABLES = "가나다라마바사아자차카타파하거너더러머버서어저처커터퍼허고노도로모보소오조초"
 
 
 def article(site: int, number: int) -> Article:
-    # Distinct texts (no near copies): each paragraph is its own permutation of the vocabulary.
-    paragraphs = []
-    for p in range(4):
-        words = WORDS[(site * 7 + number * 3 + p) % len(WORDS) :] + WORDS
-        paragraphs.append(f"{site}-{number}-{p}번 기사: " + " ".join(words[p::2][:12]) + ".")
+    # Distinct texts, not near copies: random words from a seeded generator per article.
+    rng = random.Random(site * 1000 + number)
+    paragraphs = [
+        " ".join("".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))) for _ in range(14)) + "."
+        for _ in range(4)
+    ]
     return Article(idxno=number, headline=f"광주 AI 소식 {site}-{number}", paragraphs=paragraphs)
 
 

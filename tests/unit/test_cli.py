@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from crawler.sources import BUILTIN_SOURCES
-from newsmon.cli import EXIT_CONFIG, EXIT_OK, main
+from newsmon.cli import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, main
+from tests.fixture_server import FixtureSite, serve
+from tests.sitegen import rss_feed
 
 
 def test_sources_lists_the_builtin_registry_without_a_config(
@@ -53,3 +55,26 @@ def test_an_unknown_source_is_a_config_error(
     monkeypatch.chdir(tmp_path)
     assert main(["crawl", "--source", "nosuch"]) == EXIT_CONFIG
     assert "unknown source 'nosuch'" in capsys.readouterr().err
+
+
+def test_sources_check_probes_each_discovery_url(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = FixtureSite()
+    site.add(
+        "/rss.xml",
+        rss_feed("http://127.0.0.1", ["/news/articleView.html?idxno=1"]),
+        content_type="application/rss+xml",
+    )
+    with serve(site):
+        config = tmp_path / "my.toml"
+        config.write_text(
+            f'[[sources]]\nkey = "good"\nfeeds = ["{site.url("/rss.xml")}"]\n'
+            f'[[sources]]\nkey = "gone"\nfeeds = ["{site.url("/missing.xml")}"]\n',
+            encoding="utf-8",
+        )
+        assert main(["sources", "check", "--source", "good", "--config", str(config)]) == EXIT_OK
+        capsys.readouterr()
+        assert main(["sources", "check", "--json", "--config", str(config)]) == EXIT_FAILED
+    results = {row["key"]: row for row in json.loads(capsys.readouterr().out)}
+    assert results["good"]["ok"] is True and results["gone"]["ok"] is False
