@@ -50,6 +50,7 @@ class CrawlConfig:
     download_delay: float = 0.25
     timeout: float = 20.0
     retries: int = 2
+    retry_backoff: float = 1.0
     max_page_bytes: int = 8 * 1024 * 1024
     obey_robots: bool = True
     autothrottle: bool = True
@@ -99,6 +100,7 @@ _DURATION_FIELDS = {
     ("daemon", "misfire_grace"),
     ("crawl", "timeout"),
     ("crawl", "download_delay"),
+    ("crawl", "retry_backoff"),
     ("alerts", "timeout"),
 }
 
@@ -190,7 +192,7 @@ def _coerce(section: str, key: str, value: Any, kind: Any, label: str) -> Any:
     kind = str(kind)
     try:
         if (section, key) in _DURATION_FIELDS:
-            if key == "download_delay" and value in (0, "0"):
+            if key in ("download_delay", "retry_backoff") and value in (0, "0"):
                 return 0.0
             return parse_duration(value)
         if kind == "bool":

@@ -56,6 +56,7 @@ def build_settings(config: AppConfig) -> Settings:
             "DOWNLOAD_DELAY": crawl.download_delay,
             "DOWNLOAD_TIMEOUT": crawl.timeout,
             "RETRY_TIMES": crawl.retries,
+            "NEWSMON_RETRY_BACKOFF": crawl.retry_backoff,
             "DOWNLOAD_MAXSIZE": crawl.max_page_bytes,
             "DOWNLOAD_WARNSIZE": crawl.max_page_bytes // 2,
             "AUTOTHROTTLE_ENABLED": crawl.autothrottle,

@@ -44,4 +44,6 @@ STATIC_SETTINGS: dict[str, Any] = {
     "NEWSMON_MIN_BODY_CHARS": 100,
     "NEWSMON_CONDITIONAL_ENABLED": True,  # ETag / Last-Modified on discovery pages
     "NEWSMON_RETRY_AFTER_MAX": 300.0,  # seconds; a longer Retry-After is capped
+    "NEWSMON_RETRY_BACKOFF": 1.0,  # seconds before the first retry, doubling for each next one
+    "NEWSMON_RETRY_BACKOFF_MAX": 60.0,
 }
