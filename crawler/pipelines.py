@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import NoReturn, Self
+from typing import NoReturn, Self, TypeVar
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -18,6 +18,7 @@ from db import repository
 from db.staging import Staged
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class _Component:
@@ -35,9 +36,7 @@ class _Component:
             self._resources = resources_for(self.crawler.settings)
         return self._resources
 
-    async def _in_writer(
-        self, function: Callable[[ArticleItem], ArticleItem], item: ArticleItem
-    ) -> ArticleItem:
+    async def _in_writer(self, function: Callable[[ArticleItem], T], item: ArticleItem) -> T:
         return await asyncio.wrap_future(self.resources.writers.submit(function, item))
 
     def _inc(self, key: str) -> None:
@@ -54,25 +53,31 @@ class TopicFilterPipeline(_Component):
     """Drop pages without a body and articles off the configured topic (remembering both)."""
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
-        return await self._in_writer(self._filter, item)
+        # The decision is pure and quick; only a rejection needs the database.
+        rejection = self._rejection(item)
+        if rejection is None:
+            self._inc("newsmon/on_topic")
+            return item
+        status, message = rejection
+        await self._in_writer(lambda rejected: self._remember(rejected, status), item)
+        raise DropItem(message)
 
-    def _filter(self, item: ArticleItem) -> ArticleItem:
+    def _rejection(self, item: ArticleItem) -> tuple[str, str] | None:
+        """(seen status, reason) when the item is not for the corpus, else None."""
         extracted = item.extracted
         if extracted is None:
-            self._remember(item, "gone" if item.gone else "no_body")
             if not item.gone:
                 self._inc("newsmon/dropped/no_body")
                 logger.info("%s: no article body in %s", item.source, item.url)
-            raise DropItem(f"no article body: {item.url}")
+            return ("gone" if item.gone else "no_body"), f"no article body: {item.url}"
         topic: Topic | None = self.crawler.settings.get("NEWSMON_TOPIC")
-        if topic is not None:
-            decision = topic.decide(extracted.headline, "\n".join(extracted.paragraphs))
-            if not decision.matched:
-                self._remember(item, "off_topic")
-                self._inc("newsmon/dropped/off_topic")
-                raise DropItem(f"off topic ({decision.reason}): {item.url}")
-        self._inc("newsmon/on_topic")
-        return item
+        if topic is None:
+            return None
+        decision = topic.decide(extracted.headline, "\n".join(extracted.paragraphs))
+        if decision.matched:
+            return None
+        self._inc("newsmon/dropped/off_topic")
+        return "off_topic", f"off topic ({decision.reason}): {item.url}"
 
 
 class CorpusPipeline(_Component):
