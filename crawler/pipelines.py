@@ -9,12 +9,14 @@ from typing import NoReturn, Self, TypeVar
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from sqlalchemy.orm import Session
 
 from crawler.items import ArticleItem
-from crawler.normalize import content_hash, normalize_text
+from crawler.normalize import normalize_text
 from crawler.resources import Resources, resources_for
 from crawler.topic import Topic
 from db import repository
+from db.models import Article
 from db.staging import Staged
 
 logger = logging.getLogger(__name__)
@@ -89,20 +91,14 @@ class CorpusPipeline(_Component):
     def _store(self, item: ArticleItem) -> ArticleItem:
         assert item.extracted is not None
         text = normalize_text(item.extracted.text)
-        resources = self.resources
-        with resources.database.session() as session:
-            existing = repository.article_by_hash(session, content_hash(text))
-            earlier = existing.file_name if existing is not None else None
-        if earlier is not None:
-            self._duplicate(item, earlier)
-        staged = resources.corpus.stage(text)  # the slow fsync, outside the lock
+        corpus = self.resources.corpus
+        staged = corpus.stage(text)  # the slow fsync, outside the lock
         try:
-            # One step for every process: no other writer can add a near copy in between.
-            with resources.corpus.exclusive():
+            # One step for every process: no other writer can add a copy in between.
+            with corpus.exclusive():
                 name = self._append(item, text, staged)
         finally:
             staged.release()
-        self._remember(item, "added")
         self._inc("newsmon/added")
         assert self.crawler.stats is not None
         added = self.crawler.stats.get_value("newsmon/added_files", [])
@@ -112,7 +108,10 @@ class CorpusPipeline(_Component):
 
     def _append(self, item: ArticleItem, text: str, staged: Staged) -> str:
         assert item.extracted is not None
-        near = self.resources.near
+        corpus, near = self.resources.corpus, self.resources.near
+        earlier = corpus.find(staged.digest)
+        if earlier is not None:
+            self._duplicate(item, earlier)
         match = near.query(text) if near is not None else None
         if match is not None:
             self._inc("newsmon/duplicate/near")
@@ -120,17 +119,19 @@ class CorpusPipeline(_Component):
                 item, "near_duplicate", duplicate_of=match.key, similarity=match.similarity
             )
             raise DropItem(f"near duplicate of {match.key} ({match.similarity:.2f}): {item.url}")
-        result = self.resources.corpus.append(
-            text,
-            url=item.url,
-            canonical_url=item.canonical_url,
-            source=item.source,
-            headline=text.split("\n", 1)[0],
-            published_at=item.extracted.published_at,
-            fetched_at=item.fetched_at,
-            staged=staged,
-        )
-        if result.status == "duplicate":  # stored by another process since the check above
+
+        def remember_added(session: Session, article: Article) -> None:
+            for url in (item.canonical_url, *item.redirected_from):
+                repository.record_seen(
+                    session, url, item.url, item.source, "added", article_id=article.id
+                )
+
+        result = corpus.append(
+            text, url=item.url, canonical_url=item.canonical_url, source=item.source,
+            headline=text.split("\n", 1)[0], published_at=item.extracted.published_at,
+            fetched_at=item.fetched_at, staged=staged, in_transaction=remember_added,
+        )  # fmt: skip
+        if result.status == "duplicate":  # only if a writer ignored the lock
             self._duplicate(item, result.file_name)
         if near is not None:
             near.add(result.file_name, text)

@@ -15,7 +15,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -105,19 +105,27 @@ class CorpusStore:
         published_at: datetime | None,
         fetched_at: datetime,
         staged: Staged | None = None,
+        in_transaction: Callable[[Session, Article], None] | None = None,
     ) -> AppendResult:
         """Store `text` as the next corpus file unless the same bytes are already stored.
 
         `staged` is `self.stage(text)` done beforehand (outside any lock); it is released here.
+        `in_transaction` writes more rows about the new article in the same commit.
         """
         staged = staged or self.stage(text)
         try:
             return self._append_staged(
                 staged, url=url, canonical_url=canonical_url, source=source, headline=headline,
-                published_at=published_at, fetched_at=fetched_at,
+                published_at=published_at, fetched_at=fetched_at, in_transaction=in_transaction,
             )
         finally:
             staged.release()
+
+    def find(self, content_hash: str) -> str | None:
+        """The corpus file holding exactly these bytes (SHA-256 hex), if any."""
+        with self.database.session() as session:
+            existing = repo.article_by_hash(session, content_hash)
+            return existing.file_name if existing is not None else None
 
     def stage(self, text: str) -> Staged:
         """Write the corpus bytes of `text` durably under a temporary name (no lock needed)."""
@@ -128,6 +136,7 @@ class CorpusStore:
     def _append_staged(
         self, staged: Staged, *, url: str | None, canonical_url: str | None, source: str | None,
         headline: str, published_at: datetime | None, fetched_at: datetime,
+        in_transaction: Callable[[Session, Article], None] | None,
     ) -> AppendResult:
         digest = staged.digest
         with self._locked():
@@ -141,11 +150,13 @@ class CorpusStore:
                     return AppendResult("duplicate", existing.file_name, existing.seq)
                 seq = max(repo.max_seq(session), self._folder_max_seq) + 1
                 name = corpus_name(seq, digest)
-                repo.add_article(
+                article = repo.add_article(
                     session, seq=seq, file_name=name, content_hash=digest, url=url,
                     canonical_url=canonical_url, source=source, headline=headline,
                     published_at=published_at, fetched_at=fetched_at, origin="crawl",
                 )  # fmt: skip
+                if in_transaction is not None:
+                    in_transaction(session, article)
                 self._place_file(session, name, staged.path)
                 self._folder_max_seq = seq
         return AppendResult("added", name, seq)
