@@ -25,7 +25,11 @@ import trafilatura  # noqa: E402
 from crawler.parsers import extract  # noqa: E402
 from crawler.parsers.quality import Score, bag_of_words  # noqa: E402
 
-DEFAULT_DIRS = (ROOT / "tests/fixtures/korean-news/pages", ROOT / "tests/fixtures/pages")
+DEFAULT_DIRS = (
+    ROOT / "tests/fixtures/korean-news/pages",
+    ROOT / "tests/fixtures/real-pages/pages",
+    ROOT / "tests/fixtures/pages",
+)
 REPEATS = 5
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.conditional_server import ConditionalSite, Hit, serve_conditional
-from tests.integration.test_crawl_command import run_newsmon
+from tests.integration.harness import run_newsmon
 from tests.integration.test_recrawl_command import build, config_for
 
 SOURCES = {"feedsite": "/feed/", "mapsite": "/map/", "listsite": "/list/"}

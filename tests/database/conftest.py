@@ -10,8 +10,7 @@ import pytest
 
 from db.corpus import CorpusStore
 from db.session import Database, open_database
-
-SEEDS_DIR = Path(__file__).parent.parent / "fixtures" / "seeds"
+from tests.integration.harness import SEEDS
 
 
 @pytest.fixture
@@ -29,7 +28,7 @@ def corpus_dir(tmp_path: Path) -> Path:
     """A corpus folder holding copies of the five seed files."""
     directory = tmp_path / "corpus"
     directory.mkdir()
-    for seed in sorted(SEEDS_DIR.glob("*.txt")):
+    for seed in SEEDS:
         shutil.copyfile(seed, directory / seed.name)
     return directory
 

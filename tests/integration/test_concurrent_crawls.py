@@ -5,13 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from tests.fixture_server import FixtureSite, serve
-from tests.integration.test_crawl_command import REPO, SEEDS, run_newsmon
+from tests.integration.harness import REPO, SEEDS, run_newsmon
 from tests.sitegen import Article, article_page, rss_feed
 
 PER_SITE = 12
@@ -36,11 +35,8 @@ def site_with(site_number: int) -> FixtureSite:
     return site
 
 
-def test_two_crawls_at_once_share_the_corpus_safely(tmp_path: Path, database_url: str) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for seed in SEEDS:
-        shutil.copy(seed, corpus / seed.name)
+def test_two_crawls_at_once_share_the_corpus_safely(workdir: Path, database_url: str) -> None:
+    tmp_path, corpus = workdir, workdir / "corpus"
     with serve(site_with(1)) as one, serve(site_with(2)) as two:
         configs = []
         for name, site in (("one", one), ("two", two)):

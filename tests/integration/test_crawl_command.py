@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import socket
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from tests.fixture_server import FixtureSite, Page, serve
+from tests.integration import harness
+from tests.integration.harness import FIXTURES, SEEDS, corpus_files, run_newsmon
 from tests.integration.site_articles import ON_TOPIC_1, ON_TOPIC_2, REPOST_OF_1
 from tests.sitegen import article_page, empty_page, rss_feed
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
-REPO = Path(__file__).resolve().parents[2]
 OFF_TOPIC_PATH = "/news/articleView.html?idxno=104"
 DEAD_PATH = "/news/articleView.html?idxno=105"
 EMPTY_PATH = "/news/articleView.html?idxno=106"
@@ -54,19 +46,11 @@ def add_feed(site: FixtureSite) -> None:
 
 
 def write_config(tmp: Path, feeds: list[str], database_url: str) -> Path:
-    config = tmp / "newsmon.toml"
     feed_list = ", ".join(json.dumps(f) for f in feeds)
-    config.write_text(
+    return harness.write_config(
+        tmp,
+        database_url,
         f"""
-[corpus]
-dir = "{tmp / "corpus"}"
-[database]
-url = "{database_url}"
-[crawl]
-download_delay = 0
-autothrottle = false
-timeout = "5s"
-retries = 0
 [topic]
 all  = ["광주"]
 any  = ["AI", "인공지능", "AX"]
@@ -76,35 +60,7 @@ key = "fixture"
 name = "뉴스몬일보"
 feeds = [{feed_list}]
 """,
-        encoding="utf-8",
     )
-    return config
-
-
-def run_newsmon(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSMON_")}
-    return subprocess.run(
-        [sys.executable, "-m", "newsmon", *args],
-        cwd=cwd,
-        env={**env, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-
-
-@pytest.fixture
-def workdir(tmp_path: Path) -> Iterator[Path]:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for seed in SEEDS:
-        shutil.copy(seed, corpus / seed.name)
-    yield tmp_path
-
-
-def corpus_files(workdir: Path) -> list[str]:
-    return sorted(p.name for p in (workdir / "corpus").iterdir() if not p.name.startswith("."))
 
 
 def test_crawl_appends_exactly_the_new_on_topic_articles(workdir: Path, database_url: str) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixture_server import FixtureSite, Page, serve
-from tests.integration.test_crawl_command import corpus_files, run_newsmon
+from tests.integration.harness import corpus_files, run_newsmon, write_config
 from tests.sitegen import Article, article_page, rss_feed
 
 # '똠' and '햏' exist in CP949 only: a page declared EUC-KR but written in CP949 keeps them
@@ -49,27 +49,14 @@ CASES = [
 def test_korean_encodings_reach_the_corpus_as_utf8(
     tmp_path: Path, body: bytes, content_type: str
 ) -> None:
-    (tmp_path / "corpus").mkdir()
     site = FixtureSite()
     with serve(site):
         site.add(ARTICLE.path, Page(body, content_type))
         site.add("/rss.xml", rss_feed(site.base_url, [ARTICLE.path]), content_type="text/xml")
-        config = tmp_path / "newsmon.toml"
-        config.write_text(
-            f"""
-[corpus]
-dir = "{tmp_path / "corpus"}"
-[database]
-url = "sqlite:///{tmp_path / "newsmon.db"}"
-[crawl]
-download_delay = 0
-autothrottle = false
-retries = 0
-[[sources]]
-key = "euckr"
-feeds = ["{site.url("/rss.xml")}"]
-""",
-            encoding="utf-8",
+        config = write_config(
+            tmp_path,
+            f"sqlite:///{tmp_path / 'newsmon.db'}",
+            f'[[sources]]\nkey = "euckr"\nfeeds = ["{site.url("/rss.xml")}"]\n',
         )
         result = run_newsmon("crawl", "--config", str(config), "--source", "euckr", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

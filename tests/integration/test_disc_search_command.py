@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from tests.fixture_server import FixtureSite, Page, serve
+from tests.integration import harness
+from tests.integration.harness import corpus_files, run_newsmon
 from tests.integration.site_articles import ON_TOPIC_1, ON_TOPIC_2
-from tests.integration.test_crawl_command import REPO, corpus_files
 from tests.sitegen import article_page, rss_feed
 
 NAVER_JSON = Path(__file__).resolve().parent.parent / "fixtures" / "search" / "naver_news.json"
@@ -19,40 +18,13 @@ API = "/v1/search/news.json"
 
 
 def run(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("NEWSMON_")}
-    return subprocess.run(
-        [sys.executable, "-m", "newsmon", *args],
-        cwd=cwd,
-        env={**base, **env, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    return run_newsmon(*args, cwd=cwd, env=env)
 
 
 def write_config(tmp: Path, database_url: str, extra: str) -> Path:
-    (tmp / "corpus").mkdir(exist_ok=True)
-    config = tmp / "newsmon.toml"
-    config.write_text(
-        f"""
-[corpus]
-dir = "{tmp / "corpus"}"
-[database]
-url = "{database_url}"
-[crawl]
-download_delay = 0
-autothrottle = false
-timeout = "5s"
-retries = 0
-[topic]
-all = ["광주"]
-any = ["AI", "인공지능"]
-{extra}
-""",
-        encoding="utf-8",
+    return harness.write_config(
+        tmp, database_url, f'[topic]\nall = ["광주"]\nany = ["AI", "인공지능"]\n{extra}\n'
     )
-    return config
 
 
 def site_with_articles() -> FixtureSite:

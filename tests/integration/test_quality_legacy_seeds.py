@@ -19,8 +19,7 @@ omitting [topic] would switch the filter off and test less.
 from __future__ import annotations
 
 import hashlib
-import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
@@ -32,7 +31,8 @@ from db import repository as repo
 from db.session import open_database
 from newsmon.export import export_rows
 from tests.fixture_server import FixtureSite, serve
-from tests.integration.test_crawl_command import run_newsmon
+from tests.integration import harness
+from tests.integration.harness import corpus_files, run_newsmon
 from tests.sitegen import Article, article_page, rss_feed
 
 pytestmark = pytest.mark.integration
@@ -101,41 +101,11 @@ def build_site() -> FixtureSite:
 
 
 def write_config(workdir: Path, feed: str, database_url: str) -> Path:
-    config = workdir / "newsmon.toml"
-    config.write_text(
-        f"""
-[corpus]
-dir = "{workdir / "corpus"}"
-[database]
-url = "{database_url}"
-[crawl]
-download_delay = 0
-autothrottle = false
-timeout = "5s"
-retries = 0
-[topic]
-preset = "gwangju-ai"
-[[sources]]
-key = "fixture"
-name = "뉴스몬일보"
-feeds = ["{feed}"]
-""",
-        encoding="utf-8",
-    )
-    return config
-
-
-@pytest.fixture
-def workdir(tmp_path: Path) -> Iterator[Path]:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for seed in SEEDS:
-        shutil.copy(seed, corpus / seed.name)
-    yield tmp_path
-
-
-def corpus_files(workdir: Path) -> list[str]:
-    return sorted(p.name for p in (workdir / "corpus").iterdir() if not p.name.startswith("."))
+    return harness.write_config(
+        workdir, database_url,
+        f'[topic]\npreset = "gwangju-ai"\n[[sources]]\nkey = "fixture"\nname = "뉴스몬일보"\n'
+        f'feeds = ["{feed}"]\n',
+    )  # fmt: skip
 
 
 def test_fixtures_are_the_five_seeds_cleaned() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.conditional_server import ConditionalSite, serve_conditional
 from tests.fixture_server import Page
-from tests.integration.test_crawl_command import corpus_files, run_newsmon
+from tests.integration.harness import corpus_files, run_newsmon, write_config
 from tests.sitegen import Article, article_page, rss_feed
 
 FEED = "/feed/rss.xml"
@@ -65,18 +65,10 @@ def build(site: ConditionalSite) -> dict[str, list[str]]:
 
 
 def config_for(tmp: Path, site: ConditionalSite, database_url: str) -> Path:
-    config = tmp / "newsmon.toml"
-    config.write_text(
+    return write_config(
+        tmp,
+        database_url,
         f"""
-[corpus]
-dir = "{tmp / "corpus"}"
-[database]
-url = "{database_url}"
-[crawl]
-download_delay = 0
-autothrottle = false
-timeout = "5s"
-retries = 0
 [[sources]]
 key = "feedsite"
 feeds = ["{site.url(FEED)}"]
@@ -90,9 +82,7 @@ listings = ["{site.url(LISTING)}"]
 article_pattern = "/list/news/articleView"
 max_listing_pages = 3
 """,
-        encoding="utf-8",
     )
-    return config
 
 
 def test_second_crawl_makes_only_conditional_discovery_requests(
