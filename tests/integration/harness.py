@@ -20,7 +20,7 @@ def write_config(workdir: Path, database_url: str, body: str) -> Path:
     config = workdir / "newsmon.toml"
     config.write_text(
         f'[corpus]\ndir = "{workdir / "corpus"}"\n[database]\nurl = "{database_url}"\n'
-        '[crawl]\ndownload_delay = 0\nautothrottle = false\ntimeout = "5s"\nretries = 0\n' + body,
+        '[crawl]\ndownload_delay = 0\nautothrottle = false\ntimeout = "30s"\nretries = 0\n' + body,
         encoding="utf-8",
     )
     return config
