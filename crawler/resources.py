@@ -53,7 +53,8 @@ def resources_for(settings: BaseSettings) -> Resources:
         corpus.sync()
         near = None
         if settings.getbool("NEWSMON_NEAR_ENABLED", True):
-            near = open_near_index(corpus, settings.getfloat("NEWSMON_NEAR_THRESHOLD", 0.0))
+            threshold = settings.getfloat("NEWSMON_NEAR_THRESHOLD", DEFAULT_THRESHOLD)
+            near = open_near_index(corpus, threshold)
         workers = settings.getint("NEWSMON_EXTRACT_WORKERS", 1)
         _OPEN[key] = Resources(database, corpus, near, extractor=ExtractionPool(workers))
     return _OPEN[key]
@@ -67,7 +68,7 @@ def open_near_index(corpus: CorpusStore, threshold: float) -> NearDuplicateIndex
     """
     directory = corpus.directory / INDEX_DIR_NAME
     index = NearDuplicateIndex.open(
-        directory, threshold=threshold or DEFAULT_THRESHOLD, durable=False
+        directory, threshold=threshold, durable=False
     )
     names = sorted(name for name in os.listdir(corpus.directory) if NAME_PATTERN.match(name))
 
