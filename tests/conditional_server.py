@@ -1,19 +1,15 @@
 """A fixture server that honours conditional GETs (ETag / Last-Modified) and Retry-After.
 
-Like tests/fixture_server.py (same Page and FixtureSite), plus: a page may carry an ETag or a
+A FixtureSite (served by tests/fixture_server.serve), plus: a page may carry an ETag or a
 Last-Modified stamp and then answers 304 to a request that presents it, and a page may answer
 a scripted sequence of statuses first (e.g. 429 with Retry-After, then its body).
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from tests.fixture_server import FixtureSite, Page
+from tests.fixture_server import FixtureSite, Page, serve
 
 
 @dataclass
@@ -53,6 +49,11 @@ class ConditionalSite(FixtureSite):
             self.requests.clear()
             self.hits.clear()
 
+    def record(self, path: str, page: Page, headers: dict[str, str]) -> None:
+        with self.lock:
+            self.requests.append(path)
+            self.hits.append(Hit(path, page.status, headers))
+
     def answer(self, path: str, headers: dict[str, str]) -> tuple[Page, list[tuple[str, str]]]:
         with self.lock:
             scripted = self.script.get(path)
@@ -70,44 +71,5 @@ class ConditionalSite(FixtureSite):
         return page, extra
 
 
-def _handler(site: ConditionalSite) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_GET(self) -> None:
-            headers = {name.lower(): value for name, value in self.headers.items()}
-            page, extra = site.answer(self.path, headers)
-            with site.lock:
-                site.requests.append(self.path)
-                site.hits.append(Hit(self.path, page.status, headers))
-            try:
-                self.send_response(page.status)
-                self.send_header("Content-Type", page.content_type)
-                self.send_header("Content-Length", str(len(page.body)))
-                for name, value in (*page.headers, *extra):
-                    self.send_header(name, value)
-                self.end_headers()
-                if page.status != 304:
-                    self.wfile.write(page.body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    return Handler
-
-
-@contextmanager
-def serve_conditional(site: ConditionalSite) -> Iterator[ConditionalSite]:
-    """Serve `site` on 127.0.0.1 with a random free port until the block ends."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
-    server.daemon_threads = True
-    site.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield site
-    finally:
-        server.shutdown()
-        server.server_close()
+# The shared server serves any FixtureSite through its `answer` and `record`.
+serve_conditional = serve

@@ -46,27 +46,34 @@ class FixtureSite:
         with self.lock:
             self.requests.clear()
 
+    def answer(self, path: str, headers: dict[str, str]) -> tuple[Page, list[tuple[str, str]]]:
+        """The page for a request, and extra response headers (subclasses add validators)."""
+        return self.routes.get(path) or Page(b"not found", "text/plain", 404), []
+
+    def record(self, path: str, page: Page, headers: dict[str, str]) -> None:
+        with self.lock:
+            self.requests.append(path)
+
 
 def _handler(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:
-            with site.lock:
-                site.requests.append(self.path)
-            page = site.routes.get(self.path)
-            if page is None:
-                page = Page(b"not found", "text/plain", 404)
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            page, extra = site.answer(self.path, headers)
+            site.record(self.path, page, headers)
             if page.delay:
                 time.sleep(page.delay)
             try:
                 self.send_response(page.status)
                 self.send_header("Content-Type", page.content_type)
                 self.send_header("Content-Length", str(len(page.body)))
-                for name, value in page.headers:
+                for name, value in (*page.headers, *extra):
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(page.body)
+                if page.status != 304:
+                    self.wfile.write(page.body)
             except (BrokenPipeError, ConnectionResetError):
                 pass
 
