@@ -56,6 +56,7 @@ class CrawlConfig:
     obey_robots: bool = True
     autothrottle: bool = True
     min_body_chars: int = 100
+    extract_workers: int = 1  # processes parsing pages beside the crawler; 0 = in-process
 
 
 @dataclass(frozen=True)

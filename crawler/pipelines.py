@@ -72,6 +72,14 @@ class TopicFilterPipeline(_Component):
                 self._inc("newsmon/dropped/no_body")
                 logger.info("%s: no article body in %s", item.source, item.url)
             return ("gone" if item.gone else "no_body"), f"no article body: {item.url}"
+        minimum = self.crawler.settings.getint("NEWSMON_MIN_BODY_CHARS", 100)
+        length = sum(len(p) for p in extracted.paragraphs)
+        if length < minimum:
+            self._inc("newsmon/dropped/short_body")
+            logger.info(
+                "Dropped %s: body has %d characters (minimum %d)", item.url, length, minimum
+            )
+            return "no_body", f"short body ({length} < {minimum} characters): {item.url}"
         topic: Topic | None = self.crawler.settings.get("NEWSMON_TOPIC")
         if topic is None:
             return None

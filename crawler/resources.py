@@ -54,7 +54,8 @@ def resources_for(settings: BaseSettings) -> Resources:
         near = None
         if settings.getbool("NEWSMON_NEAR_ENABLED", True):
             threshold = settings.getfloat("NEWSMON_NEAR_THRESHOLD", DEFAULT_THRESHOLD)
-            near = open_near_index(corpus, threshold)
+            with corpus.exclusive():  # opening may create the index files: one process at a time
+                near = open_near_index(corpus, threshold)
         workers = settings.getint("NEWSMON_EXTRACT_WORKERS", 1)
         _OPEN[key] = Resources(database, corpus, near, extractor=ExtractionPool(workers))
     return _OPEN[key]

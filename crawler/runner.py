@@ -66,6 +66,7 @@ def build_settings(config: AppConfig) -> Settings:
             "NEWSMON_CORPUS_DIR": str(config.corpus.dir),
             "NEWSMON_TOPIC": config.topic,
             "NEWSMON_MIN_BODY_CHARS": crawl.min_body_chars,
+            "NEWSMON_EXTRACT_WORKERS": crawl.extract_workers,
             "NEWSMON_NEAR_ENABLED": config.dedup.near,
             "NEWSMON_NEAR_THRESHOLD": config.dedup.near_threshold,
         },

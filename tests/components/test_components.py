@@ -87,15 +87,18 @@ def test_topic_filter_drops_and_remembers(crawler: Crawler) -> None:
     pipeline = TopicFilterPipeline.from_crawler(crawler)
     assert run(pipeline, item(1)).source == "example"
     with pytest.raises(DropItem, match="off topic"):
-        run(pipeline, item(2, headline="광주FC 준우승", body=("광주FC가 결승에서 졌다.",) * 3))
+        run(pipeline, item(2, headline="광주FC 준우승", body=("광주FC가 코리아컵 결승에서 전북에 1-2로 졌다.",) * 6))
     with pytest.raises(DropItem, match="no article body"):
         run(pipeline, item(3, extracted=False))
+    with pytest.raises(DropItem, match=r"short body \(29 < 100 characters\)"):
+        run(pipeline, item(4, body=("광주 AI 단신: 세부 내용은 추후 보도 예정입니다.",)))
     assert crawler.stats is not None
     stats = crawler.stats.get_stats()
     assert (stats["newsmon/on_topic"], stats["newsmon/dropped/off_topic"]) == (1, 1)
     assert stats["newsmon/dropped/no_body"] == 1
-    statuses = [getattr(seen(crawler, n), "status", None) for n in (1, 2, 3)]
-    assert statuses == [None, "off_topic", "no_body"]
+    assert stats["newsmon/dropped/short_body"] == 1
+    statuses = [getattr(seen(crawler, n), "status", None) for n in (1, 2, 3, 4)]
+    assert statuses == [None, "off_topic", "no_body", "no_body"]
 
 
 def test_corpus_pipeline_adds_once_and_catches_copies(crawler: Crawler, tmp_path: Path) -> None:
