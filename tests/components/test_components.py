@@ -87,7 +87,8 @@ def test_topic_filter_drops_and_remembers(crawler: Crawler) -> None:
     pipeline = TopicFilterPipeline.from_crawler(crawler)
     assert run(pipeline, item(1)).source == "example"
     with pytest.raises(DropItem, match="off topic"):
-        run(pipeline, item(2, headline="광주FC 준우승", body=("광주FC가 코리아컵 결승에서 전북에 1-2로 졌다.",) * 6))
+        football = ("광주FC가 코리아컵 결승에서 전북에 1-2로 졌다.",) * 6
+        run(pipeline, item(2, headline="광주FC 준우승", body=football))
     with pytest.raises(DropItem, match="no article body"):
         run(pipeline, item(3, extracted=False))
     with pytest.raises(DropItem, match=r"short body \(29 < 100 characters\)"):
