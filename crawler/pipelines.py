@@ -17,7 +17,7 @@ from crawler.resources import Resources, resources_for
 from crawler.topic import Topic
 from db import repository
 from db.models import Article
-from db.staging import Staged
+from db.staging import CorpusWriteError, Staged
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -93,8 +93,34 @@ class TopicFilterPipeline(_Component):
 class CorpusPipeline(_Component):
     """Append on-topic articles to the corpus unless an exact or near copy is already there."""
 
+    _closing: asyncio.Future[None] | None = None
+
     async def process_item(self, item: ArticleItem) -> ArticleItem:
-        return await self._in_writer(self._store, item)
+        try:
+            return await self._in_writer(self._store, item)
+        except DropItem:
+            raise
+        except CorpusWriteError as exc:
+            # A full or broken disk: stop instead of failing every article that follows.
+            self._fail(item, exc)
+            self._stop(exc.reason)
+            raise DropItem(f"not stored ({exc.reason}): {item.url}") from exc
+        except Exception as exc:  # the URL stays unknown, so the next run tries it again
+            self._fail(item, exc)
+            raise DropItem(f"not stored: {item.url}") from exc
+
+    def _stop(self, reason: str) -> None:
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # no crawl running (a component test)
+            return
+        if engine is not None and engine.spider is not None and self._closing is None:
+            # Not awaited: closing waits for the items in flight, this one included.
+            self._closing = asyncio.ensure_future(engine.close_spider_async(reason=reason))
+
+    def _fail(self, item: ArticleItem, exc: BaseException) -> None:
+        self._inc("newsmon/errors")
+        logger.error("%s: could not store %s: %s", item.source, item.url, exc, exc_info=exc)
 
     def _store(self, item: ArticleItem) -> ArticleItem:
         assert item.extracted is not None

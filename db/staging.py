@@ -12,10 +12,12 @@ import fcntl
 import hashlib
 import os
 import tempfile
+import time
 from contextlib import suppress
 from pathlib import Path
 
 STAGING_DIR = ".newsmon-staging"
+STALE_AFTER = 60.0  # seconds; a live writer locks its file within microseconds of creating it
 TEMP_PREFIX = ".tmp-"
 
 
@@ -66,8 +68,9 @@ def stage(corpus_dir: Path, data: bytes) -> Staged:
     return Staged(path, fd, data)
 
 
-def stale_staged(corpus_dir: Path) -> list[Path]:
-    """Staged files whose writer is gone (nobody holds their lock)."""
+def stale_staged(corpus_dir: Path, min_age: float = STALE_AFTER) -> list[Path]:
+    """Staged files whose writer is gone: nobody holds their lock, and they are not brand new
+    (a writer creates its file an instant before it can lock it)."""
     staging = corpus_dir / STAGING_DIR
     if not staging.is_dir():
         return []
@@ -77,6 +80,9 @@ def stale_staged(corpus_dir: Path) -> list[Path]:
             fd = os.open(path, os.O_RDONLY)
         except FileNotFoundError:
             continue  # renamed into place meanwhile
+        if time.time() - os.fstat(fd).st_mtime < min_age:
+            os.close(fd)
+            continue
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

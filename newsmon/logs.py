@@ -38,7 +38,6 @@ class _ThirdPartyFilter(logging.Filter):
 _REPORTED_BY_US = (
     "scrapy.downloadermiddlewares.retry",
     "scrapy.downloadermiddlewares.robotstxt",
-    "scrapy.core.scraper",
 )
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from scrapy import Request
@@ -24,6 +26,7 @@ from crawler.resources import close_all, resources_for
 from crawler.topic import Topic
 from db import repository
 from db.models import SeenUrl
+from db.staging import CorpusWriteError
 
 TOPIC = Topic(all=("광주",), any=("AI", "인공지능"), none=("경기 광주",))
 BODY = (
@@ -149,3 +152,21 @@ def test_known_urls_are_not_requested_again(crawler: Crawler) -> None:
     assert kept[0].url.endswith("idxno=2")
     assert crawler.stats is not None
     assert crawler.stats.get_value("newsmon/skipped/known") == 1
+
+
+@pytest.mark.parametrize(
+    "error",
+    [CorpusWriteError(errno.ENOSPC, "disk full"), RuntimeError("database went away")],
+    ids=["disk-full", "database"],
+)
+def test_a_failed_write_is_counted_and_leaves_the_url_unknown(
+    crawler: Crawler, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
+    pipeline = CorpusPipeline.from_crawler(crawler)
+    monkeypatch.setattr(pipeline.resources.corpus, "stage", mock.Mock(side_effect=error))
+    with pytest.raises(DropItem, match="not stored"):
+        run(pipeline, item(1))
+    assert crawler.stats is not None
+    assert crawler.stats.get_value("newsmon/errors") == 1
+    assert seen(crawler, 1) is None  # so the next run fetches it again
+    assert corpus_files(tmp_path) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -169,12 +170,20 @@ def test_full_disk_leaves_no_file(
 
 def test_a_killed_writers_staged_file_is_removed_but_a_live_one_is_kept(store: CorpusStore) -> None:
     live = store.stage("살아 있는 기사\n본문")
-    (store.directory / STAGING_DIR / ".tmp-killed.part").write_bytes(b"half an art")
+    old = time.time() - 3600
+    os.utime(live.path, (old, old))  # old but locked: a slow writer, still alive
+    killed = store.directory / STAGING_DIR / ".tmp-killed.part"
+    killed.write_bytes(b"half an art")
+    just_made = store.directory / STAGING_DIR / ".tmp-just-made.part"
+    just_made.write_bytes(b"")  # not locked yet, but new: a writer about to lock it
+    os.utime(killed, (old, old))
     assert store.verify().temp_files == [f"{STAGING_DIR}/.tmp-killed.part"]
     store.sync()
-    assert os.listdir(store.directory / STAGING_DIR) == [live.path.name]
+    assert sorted(os.listdir(store.directory / STAGING_DIR)) == sorted(
+        [live.path.name, just_made.name]
+    )
     live.release()
-    assert os.listdir(store.directory / STAGING_DIR) == []
+    assert os.listdir(store.directory / STAGING_DIR) == [just_made.name]
 
 
 def test_sync_removes_temp_files_and_reports_twin_files(store: CorpusStore) -> None:

@@ -64,7 +64,9 @@ def test_two_crawls_at_once_share_the_corpus_safely(workdir: Path, database_url:
         ]
         outputs = [p.communicate(timeout=180) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [err[-2000:] for _, err in outputs]
-    added = sum(json.loads(out)[0]["added"] for out, _ in outputs)
+    reports = [json.loads(out)[0] for out, _ in outputs]
+    assert [r["errors"] for r in reports] == [0, 0]
+    added = sum(r["added"] for r in reports)
     assert added == 2 * PER_SITE
     names = sorted(p.name for p in corpus.glob("*.txt") if p.name not in {s.name for s in SEEDS})
     assert [int(n.split("_")[0]) for n in names] == list(range(5, 5 + 2 * PER_SITE))
