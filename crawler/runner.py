@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ from crawler.extensions import counts_from_stats, source_failure
 from crawler.resources import close_all, resources_for
 from crawler.settings import STATIC_SETTINGS
 from crawler.sources import Source
+from crawler.sources.search import NAVER_ID_ENV, NAVER_SECRET_ENV, naver_credentials
 from crawler.spiders.news import NewsSpider
 
 logger = logging.getLogger(__name__)
@@ -81,6 +83,11 @@ def run_crawl(config: AppConfig, sources: list[Source] | None = None) -> list[So
     Scrapy's reactor cannot restart, so this runs once per process.
     """
     chosen = sources if sources is not None else [s for s in config.sources if s.enabled]
+    if config.search.naver and naver_credentials(os.environ) is None:
+        # Said once per crawl (not at every config load): the reason one source is missing.
+        logger.info(
+            "Naver news search skipped: set %s and %s to use it", NAVER_ID_ENV, NAVER_SECRET_ENV
+        )
     settings = build_settings(config)
     resources_for(settings)  # migrations and corpus indexing before anything is fetched
     process = CrawlerProcess(settings)

@@ -68,7 +68,7 @@ def with_search_sources(
         source = listed.get(builtin.key, builtin)
         enabled = wanted[builtin.key] and source.enabled
         if builtin.key == NAVER.key and enabled and naver_credentials(env) is None:
-            logger.info(
+            logger.debug(
                 "Naver news search skipped: set %s and %s to use it", NAVER_ID_ENV, NAVER_SECRET_ENV
             )
             enabled = False
