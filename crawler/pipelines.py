@@ -143,16 +143,17 @@ class CorpusPipeline(_Component):
     def _append(self, item: ArticleItem, text: str, staged: Staged) -> str:
         assert item.extracted is not None
         corpus, near = self.resources.corpus, self.resources.near
-        earlier = corpus.find(staged.digest)
-        if earlier is not None:
-            self._duplicate(item, earlier)
-        match = near.query(text) if near is not None else None
-        if match is not None:
-            self._inc("newsmon/duplicate/near")
-            self._remember(
-                item, "near_duplicate", duplicate_of=match.key, similarity=match.similarity
-            )
-            raise DropItem(f"near duplicate of {match.key} ({match.similarity:.2f}): {item.url}")
+
+        def admit() -> None:  # under the corpus lock, once the bytes are known to be new
+            match = near.query(text) if near is not None else None
+            if match is not None:
+                self._inc("newsmon/duplicate/near")
+                self._remember(
+                    item, "near_duplicate", duplicate_of=match.key, similarity=match.similarity
+                )
+                raise DropItem(
+                    f"near duplicate of {match.key} ({match.similarity:.2f}): {item.url}"
+                )
 
         def remember_added(session: Session, article: Article) -> None:
             for url in (item.canonical_url, *item.redirected_from):
@@ -163,9 +164,9 @@ class CorpusPipeline(_Component):
         result = corpus.append(
             text, url=item.url, canonical_url=item.canonical_url, source=item.source,
             headline=text.split("\n", 1)[0], published_at=item.extracted.published_at,
-            fetched_at=item.fetched_at, staged=staged, in_transaction=remember_added,
+            fetched_at=item.fetched_at, staged=staged, in_transaction=remember_added, admit=admit,
         )  # fmt: skip
-        if result.status == "duplicate":  # only if a writer ignored the lock
+        if result.status == "duplicate":
             self._duplicate(item, result.file_name)
         if near is not None:
             near.add(result.file_name, text)

@@ -106,26 +106,23 @@ class CorpusStore:
         fetched_at: datetime,
         staged: Staged | None = None,
         in_transaction: Callable[[Session, Article], None] | None = None,
+        admit: Callable[[], None] | None = None,
     ) -> AppendResult:
         """Store `text` as the next corpus file unless the same bytes are already stored.
 
         `staged` is `self.stage(text)` done beforehand (outside any lock); it is released here.
-        `in_transaction` writes more rows about the new article in the same commit.
+        `admit` runs under the lock once the bytes are known to be new; if it raises, nothing
+        is stored. `in_transaction` writes more rows about the new article in the same commit.
         """
         staged = staged or self.stage(text)
         try:
             return self._append_staged(
                 staged, url=url, canonical_url=canonical_url, source=source, headline=headline,
                 published_at=published_at, fetched_at=fetched_at, in_transaction=in_transaction,
+                admit=admit,
             )
         finally:
             staged.release()
-
-    def find(self, content_hash: str) -> str | None:
-        """The corpus file holding exactly these bytes (SHA-256 hex), if any."""
-        with self.database.session() as session:
-            existing = repo.article_by_hash(session, content_hash)
-            return existing.file_name if existing is not None else None
 
     def stage(self, text: str) -> Staged:
         """Write the corpus bytes of `text` durably under a temporary name (no lock needed)."""
@@ -137,6 +134,7 @@ class CorpusStore:
         self, staged: Staged, *, url: str | None, canonical_url: str | None, source: str | None,
         headline: str, published_at: datetime | None, fetched_at: datetime,
         in_transaction: Callable[[Session, Article], None] | None,
+        admit: Callable[[], None] | None,
     ) -> AppendResult:
         digest = staged.digest
         with self._locked():
@@ -148,6 +146,8 @@ class CorpusStore:
                 existing = repo.article_by_hash(session, digest)
                 if existing is not None:
                     return AppendResult("duplicate", existing.file_name, existing.seq)
+                if admit is not None:
+                    admit()
                 seq = max(repo.max_seq(session), self._folder_max_seq) + 1
                 name = corpus_name(seq, digest)
                 article = repo.add_article(
