@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from db import repository as repo
 from db.models import Article
 from db.session import Database
-from db.staging import STAGING_DIR, TEMP_PREFIX, Staged, stage, stale_staged
+from db.staging import STAGING_DIR, TEMP_PREFIX, Staged, StagingArea
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class CorpusStore:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         # Made now, not at the first append, so staging never changes the folder's mtime.
-        (self.directory / STAGING_DIR).mkdir(exist_ok=True)
+        self._staging = StagingArea(self.directory)
         self.database = database
         # flock excludes other processes only; threads of this process queue here.
         self._thread_lock = threading.Lock()
@@ -128,7 +128,7 @@ class CorpusStore:
         """Write the corpus bytes of `text` durably under a temporary name (no lock needed)."""
         if text.endswith("\n"):
             raise ValueError("corpus text must be normalised: it ends with a newline")
-        return stage(self.directory, text.encode("utf-8"))
+        return self._staging.stage(text.encode("utf-8"))
 
     def _append_staged(
         self, staged: Staged, *, url: str | None, canonical_url: str | None, source: str | None,
@@ -215,13 +215,15 @@ class CorpusStore:
     def _temp_names(self) -> list[str]:
         """Temporary files of killed writers (live writers' staged files are locked)."""
         legacy = [name for name in os.listdir(self.directory) if name.startswith(TEMP_PREFIX)]
-        staged = [f"{STAGING_DIR}/{path.name}" for path in stale_staged(self.directory)]
-        return sorted(legacy) + staged
+        parts, _ = self._staging.stale()
+        return sorted(legacy) + [f"{STAGING_DIR}/{path.name}" for path in parts]
 
     def _sync_locked(self) -> int:
         for name in self._temp_names():
             logger.warning("Removing leftover temporary file %s", name)
             (self.directory / name).unlink(missing_ok=True)
+        for lock in self._staging.stale()[1]:
+            lock.unlink(missing_ok=True)  # an exited writer's: nothing to report
         names = self._corpus_names()
         self._folder_max_seq = max((seq for seq, _ in names), default=-1)
         unseen = [(seq, name) for seq, name in names if name not in self._known_names]

@@ -1,8 +1,9 @@
 """Staged corpus files: bytes written and fsynced under a temporary name before they get a number.
 
 Staging happens outside the corpus lock, so several writers can wait on their fsyncs at once;
-only the rename into place (and the database row) happens under the lock. A live writer holds
-an flock on its staged file, so a cleanup removes only what a killed writer left behind.
+only the rename into place (and the database row) happens under the lock. Each writer (one
+`StagingArea` per corpus store) holds an flock on its own `<owner>.lock` for its whole life and
+names its files after it, so a cleanup removes exactly the files of writers that are gone.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ import fcntl
 import hashlib
 import os
 import tempfile
-import time
+import uuid
 from contextlib import suppress
 from pathlib import Path
 
 STAGING_DIR = ".newsmon-staging"
-STALE_AFTER = 60.0  # seconds; a live writer locks its file within microseconds of creating it
 TEMP_PREFIX = ".tmp-"
+_LOCK_SUFFIX = ".lock"
 
 
 class CorpusWriteError(OSError):
@@ -33,61 +34,88 @@ class CorpusWriteError(OSError):
 class Staged:
     """A fully written, fsynced file waiting to be renamed into the corpus."""
 
-    def __init__(self, path: Path, fd: int, data: bytes) -> None:
+    def __init__(self, path: Path, data: bytes) -> None:
         self.path = path
         self.data = data
         self.digest = hashlib.sha256(data).hexdigest()
-        self._fd: int | None = fd
 
     def release(self) -> None:
-        """Close it; a file that was not renamed into place is removed."""
+        """A file that was not renamed into place is removed."""
         self.path.unlink(missing_ok=True)
-        if self._fd is not None:
-            with suppress(OSError):
-                os.close(self._fd)
-            self._fd = None
 
 
-def stage(corpus_dir: Path, data: bytes) -> Staged:
-    """Write `data` durably under a temporary name in the corpus folder's staging area."""
-    staging = corpus_dir / STAGING_DIR
-    staging.mkdir(exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".part", dir=staging)
-    path = Path(name)
-    try:
+class StagingArea:
+    """One writer's part of the staging folder, alive while its lock is held."""
+
+    def __init__(self, corpus_dir: Path) -> None:
+        self.directory = corpus_dir / STAGING_DIR
+        self.directory.mkdir(exist_ok=True)
+        self.owner = uuid.uuid4().hex[:12]
+        # Locked before it gets its name: no one can ever see it unlocked while we live.
+        fd, name = tempfile.mkstemp(prefix="lock-", dir=self.directory)
         fcntl.flock(fd, fcntl.LOCK_EX)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    except OSError as exc:
-        path.unlink(missing_ok=True)
-        os.close(fd)
-        message = f"could not write {len(data)} bytes into corpus folder: {exc.strerror}"
-        raise CorpusWriteError(exc.errno, message, str(corpus_dir)) from exc
-    return Staged(path, fd, data)
+        os.rename(name, self.directory / f"{self.owner}{_LOCK_SUFFIX}")
+        self._lock_fd = fd
 
-
-def stale_staged(corpus_dir: Path, min_age: float = STALE_AFTER) -> list[Path]:
-    """Staged files whose writer is gone: nobody holds their lock, and they are not brand new
-    (a writer creates its file an instant before it can lock it)."""
-    staging = corpus_dir / STAGING_DIR
-    if not staging.is_dir():
-        return []
-    stale = []
-    for path in sorted(staging.iterdir()):
+    def stage(self, data: bytes) -> Staged:
+        """Write `data` durably under a temporary name of this writer."""
+        fd, name = tempfile.mkstemp(
+            prefix=f"{TEMP_PREFIX}{self.owner}-", suffix=".part", dir=self.directory
+        )
+        path = Path(name)
         try:
-            fd = os.open(path, os.O_RDONLY)
-        except FileNotFoundError:
-            continue  # renamed into place meanwhile
-        if time.time() - os.fstat(fd).st_mtime < min_age:
-            os.close(fd)
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            continue  # a live writer
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        except OSError as exc:
+            path.unlink(missing_ok=True)
+            message = f"could not write {len(data)} bytes into corpus folder: {exc.strerror}"
+            raise CorpusWriteError(exc.errno, message, str(self.directory.parent)) from exc
         finally:
-            os.close(fd)
-        stale.append(path)
-    return stale
+            with suppress(OSError):
+                os.close(fd)
+        return Staged(path, data)
+
+    def stale(self) -> tuple[list[Path], list[Path]]:
+        """(staged files, lock files) of writers that are gone.
+
+        A lock file of an exited writer is ordinary, not a problem; a staged file of one is a
+        killed writer's leftover.
+        """
+        alive: dict[str, bool] = {self.owner: True}
+        parts: list[Path] = []
+        locks: list[Path] = []
+        for path in sorted(self.directory.iterdir()):
+            owner = _owner(path.name)
+            if owner is None:
+                continue  # a lock file being born (`lock-…`), or not ours
+            if owner not in alive:
+                alive[owner] = _held(self.directory / f"{owner}{_LOCK_SUFFIX}")
+            if not alive[owner]:
+                (locks if path.name.endswith(_LOCK_SUFFIX) else parts).append(path)
+        return parts, locks
+
+
+def _owner(name: str) -> str | None:
+    if name.endswith(_LOCK_SUFFIX):
+        return name[: -len(_LOCK_SUFFIX)]
+    if name.startswith(TEMP_PREFIX):
+        # `.tmp-<owner>-….part`; a part without an owner in its name has no live writer
+        return name[len(TEMP_PREFIX) :].split("-", 1)[0] if "-" in name[len(TEMP_PREFIX) :] else ""
+    return None
+
+
+def _held(lock: Path) -> bool:
+    """True while some live writer holds this lock file."""
+    try:
+        fd = os.open(lock, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False

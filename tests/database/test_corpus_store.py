@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -164,26 +163,25 @@ def test_full_disk_leaves_no_file(
     monkeypatch.undo()
     assert (raised.value.errno, raised.value.reason) == (errno.ENOSPC, "corpus_disk_full")
     assert sorted(os.listdir(store.directory)) == sorted([*before, ".newsmon.lock", STAGING_DIR])
-    assert os.listdir(store.directory / STAGING_DIR) == []
+    assert [p for p in os.listdir(store.directory / STAGING_DIR) if p.endswith(".part")] == []
     assert len(rows(database)) == 5
 
 
-def test_a_killed_writers_staged_file_is_removed_but_a_live_one_is_kept(store: CorpusStore) -> None:
-    live = store.stage("살아 있는 기사\n본문")
-    old = time.time() - 3600
-    os.utime(live.path, (old, old))  # old but locked: a slow writer, still alive
-    killed = store.directory / STAGING_DIR / ".tmp-killed.part"
-    killed.write_bytes(b"half an art")
-    just_made = store.directory / STAGING_DIR / ".tmp-just-made.part"
-    just_made.write_bytes(b"")  # not locked yet, but new: a writer about to lock it
-    os.utime(killed, (old, old))
-    assert store.verify().temp_files == [f"{STAGING_DIR}/.tmp-killed.part"]
+def test_a_killed_writers_staged_file_is_removed_but_a_live_one_is_kept(
+    store: CorpusStore, database: Database
+) -> None:
+    other = CorpusStore(store.directory, database)  # another live writer on the same folder
+    live = other.stage("살아 있는 기사\n본문")
+    staging = store.directory / STAGING_DIR
+    (staging / ".tmp-0badc0ffee00-killed.part").write_bytes(b"half an art")  # its owner is gone
+    (staging / "0badc0ffee01.lock").write_bytes(b"")  # a writer that exited cleanly
+    assert store.verify().temp_files == [f"{STAGING_DIR}/.tmp-0badc0ffee00-killed.part"]
     store.sync()
-    assert sorted(os.listdir(store.directory / STAGING_DIR)) == sorted(
-        [live.path.name, just_made.name]
-    )
+    left = sorted(p.name for p in staging.iterdir() if p.suffix == ".part")
+    assert left == [live.path.name]
+    assert not (staging / "0badc0ffee01.lock").exists()
     live.release()
-    assert os.listdir(store.directory / STAGING_DIR) == [just_made.name]
+    assert store.verify().ok
 
 
 def test_sync_removes_temp_files_and_reports_twin_files(store: CorpusStore) -> None:

@@ -73,4 +73,4 @@ def test_two_crawls_at_once_share_the_corpus_safely(workdir: Path, database_url:
     digests = [hashlib.sha256((corpus / n).read_bytes()).hexdigest() for n in names]
     assert len(set(digests)) == len(digests)
     assert all(n.split("_")[1][:16] == d[:16] for n, d in zip(names, digests, strict=True))
-    assert not list((corpus / ".newsmon-staging").iterdir())
+    assert not list((corpus / ".newsmon-staging").glob("*.part"))

@@ -146,7 +146,8 @@ def stray_files(corpus: Path) -> list[str]:
              if p.name not in (LOCK_NAME, STAGING_DIR) and not NAME_PATTERN.match(p.name)]
     staging = corpus / STAGING_DIR
     if staging.is_dir():
-        names += [f"{STAGING_DIR}/{p.name}" for p in staging.iterdir()]
+        # lock files of writers are normal there; a staged part left over is not
+        names += [f"{STAGING_DIR}/{p.name}" for p in staging.iterdir() if p.suffix == ".part"]
     return sorted(names)
 
 
