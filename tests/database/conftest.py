@@ -10,7 +10,7 @@ import pytest
 
 from db.corpus import CorpusStore
 from db.session import Database, open_database
-from tests.integration.harness import SEEDS
+from tests.paths import SEEDS
 
 
 @pytest.fixture

@@ -19,17 +19,12 @@ from db.corpus import AppendResult, CorpusStore, VerifyReport
 from db.models import Article
 from db.session import Database
 from db.staging import STAGING_DIR, CorpusWriteError
+from tests.paths import SEEDS
 
 pytestmark = pytest.mark.database
 
 FETCHED = datetime(2025, 6, 3, 8, 0, tzinfo=UTC)
-SEED_NAMES = [
-    "000_8e05012ce107075a.txt",
-    "001_bddb500d02ad9e88.txt",
-    "002_67429b0dc1ba8bbe.txt",
-    "003_f39a290f3e2569c0.txt",
-    "004_5311c6aa83e38af0.txt",
-]
+SEED_NAMES = [seed.name for seed in SEEDS]
 
 
 def append(store: CorpusStore, text: str) -> AppendResult:

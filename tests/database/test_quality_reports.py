@@ -13,16 +13,11 @@ from db import repository as repo
 from db.corpus import CorpusStore
 from db.session import Database
 from newsmon.export import CorpusStats, corpus_stats, export_rows
+from tests.paths import SEEDS
 
 pytestmark = pytest.mark.database
 
-SEED_NAMES = [
-    "000_8e05012ce107075a.txt",
-    "001_bddb500d02ad9e88.txt",
-    "002_67429b0dc1ba8bbe.txt",
-    "003_f39a290f3e2569c0.txt",
-    "004_5311c6aa83e38af0.txt",
-]
+SEED_NAMES = [seed.name for seed in SEEDS]
 # (text, source, published_at UTC, fetched_at UTC); KST is UTC+9.
 CRAWLED = [
     (

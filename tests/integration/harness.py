@@ -8,9 +8,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-FIXTURES = REPO / "tests" / "fixtures"
-SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
+from tests.paths import FIXTURES, REPO, SEEDS
+
+__all__ = [
+    "FIXTURES",
+    "REPO",
+    "SEEDS",
+    "corpus_files",
+    "run_newsmon",
+    "seed_corpus",
+    "write_config",
+]
 
 
 def write_config(workdir: Path, database_url: str, body: str) -> Path:
