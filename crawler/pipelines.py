@@ -47,8 +47,7 @@ class _Component:
 
     def _remember(self, item: ArticleItem, status: str, **extra: object) -> None:
         with self.resources.database.session() as session:
-            for url in (item.canonical_url, *item.redirected_from):
-                repository.record_seen(session, url, item.url, item.source, status, **extra)  # type: ignore[arg-type]
+            _record_seen(session, item, status, **extra)
 
 
 class TopicFilterPipeline(_Component):
@@ -156,10 +155,7 @@ class CorpusPipeline(_Component):
                 )
 
         def remember_added(session: Session, article: Article) -> None:
-            for url in (item.canonical_url, *item.redirected_from):
-                repository.record_seen(
-                    session, url, item.url, item.source, "added", article_id=article.id
-                )
+            _record_seen(session, item, "added", article_id=article.id)
 
         result = corpus.append(
             text, url=item.url, canonical_url=item.canonical_url, source=item.source,
@@ -176,3 +172,9 @@ class CorpusPipeline(_Component):
         self._inc("newsmon/duplicate/exact")
         self._remember(item, "duplicate", duplicate_of=earlier)
         raise DropItem(f"duplicate of {earlier}: {item.url}")
+
+
+def _record_seen(session: Session, item: ArticleItem, status: str, **extra: object) -> None:
+    """What became of the item's URL, under its canonical form and every URL redirected to it."""
+    for url in (item.canonical_url, *item.redirected_from):
+        repository.record_seen(session, url, item.url, item.source, status, **extra)  # type: ignore[arg-type]

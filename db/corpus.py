@@ -164,7 +164,7 @@ class CorpusStore:
     def verify(self, repair: bool = False) -> VerifyReport:
         """Check that folder and database agree and names match bytes; optionally repair."""
         with self._locked():
-            report = VerifyReport(temp_files=self._temp_names())
+            report = VerifyReport(temp_files=self._leftovers()[0])
             folder = {name for _, name in self._corpus_names()}
             with self.database.session() as session:
                 rows = {row.file_name: row for row in repo.all_articles(session)}
@@ -212,18 +212,20 @@ class CorpusStore:
         names = ((NAME_PATTERN.match(name), name) for name in os.listdir(self.directory))
         return sorted((int(match[1]), name) for match, name in names if match)
 
-    def _temp_names(self) -> list[str]:
-        """Temporary files of killed writers (live writers' staged files are locked)."""
+    def _leftovers(self) -> tuple[list[str], list[Path]]:
+        """(temporary files of killed writers, lock files of exited writers): the first are
+        worth reporting, the second are the normal trace of a finished run."""
         legacy = [name for name in os.listdir(self.directory) if name.startswith(TEMP_PREFIX)]
-        parts, _ = self._staging.stale()
-        return sorted(legacy) + [f"{STAGING_DIR}/{path.name}" for path in parts]
+        parts, locks = self._staging.stale()
+        return sorted(legacy) + [f"{STAGING_DIR}/{path.name}" for path in parts], locks
 
     def _sync_locked(self) -> int:
-        for name in self._temp_names():
+        temp_names, locks = self._leftovers()
+        for name in temp_names:
             logger.warning("Removing leftover temporary file %s", name)
             (self.directory / name).unlink(missing_ok=True)
-        for lock in self._staging.stale()[1]:
-            lock.unlink(missing_ok=True)  # an exited writer's: nothing to report
+        for lock in locks:
+            lock.unlink(missing_ok=True)
         names = self._corpus_names()
         self._folder_max_seq = max((seq for seq, _ in names), default=-1)
         unseen = [(seq, name) for seq, name in names if name not in self._known_names]

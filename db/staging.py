@@ -36,7 +36,6 @@ class Staged:
 
     def __init__(self, path: Path, data: bytes) -> None:
         self.path = path
-        self.data = data
         self.digest = hashlib.sha256(data).hexdigest()
 
     def release(self) -> None:
