@@ -70,6 +70,8 @@ class DaemonConfig:
     crawl_timeout: float = 900.0
     stop_grace: float = 30.0
     misfire_grace: float = 300.0
+    listen: str = "127.0.0.1:8750"  # status page, /metrics, /healthz; "" switches it off
+    listen_token: str = ""  # required to listen beyond loopback; never logged
 
 
 @dataclass(frozen=True)

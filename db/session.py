@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 logger = logging.getLogger(__name__)
 
@@ -66,20 +67,24 @@ def _normalise_url(url: str) -> URL:
     return parsed
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for a SQLite or PostgreSQL URL with the pragmas and pool settings newsmon needs."""
+def make_engine(url: str, *, pooled: bool = True) -> Engine:
+    """An engine for a SQLite or PostgreSQL URL with the pragmas and pool settings newsmon needs.
+
+    `pooled=False` closes each connection when its session ends (nothing held between uses).
+    """
     parsed = _normalise_url(url)
     backend = parsed.get_backend_name()
+    pool: dict[str, Any] = {} if pooled else {"poolclass": NullPool}
     if backend == "sqlite":
         path = sqlite_file(parsed)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed)
+        engine = create_engine(parsed, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if backend == "postgresql":
-        return create_engine(parsed, pool_pre_ping=True)
-    return create_engine(parsed)
+        return create_engine(parsed, pool_pre_ping=True, **pool)
+    return create_engine(parsed, **pool)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

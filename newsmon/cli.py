@@ -187,15 +187,14 @@ def _daemon(config: AppConfig, args: argparse.Namespace) -> int:
 
 
 def _status(config: AppConfig, args: argparse.Namespace) -> int:
-    from scheduler.status import collect_status, corpus_size, format_status
+    from scheduler.status import collect_report, format_status
 
-    rows = collect_status(config)
-    size = corpus_size(config)
+    # One report for this command, the daemon's /api/status and its status page.
+    report = collect_report(config)
     if args.json:
-        payload = {"sources": [row.as_dict() for row in rows], "corpus_files": size}
-        print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
-        print(format_status(rows, size))
+        print(format_status(report.sources, report.corpus_files))
     return EXIT_OK
 
 

@@ -6,7 +6,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 
 KST = ZoneInfo("Asia/Seoul")
 Message = dict[str, Any]
+DeliveryHook = Callable[[str, bool], None]  # (alert kind, delivered) after each attempt series
 DIGEST_LIMIT = 20  # Slack allows 50 blocks per message; keep the digest readable.
 _STOP = object()
 
@@ -95,6 +96,7 @@ class AlertSender:
         self.backoff = backoff
         self.sent = 0
         self.failed = 0
+        self.on_delivery: DeliveryHook | None = None
         self._queue: queue.Queue[object] = queue.Queue()
         self._client = httpx.Client(timeout=timeout, transport=transport)
         self._thread = threading.Thread(target=self._work, name="alerts", daemon=True)
@@ -109,9 +111,9 @@ class AlertSender:
             if http_logger.level < logging.WARNING:
                 http_logger.setLevel(logging.WARNING)
 
-    def send(self, message: Message) -> None:
-        """Queue a message; returns at once."""
-        self._queue.put(message)
+    def send(self, message: Message, kind: str = "other") -> None:
+        """Queue a message (`kind`: digest, failure, recovery, silence, layout); returns at once."""
+        self._queue.put((kind, message))
 
     def close(self, timeout: float = 5.0) -> None:
         """Deliver what is queued within `timeout`, then stop the worker."""
@@ -126,10 +128,13 @@ class AlertSender:
             message = self._queue.get()
             if message is _STOP:
                 return
-            assert isinstance(message, dict)
-            self._deliver(message)
+            assert isinstance(message, tuple)
+            kind, body = message
+            delivered = self._deliver(body)
+            if self.on_delivery is not None:
+                self.on_delivery(kind, delivered)
 
-    def _deliver(self, message: Message) -> None:
+    def _deliver(self, message: Message) -> bool:
         problem = ""
         for attempt in range(self.tries):
             if attempt:
@@ -141,12 +146,13 @@ class AlertSender:
                 continue
             if response.status_code < 300:
                 self.sent += 1
-                return
+                return True
             problem = f"HTTP {response.status_code}"
             if response.status_code < 500 and response.status_code != 429:
                 break
         self.failed += 1
         logger.error("Alert %r not delivered to the webhook: %s", message.get("text", ""), problem)
+        return False
 
 
 class NullSender:
@@ -154,8 +160,9 @@ class NullSender:
 
     sent = 0
     failed = 0
+    on_delivery: DeliveryHook | None = None
 
-    def send(self, message: Message) -> None:
+    def send(self, message: Message, kind: str = "other") -> None:
         logger.debug("Alert (no webhook configured): %s", message.get("text", ""))
 
     def close(self, timeout: float = 5.0) -> None:

@@ -25,7 +25,7 @@ from crawler.sources import Source
 from db.session import Database, open_database
 from scheduler import history, timing
 from scheduler.alerts import AlertSender, NullSender, make_sender
-from scheduler.jobs import KILL_AFTER, ChildRegistry, CrawlJob, utc_now
+from scheduler.jobs import KILL_AFTER, AfterRun, ChildRegistry, CrawlJob, CrawlOutcome, utc_now
 from scheduler.listeners import RunMonitor, install_listeners
 
 logger = logging.getLogger(__name__)
@@ -170,6 +170,9 @@ def run_daemon(config: AppConfig, log_format: str = "text") -> int:
     if not enabled:
         logger.error("No enabled source to schedule")
         return EXIT_CONFIG
+    from scheduler.monitoring import Monitoring  # it imports status, which imports this module
+
+    monitoring = Monitoring(config)  # refuses a bad listen/listen_token before anything starts
     database = open_database(config.database.url)
     sender = make_sender(config.alerts.webhook_url, config.alerts.timeout)
     registry = ChildRegistry()
@@ -177,7 +180,9 @@ def run_daemon(config: AppConfig, log_format: str = "text") -> int:
     stop.install()
     try:
         specs = plan(config.sources, prepare_history(database, config, utc_now()), utc_now())
-        scheduler = _scheduler(config, database, registry, sender, specs, log_format)
+        scheduler = _scheduler(config, database, registry, sender, specs, log_format,
+                               monitoring.observe)
+        monitoring.start(database, scheduler, sender)
         scheduler.start()
         _log_plan(specs)
         stop.wait()
@@ -189,6 +194,7 @@ def run_daemon(config: AppConfig, log_format: str = "text") -> int:
             logger.warning("Some crawl results were not recorded before exit")
     finally:
         stop.restore()
+        monitoring.stop()
         sender.close(timeout=min(config.alerts.timeout, 5.0))
         database.close()
     logger.info("Daemon stopped")
@@ -197,9 +203,15 @@ def run_daemon(config: AppConfig, log_format: str = "text") -> int:
 
 def _scheduler(config: AppConfig, database: Database, registry: ChildRegistry,
                sender: AlertSender | NullSender, specs: list[JobSpec],
-               log_format: str) -> BaseScheduler:
+               log_format: str, observe: AfterRun | None = None) -> BaseScheduler:
     monitor = RunMonitor(config, database, sender)
-    job = CrawlJob(config, database, registry, monitor, log_format=log_format)
+
+    def after_run(source: Source, outcome: CrawlOutcome) -> None:
+        if observe is not None:
+            observe(source, outcome)
+        monitor(source, outcome)
+
+    job = CrawlJob(config, database, registry, after_run, log_format=log_format)
     scheduler = build_scheduler(specs, job, config.daemon.misfire_grace)
     monitor.on_gap = Rescheduler(scheduler)
     return scheduler

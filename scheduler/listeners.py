@@ -100,26 +100,27 @@ class RunMonitor:
         """Send the alerts this run calls for (each condition fires once, not every run)."""
         threshold = self.alerts.failures_before_alert
         if review.digest:
-            self.sender.send(alerts.digest_message(source.name, review.digest))
+            self.sender.send(alerts.digest_message(source.name, review.digest), "digest")
         if outcome.status != "ok":
             if review.streak == threshold:
                 self.sender.send(alerts.failure_message(source.name, source.key, review.streak,
-                                                        outcome.reason))
+                                                        outcome.reason), "failure")
             return
         if review.streak_before >= threshold:
-            self.sender.send(alerts.recovery_message(source.name, source.key, review.streak_before))
+            self.sender.send(
+                alerts.recovery_message(source.name, source.key, review.streak_before), "recovery")
         self._check_layout(source, outcome)
         limit = timing.silence_threshold(review.last_added, review.gap, self.alerts.silent_factor)
         if review.last_added is not None and review.gap is not None and timing.silence_crossed(
                 limit, review.previous_run, self.clock()):
             self.sender.send(alerts.silence_message(source.name, source.key, review.last_added,
-                                                    review.gap))
+                                                    review.gap), "silence")
 
     def _check_layout(self, source: Source, outcome: CrawlOutcome) -> None:
         fetched, no_body = outcome.count("fetched"), outcome.count("no_body")
         if fetched >= LAYOUT_MIN_FETCHED and no_body >= fetched:
             if source.key not in self._layout_broken:
                 self._layout_broken.add(source.key)
-                self.sender.send(alerts.layout_message(source.name, source.key, fetched))
+                self.sender.send(alerts.layout_message(source.name, source.key, fetched), "layout")
         elif fetched > no_body:
             self._layout_broken.discard(source.key)

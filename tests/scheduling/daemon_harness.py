@@ -41,7 +41,8 @@ def publish(site: FixtureSite, articles: list[Article], delay: float = 0.0) -> N
 
 
 def write_config(tmp: Path, feeds: dict[str, str], every: str = "2s",
-                 crawl_timeout: str = "20s", stop_grace: str = "5s", webhook_url: str = "") -> Path:
+                 crawl_timeout: str = "20s", stop_grace: str = "5s", webhook_url: str = "",
+                 listen: str = "127.0.0.1:0") -> Path:
     sources = "".join(f'[[sources]]\nkey = "{key}"\nfeeds = ["{url}"]\nevery = "{every}"\n'
                       for key, url in feeds.items())
     config = tmp / "newsmon.toml"
@@ -62,6 +63,7 @@ near = false
 crawl_timeout = "{crawl_timeout}"
 stop_grace = "{stop_grace}"
 misfire_grace = "10s"
+listen = "{listen}"
 [alerts]
 webhook_url = "{webhook_url}"
 timeout = "5s"

@@ -66,6 +66,7 @@ def test_status_as_dict_is_json_ready(config: AppConfig) -> None:
         "last_run": "2025-10-30T23:55:00+00:00", "last_status": "failed", "last_error": "boom",
         "last_success": "2025-10-30T22:00:00+00:00", "failures_in_row": 1,
         "added_24h": 1, "added_7d": 3, "next_run": "2025-10-31T00:10:00+00:00",
+        "last_new_article": "2025-10-30T22:00:00+00:00", "badge": None,
     }
     assert rows["broken"]["next_run"] == "now"
     assert rows["fresh"]["schedule"] == "cron 0 * * * *"

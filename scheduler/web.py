@@ -1,0 +1,299 @@
+"""The daemon's read-only HTTP side: /, /api/status, /metrics, /healthz through waitress."""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from prometheus_client import make_wsgi_app
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from waitress import wasyncore
+from waitress.server import create_server
+
+from crawler.config import AppConfig, ConfigError, DaemonConfig
+from db.session import Database
+from scheduler.metrics import DaemonMetrics
+from scheduler.page import render
+from scheduler.status import report_from
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+logger = logging.getLogger(__name__)
+
+HEALTH_TIMEOUT = 2.0  # seconds the database has to answer /healthz
+MIN_TOKEN_CHARS = 16
+STATUS_LINES = {
+    200: "200 OK",
+    401: "401 Unauthorized",
+    404: "404 Not Found",
+    405: "405 Method Not Allowed",
+    503: "503 Service Unavailable",
+}
+# No script may run and nothing may load from elsewhere (headlines are untrusted text).
+SECURITY_HEADERS = [
+    (
+        "Content-Security-Policy",
+        "default-src 'none'; style-src 'unsafe-inline'; "
+        "img-src data:; base-uri 'none'; form-action 'none'",
+    ),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Cache-Control", "no-store"),
+]
+
+
+@dataclass(frozen=True)
+class Listen:
+    """Where the server binds."""
+
+    host: str
+    port: int
+
+    @property
+    def loopback(self) -> bool:
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
+
+    def __str__(self) -> str:
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+
+def parse_listen(value: str) -> Listen | None:
+    """`[daemon] listen` as HOST:PORT ("[::1]:8750" for IPv6); None when empty (server off)."""
+    value = value.strip()
+    if not value:
+        return None
+    host, sep, port = value.rpartition(":")
+    host = host.strip()
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if not sep or not host or not port.isdigit() or int(port) > 65535:
+        raise ConfigError(f"[daemon] listen {value!r}: expected HOST:PORT, e.g. 127.0.0.1:8750")
+    # One address, one socket: "localhost" may resolve to both ::1 and 127.0.0.1.
+    return Listen("127.0.0.1" if host == "localhost" else host, int(port))
+
+
+def check_access(daemon: DaemonConfig) -> Listen | None:
+    """The address to bind, or ConfigError when it is not loopback and no token guards it."""
+    listen = parse_listen(daemon.listen)
+    if listen is None:
+        return None
+    token = daemon.listen_token
+    if token and len(token) < MIN_TOKEN_CHARS:
+        raise ConfigError(f"[daemon] listen_token must have at least {MIN_TOKEN_CHARS} characters")
+    if not listen.loopback and not token:
+        raise ConfigError(
+            f"[daemon] listen = {str(listen)!r} is reachable from other machines: set "
+            "[daemon] listen_token (or NEWSMON_DAEMON_LISTEN_TOKEN) so that requests must carry "
+            "it, listen on 127.0.0.1, or set listen to an empty string to turn the server off"
+        )
+    return listen
+
+
+def authorized(header: str, token: str) -> bool:
+    """`Authorization: Bearer <token>`, compared in constant time."""
+    scheme, _, given = header.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(given.strip().encode(), token.encode())
+
+
+class DatabaseProbe:
+    """`SELECT 1` with a deadline; a hung check is shared by later requests, never piled up."""
+
+    def __init__(self, database: Database, timeout: float = HEALTH_TIMEOUT) -> None:
+        self.database = database
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._pending: Future[None] | None = None
+
+    def check(self) -> str | None:
+        """None when the database answered in time, else the reason."""
+        with self._lock:
+            if self._pending is None or self._pending.done():
+                self._pending = Future()
+                # A daemon thread: a connect that never returns must not hold up the exit.
+                threading.Thread(
+                    target=self._ping, args=(self._pending,), name="healthz-db", daemon=True
+                ).start()
+            pending = self._pending
+        try:
+            pending.result(timeout=self.timeout)
+        except FutureTimeout:
+            return f"database did not answer within {self.timeout:g}s"
+        except SQLAlchemyError as exc:
+            return f"database unavailable: {describe(exc)}"
+        return None
+
+    def _ping(self, future: Future[None]) -> None:
+        try:
+            with self.database.session() as session:
+                session.execute(text("SELECT 1"))
+        except BaseException as exc:  # handed to the waiting request
+            future.set_exception(exc)
+        else:
+            future.set_result(None)
+
+
+def describe(exc: BaseException) -> str:
+    """The error's class and first line (driver messages name host and port, no password)."""
+    origin = getattr(exc, "orig", None) or exc
+    first = str(origin).strip().splitlines()[0] if str(origin).strip() else ""
+    return f"{type(origin).__name__}: {first[:200]}" if first else type(origin).__name__
+
+
+Route = Callable[["WSGIEnvironment", "StartResponse"], Iterable[bytes]]
+
+
+class StatusApp:
+    """The WSGI application: a session per request, closed before the response is sent."""
+
+    def __init__(
+        self,
+        config: AppConfig,
+        database: Database,
+        metrics: DaemonMetrics,
+        running: Callable[[], bool],
+        token: str = "",
+    ) -> None:
+        self.config = config
+        self.database = database
+        self.running = running
+        self.token = token
+        self.probe = DatabaseProbe(database)
+        self.routes: dict[str, Route] = {
+            "/": self.page,
+            "/api/status": self.api_status,
+            "/healthz": self.healthz,
+            "/metrics": make_wsgi_app(metrics.registry),
+        }
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if self.token and not authorized(environ.get("HTTP_AUTHORIZATION", ""), self.token):
+            return respond(
+                start_response,
+                401,
+                "text/plain",
+                b"bearer token required\n",
+                [("WWW-Authenticate", 'Bearer realm="newsmon"')],
+            )
+        route = self.routes.get(environ.get("PATH_INFO") or "/")
+        if route is None:
+            return respond(start_response, 404, "text/plain", b"not found\n")
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return respond(
+                start_response, 405, "text/plain", b"read-only\n", [("Allow", "GET, HEAD")]
+            )
+        return route(environ, start_response)
+
+    def healthz(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        reason = None if self.running() else "scheduler not running"
+        reason = reason or self.probe.check()
+        body = {"status": "ok"} if reason is None else {"status": "unavailable", "reason": reason}
+        return respond(
+            start_response,
+            200 if reason is None else 503,
+            "application/json",
+            json.dumps(body, ensure_ascii=False).encode() + b"\n",
+        )
+
+    def api_status(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        try:
+            payload: dict[str, Any] = report_from(self.database, self.config).as_dict()
+        except SQLAlchemyError as exc:
+            return respond(
+                start_response,
+                503,
+                "application/json",
+                json.dumps({"error": f"database unavailable: {describe(exc)}"}).encode() + b"\n",
+            )
+        return respond(
+            start_response,
+            200,
+            "application/json",
+            json.dumps(payload, ensure_ascii=False).encode(),
+        )
+
+    def page(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            html = render(report_from(self.database, self.config))
+        except SQLAlchemyError as exc:
+            logger.warning("Status page: database unavailable: %s", describe(exc))
+            return respond(
+                start_response, 503, "text/plain", b"database unavailable; see /healthz\n"
+            )
+        return respond(start_response, 200, "text/html", html.encode("utf-8"))
+
+
+def respond(
+    start_response: StartResponse,
+    status: int,
+    content_type: str,
+    body: bytes,
+    headers: list[tuple[str, str]] | None = None,
+) -> list[bytes]:
+    """Start a response with its length, UTF-8 charset and the security headers."""
+    start_response(
+        STATUS_LINES[status],
+        [
+            ("Content-Type", f"{content_type}; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            *SECURITY_HEADERS,
+            *(headers or []),
+        ],
+    )
+    return [body]
+
+
+class StatusServer:
+    """waitress serving an app from its own thread; binds at construction (errors show early)."""
+
+    def __init__(self, app: StatusApp, listen: Listen, threads: int = 2) -> None:
+        self._map: dict[int, Any] = {}
+        try:
+            self._server: Any = create_server(
+                app,
+                map=self._map,
+                host=listen.host,
+                port=listen.port,
+                threads=threads,
+                ident="newsmon",
+                connection_limit=32,
+                channel_timeout=30,
+            )
+        except OSError as exc:
+            raise ConfigError(
+                f"[daemon] listen {str(listen)!r}: cannot listen there: {exc.strerror or exc}"
+            ) from exc
+        self._thread = threading.Thread(target=self._server.run, name="status-http", daemon=True)
+
+    @property
+    def address(self) -> Listen:
+        """The bound address (the real port when 0 was asked for)."""
+        return Listen(str(self._server.effective_host), int(self._server.effective_port))
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Close every socket from the server's own loop thread, then wait for it."""
+        self._server.task_dispatcher.shutdown(timeout=timeout)
+        if not self._thread.is_alive():
+            wasyncore.close_all(self._map)
+            return
+        self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._map))
+        self._thread.join(timeout)
