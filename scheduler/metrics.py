@@ -92,7 +92,7 @@ class DaemonMetrics:
     ) -> None:
         self.config = config
         # The *_created series double the output and say nothing the uptime does not.
-        disable_created_metrics()
+        disable_created_metrics()  # type: ignore[no-untyped-call]
         self.registry = CollectorRegistry(auto_describe=True)
         self._corpus_files = corpus_files
         started = time.monotonic()
