@@ -17,6 +17,7 @@ from sqlalchemy.pool import NullPool
 
 from crawler.config import AppConfig, ConfigError, DaemonConfig, load_config
 from db.session import Database, make_engine, open_database
+from scheduler.alerts import NullSender
 from scheduler.metrics import DaemonMetrics
 from scheduler.monitoring import Monitoring
 from scheduler.web import Listen, StatusApp, StatusServer, authorized, check_access, parse_listen
@@ -240,12 +241,10 @@ def test_monitoring_serves_without_pooled_connections_and_never_logs_the_token(
     class Scheduler:
         running = True
 
-    from scheduler.alerts import NullSender
-
     caplog.set_level(logging.DEBUG)
     main = open_database(config.database.url)
     try:
-        monitoring.start(main, Scheduler(), NullSender())  # type: ignore[arg-type]
+        monitoring.start(main, Scheduler(), NullSender())
         assert monitoring.server is not None and monitoring._database is not None
         assert isinstance(monitoring._database.engine.pool, NullPool)
         base = f"http://{monitoring.server.address}"
