@@ -61,11 +61,13 @@ def _axes(days: Sequence[date], top: int) -> list[str]:
         parts.append(
             f'<text class="tick" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{value}</text>'
         )
+    last = len(days) - 1
     for index, day in enumerate(days):
-        if index % 5 == 0 or index == len(days) - 1:
+        if index % 5 == 0 or index == last:
+            anchor = "end" if index == last else "middle"  # the last label stays inside
             parts.append(
                 f'<text class="tick" x="{_x(index, len(days)):.1f}" '
-                f'y="{HEIGHT - BOTTOM + 18}" text-anchor="middle">'
+                f'y="{HEIGHT - BOTTOM + 18}" text-anchor="{anchor}">'
                 f"{day.month}/{day.day}</text>"
             )
     return parts
