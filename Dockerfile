@@ -21,6 +21,8 @@ RUN useradd --create-home --uid 10001 newsmon \
 USER newsmon
 WORKDIR /data
 ENV NEWSMON_CORPUS_DIR=/data/corpus
+# The daemon's status page, /metrics and /healthz ([daemon] listen; compose publishes it).
+EXPOSE 8750
 
 ENTRYPOINT ["newsmon"]
 CMD ["daemon"]

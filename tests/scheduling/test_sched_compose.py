@@ -12,20 +12,30 @@ from pathlib import Path
 
 import pytest
 
-from crawler.config import DaemonConfig
+from crawler.config import DaemonConfig, load_config
 from crawler.sources import BUILTIN_SOURCES
+from db.session import Database, make_engine, open_database
 from scheduler.jobs import KILL_AFTER
+from scheduler.metrics import DaemonMetrics
+from scheduler.web import Listen, StatusApp, StatusServer
+from tests.scheduling.daemon_harness import write_config
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE = REPO / "docker-compose.yml"
 
 
-def _compose(*args: str) -> subprocess.CompletedProcess[str]:
+TOKEN = "compose-test-token-0123456789"
+
+
+def _compose(*args: str, token: str | None = TOKEN) -> subprocess.CompletedProcess[str]:
     binary = shutil.which("docker-compose")
     if binary is None:
         pytest.skip("docker-compose is not installed (Debian package docker-compose)")
+    env = {k: v for k, v in os.environ.items() if k != "NEWSMON_DAEMON_LISTEN_TOKEN"}
+    if token is not None:
+        env["NEWSMON_DAEMON_LISTEN_TOKEN"] = token
     return subprocess.run([binary, "-f", str(COMPOSE), *args], capture_output=True, text=True,
-                          timeout=60, check=False, cwd=REPO)
+                          timeout=60, check=False, cwd=REPO, env=env)
 
 
 def test_compose_file_is_valid() -> None:
@@ -68,3 +78,42 @@ def test_service_commands_run_against_postgres(postgres_schema_url: str, tmp_pat
     text = _newsmon("status", env=env, cwd=tmp_path)
     assert text.returncode == 0, text.stderr
     assert text.stdout.rstrip().endswith("corpus: 0 files (times in KST)")
+
+
+def test_compose_needs_the_status_page_token() -> None:
+    result = _compose("config", "-q", token=None)
+    assert result.returncode != 0
+    assert "NEWSMON_DAEMON_LISTEN_TOKEN" in result.stderr
+
+
+def test_status_port_is_published_on_loopback_only() -> None:
+    result = _compose("config")
+    assert result.returncode == 0, result.stderr
+    published = re.findall(r"^\s*- (\S+:\d+:\d+\S*)$", result.stdout, re.MULTILINE)
+    assert published == ["127.0.0.1:8750:8750/tcp"]
+    assert TOKEN in result.stdout and "NEWSMON_DAEMON_LISTEN: 0.0.0.0:8750" in result.stdout
+
+
+def _healthcheck_code() -> str:
+    match = re.search(r'test: \["CMD", "python", "-c", "([^"]+)"\]', COMPOSE.read_text("utf-8"))
+    assert match is not None, "the daemon's healthcheck is a python one-liner"
+    return match[1]
+
+
+@pytest.mark.parametrize("running", [True, False], ids=["healthy", "scheduler-stopped"])
+def test_healthcheck_one_liner_against_a_live_server(tmp_path: Path, running: bool) -> None:
+    config = load_config(write_config(tmp_path, {"a": "http://127.0.0.1:1/rss"}), env={})
+    open_database(config.database.url).close()
+    database = Database(make_engine(config.database.url, pooled=False))
+    app = StatusApp(config, database, DaemonMetrics(config), lambda: running, token=TOKEN)
+    server = StatusServer(app, Listen("127.0.0.1", 0))
+    server.start()
+    env = {"PATH": os.environ.get("PATH", ""), "NEWSMON_DAEMON_LISTEN_TOKEN": TOKEN,
+           "NEWSMON_DAEMON_LISTEN": f"0.0.0.0:{server.address.port}"}
+    try:
+        check = subprocess.run([sys.executable, "-c", _healthcheck_code()], env=env,
+                               capture_output=True, text=True, timeout=30, check=False)
+    finally:
+        server.stop()
+        database.close()
+    assert (check.returncode == 0) is running, check.stderr
