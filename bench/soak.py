@@ -25,6 +25,7 @@ if str(REPO) not in sys.path:  # running as a plain script puts bench/, not the 
 
 import httpx  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from db.models import CrawlRun  # noqa: E402
 from db.session import open_database  # noqa: E402
@@ -66,6 +67,8 @@ def finished_crawls(url: str) -> int:
         with database.session() as session:
             query = select(func.count()).where(CrawlRun.status != "running")
             return int(session.scalar(query) or 0)
+    except OperationalError:  # the daemon has not created its tables yet
+        return 0
     finally:
         database.close()
 
