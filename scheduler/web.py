@@ -192,10 +192,13 @@ class StatusApp:
         route = self.routes.get(environ.get("PATH_INFO") or "/")
         if route is None:
             return respond(start_response, 404, "text/plain", b"not found\n")
-        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        method = environ.get("REQUEST_METHOD")
+        if method not in ("GET", "HEAD"):
             return respond(
                 start_response, 405, "text/plain", b"read-only\n", [("Allow", "GET, HEAD")]
             )
+        if method == "HEAD":  # answered as GET; waitress sends the headers only
+            environ = {**environ, "REQUEST_METHOD": "GET"}
         return route(environ, start_response)
 
     def healthz(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:

@@ -264,3 +264,11 @@ def test_a_busy_port_is_refused_with_the_reason(tmp_path: Path, database: Databa
         port = int(base.rsplit(":", 1)[1])
         with pytest.raises(ConfigError, match="cannot listen there"):
             StatusServer(_app(config, database), Listen("127.0.0.1", port))
+
+
+def test_head_requests_get_headers_only(tmp_path: Path, database: Database) -> None:
+    with served(_app(_config(tmp_path), database)) as base:
+        for path in ("/", "/metrics", "/healthz", "/api/status"):
+            response = httpx.head(base + path)
+            assert response.status_code == 200, path
+            assert response.content == b"" and int(response.headers["Content-Length"]) > 0
