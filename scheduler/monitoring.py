@@ -9,11 +9,12 @@ from apscheduler.schedulers.base import BaseScheduler
 from crawler.config import AppConfig
 from crawler.sources import Source
 from db.session import Database, make_engine
+from scheduler.access import check_access
 from scheduler.alerts import AlertSender, NullSender
 from scheduler.jobs import CrawlOutcome
 from scheduler.metrics import DaemonMetrics
 from scheduler.status import corpus_size
-from scheduler.web import StatusApp, StatusServer, check_access
+from scheduler.web import StatusApp, StatusServer
 
 logger = logging.getLogger(__name__)
 

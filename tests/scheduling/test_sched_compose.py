@@ -15,9 +15,10 @@ import pytest
 from crawler.config import DaemonConfig, load_config
 from crawler.sources import BUILTIN_SOURCES
 from db.session import Database, make_engine, open_database
+from scheduler.access import Listen
 from scheduler.jobs import KILL_AFTER
 from scheduler.metrics import DaemonMetrics
-from scheduler.web import Listen, StatusApp, StatusServer
+from scheduler.web import StatusApp, StatusServer
 from tests.scheduling.daemon_harness import write_config
 
 REPO = Path(__file__).resolve().parents[2]

@@ -17,10 +17,11 @@ from sqlalchemy.pool import NullPool
 
 from crawler.config import AppConfig, ConfigError, DaemonConfig, load_config
 from db.session import Database, make_engine, open_database
+from scheduler.access import Listen, authorized, check_access, parse_listen
 from scheduler.alerts import NullSender
 from scheduler.metrics import DaemonMetrics
 from scheduler.monitoring import Monitoring
-from scheduler.web import Listen, StatusApp, StatusServer, authorized, check_access, parse_listen
+from scheduler.web import StatusApp, StatusServer
 from tests.scheduling.conftest import T0, add_run
 from tests.scheduling.daemon_harness import run_newsmon, write_config
 
