@@ -72,7 +72,7 @@ class DatabaseProbe:
             pending.result(timeout=self.timeout)
         except FutureTimeout:
             return f"database did not answer within {self.timeout:g}s"
-        except SQLAlchemyError as exc:
+        except Exception as exc:  # whatever the driver raised is the reason
             return f"database unavailable: {describe(exc)}"
         return None
 
