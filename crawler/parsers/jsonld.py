@@ -32,6 +32,7 @@ _ARTICLE_TYPES = frozenset(
 # Hand-written JSON-LD in Korean CMS templates carries // comments and trailing commas.
 _LINE_COMMENT = re.compile(r'("(?:[^"\\]|\\.)*")|//[^\n]*')
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
+_MAX_DEPTH = 20
 _TAG = re.compile(r"<(?:p|br|div|span|strong|b|em|a|h\d)\b[^>]*>", re.IGNORECASE)
 
 
@@ -90,15 +91,18 @@ def _loads(text: str) -> Any:
         return None
 
 
-def _objects(data: Any) -> Iterator[dict[str, Any]]:
+def _objects(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """Every object in document order, nested ones too (@graph, mainEntity, hasPart …)."""
+    if depth > _MAX_DEPTH:
+        return
     if isinstance(data, list):
         for item in data:
-            yield from _objects(item)
+            yield from _objects(item, depth + 1)
     elif isinstance(data, dict):
         yield data
-        graph = data.get("@graph")
-        if graph is not None:
-            yield from _objects(graph)
+        for value in data.values():
+            if isinstance(value, list | dict):
+                yield from _objects(value, depth + 1)
 
 
 def _is_article(obj: dict[str, Any]) -> bool:

@@ -11,7 +11,7 @@ import pytest
 
 from crawler.parsers import extract
 from crawler.parsers.chrome import is_chrome
-from crawler.parsers.metadata import strip_site
+from crawler.parsers.headline import strip_site
 from crawler.parsers.quality import bag_of_words
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -97,7 +97,7 @@ def test_bag_of_words_f1_at_least_target(case: Case) -> None:
     [
         ("ndsoft_classic", "articleview"),
         ("script_var", "script"),
-        ("next_data", "script"),
+        ("next_data", "nextjs"),
         ("jsonld_only", "jsonld"),
         ("chrome_heavy", "container"),
         ("repeated_body", "generic"),
