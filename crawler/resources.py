@@ -57,7 +57,8 @@ def resources_for(settings: BaseSettings) -> Resources:
             with corpus.exclusive():  # opening may create the index files: one process at a time
                 near = open_near_index(corpus, threshold)
         workers = settings.getint("NEWSMON_EXTRACT_WORKERS", 1)
-        _OPEN[key] = Resources(database, corpus, near, extractor=ExtractionPool(workers))
+        minimum = settings.getint("NEWSMON_MIN_BODY_CHARS", 100)
+        _OPEN[key] = Resources(database, corpus, near, extractor=ExtractionPool(workers, minimum))
     return _OPEN[key]
 
 
