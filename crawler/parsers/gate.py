@@ -13,7 +13,7 @@ _JSON_MARKS = re.compile(
 _CODE_MARKS = re.compile(
     r"\bfunction\s*\(|=>\s*[{(]|\b(?:var|let|const)\s+[\w$]+\s*=|"
     r"\bwindow\.[\w$]+\s*[.=(\[]|\bdocument\.[\w$]+\(|\w\(\s*\)\s*[;{]|;\s*\}|\}\s*\)\s*[;(]|"
-    r"\b(?:if|for|while)\s*\([^)]*\)\s*\{|\\u[0-9a-fA-F]{4}|\\[nrt\"/]"
+    r"\b(?:if|for|while)\s*\([^)]{0,200}\)\s*\{|\\u[0-9a-fA-F]{4}|\\[nrt\"/]"
 )
 # `selector { property: value; }` and bare declaration runs (`color:#333;margin:0`).
 # Bounded repeats keep the scan linear on megabyte-long single-line blobs.
@@ -22,14 +22,18 @@ _CSS = re.compile(
     re.IGNORECASE,
 )
 _URL = re.compile(r"(?:https?:)?//[^\s\"'<>]+|www\.[^\s\"'<>]+", re.IGNORECASE)
-_TAG = re.compile(r"</?[a-zA-Z][\w-]*(?:\s[^<>]*)?/?>")
+_TAG = re.compile(r"</?[a-zA-Z][\w-]{0,30}(?:\s[^<>]{0,500})?/?>")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _WORDS = re.compile(r"[A-Za-z\uac00-\ud7a3\u4e00-\u9fff]")
+# Every pattern above needs one of these; most prose has none, so most lines cost one scan.
+_SUSPECT = re.compile(r'[{};=<\\]|":|","|//|www\.|window\.|document\.|function')
 _MOSTLY_REJECTED = 0.5  # a body losing more than this share of its characters is not a body
 
 
 def is_code(line: str) -> bool:
     """True for a line that is program text or data, not something a reader would read."""
+    if _SUSPECT.search(line) is None:
+        return False
     json_marks = len(_JSON_MARKS.findall(line))
     code_marks = len(_CODE_MARKS.findall(line))
     braces = line.count("{") + line.count("}")

@@ -65,6 +65,11 @@ _TITLE_XPATHS = tuple(
 )
 # The page's own headline element when no title metadata can be trusted.
 _OWN_XPATH = etree.XPath("//*[@itemprop='headline'] | //h1 | //*[contains(@class,'headline')]")
+_SITE_CHROME = re.compile(
+    r"(?<![a-z])(?:logo|brand|masthead|gnb|lnb|navbar|nav|menu|footer|site[-_]?(?:header|name|title))"
+)
+_STRICT_CHARS = 15
+_STRICT_WORDS = 3
 _TITLE_KEYS = ("og:title", "twitter:title", "title")
 _SITE_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site")
 
@@ -114,7 +119,7 @@ def choose_headline(
     visible = _visible_headline(root, titles)
     if visible and not outlet.is_outlet(visible):
         return visible
-    own = _own_headline(root, outlet)
+    own = _own_headline(root, outlet, strict=bool(titles))
     return own or (titles[0] if titles else None)
 
 
@@ -161,16 +166,35 @@ def _visible_headline(root: HtmlElement, titles: list[str]) -> str | None:
     return None
 
 
-def _own_headline(root: HtmlElement, outlet: Outlet) -> str | None:
-    """The first h1/headline element that reads like a story's headline (not a logo or section)."""
+def _own_headline(root: HtmlElement, outlet: Outlet, strict: bool) -> str | None:
+    """The first h1/headline element that reads like a story's headline, outside the site's
+    logo, navigation and footer. `strict` (title metadata exists but matched nothing) also
+    asks for a headline's length, so a section label ('광주·전남 뉴스') never beats og:title."""
     found = _OWN_XPATH(root)
+    shortest, words = (_STRICT_CHARS, _STRICT_WORDS) if strict else (8, 2)
     for el in found if isinstance(found, list) else []:
-        if not isinstance(el, HtmlElement):
+        if not isinstance(el, HtmlElement) or _in_site_chrome(el):
             continue
         text = normalize_line(" ".join(el.text_content().split()))
-        if 8 <= len(text) <= 300 and " " in text and not outlet.is_outlet(text):
+        if (
+            shortest <= len(text) <= 300
+            and len(text.split()) >= words
+            and not outlet.is_outlet(text)
+        ):
             return text
     return None
+
+
+def _in_site_chrome(el: HtmlElement) -> bool:
+    node: HtmlElement | None = el
+    while node is not None:
+        if isinstance(node.tag, str) and node.tag.lower() in ("nav", "footer", "aside"):
+            return True
+        marks = f"{node.get('class', '')} {node.get('id', '')}".lower()
+        if _SITE_CHROME.search(marks):
+            return True
+        node = node.getparent()
+    return False
 
 
 def _same_title(visible: str, title: str) -> bool:

@@ -81,12 +81,12 @@ def string_field(obj: dict[str, Any], key: str) -> str | None:
 def _loads(text: str) -> Any:
     try:
         return json.loads(text, strict=False)
-    except ValueError:
+    except (ValueError, RecursionError):  # bad or absurdly deep JSON
         pass
     relaxed = _TRAILING_COMMA.sub(r"\1", _LINE_COMMENT.sub(lambda m: m.group(1) or "", text))
     try:
         return json.loads(relaxed, strict=False)
-    except ValueError:
+    except (ValueError, RecursionError):  # bad or absurdly deep JSON
         logger.debug("Unreadable JSON-LD block (%d characters)", len(text))
         return None
 

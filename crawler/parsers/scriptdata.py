@@ -80,7 +80,7 @@ def is_state_script(script: HtmlElement) -> bool:
 def _loads(text: str) -> Any:
     try:
         return json.loads(text, strict=False)
-    except ValueError:
+    except (ValueError, RecursionError):  # bad or absurdly deep JSON
         return None
 
 
@@ -91,7 +91,7 @@ def _value_after(text: str, marker: re.Pattern[str]) -> Any:
         return None
     try:
         return _decoder.raw_decode(text, match.end())[0]
-    except ValueError:
+    except (ValueError, RecursionError):  # bad or absurdly deep JSON
         logger.debug("Unreadable script data after %r", match.group(0))
         return None
 
@@ -101,7 +101,7 @@ def _flight_chunks(text: str) -> Iterator[str]:
     for match in _FLIGHT.finditer(text):
         try:
             value = _decoder.raw_decode(text, match.end())[0]
-        except ValueError:
+        except (ValueError, RecursionError):  # bad or absurdly deep JSON
             continue
         if isinstance(value, list) and len(value) >= 2 and value[0] == 1:
             yield from (value[1],) if isinstance(value[1], str) else ()
@@ -125,7 +125,7 @@ class _FlightRows:
                 comma = data.find(b",", pos)
                 try:
                     length = int(data[pos + 1 : comma], 16)
-                except ValueError:
+                except (ValueError, RecursionError):  # bad or absurdly deep JSON
                     pos = _next_line(data, pos)
                     continue
                 text = data[comma + 1 : comma + 1 + length].decode("utf-8", errors="replace")

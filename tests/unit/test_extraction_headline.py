@@ -188,3 +188,18 @@ def test_min_body_chars_below_the_default_is_honoured() -> None:
     assert extracted is not None
     assert extracted.paragraphs == (text,)
     assert extract(html, URL, min_body_chars=0) is not None
+
+
+@pytest.mark.parametrize(
+    "h1",
+    [
+        "<header class='site-header'><h1 class='logo'>"
+        "<a href='/'>빛고을일보 광주 전남의 대표 신문</a></h1></header>",
+        "<h1 class='section-title'>광주·전남 뉴스</h1>",
+        "<nav><h1>오늘의 주요 뉴스 모아보기 전체</h1></nav>",
+    ],
+    ids=["logo-tagline", "section-label", "in-nav"],
+)
+def test_site_chrome_h1_never_beats_a_real_og_title(h1: str) -> None:
+    head = f"<meta property='og:title' content='{HEADLINE} - 빛고을일보'>"
+    assert headline_of(head, h1, "https://bitgoeul-example.kr/") == HEADLINE
