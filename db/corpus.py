@@ -266,6 +266,7 @@ class CorpusStore:
         try:
             self._move_legacy_index()
             (self.directory / LEGACY_LOCK).unlink(missing_ok=True)
+            self._staging.remove_if_empty()  # one with leftovers goes at the sync that cleans them
         except OSError as exc:
             if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
                 raise

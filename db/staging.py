@@ -165,9 +165,15 @@ class StagingArea:
         """Create the hidden folder and this writer's lock file on first use."""
         if self._lock_fd is not None:
             return
-        self.directory.mkdir(exist_ok=True)
-        # Locked before it gets its name: no one can ever see it unlocked while we live.
-        fd, name = tempfile.mkstemp(prefix="lock-", dir=self.directory)
+        for attempt in range(3):
+            self.directory.mkdir(exist_ok=True)
+            try:
+                # Locked before it gets its name: no one can ever see it unlocked while we live.
+                fd, name = tempfile.mkstemp(prefix="lock-", dir=self.directory)
+                break
+            except FileNotFoundError:
+                if attempt == 2:  # another writer's cleanup removed the empty folder meanwhile
+                    raise
         fcntl.flock(fd, fcntl.LOCK_EX)
         os.rename(name, self.directory / f"{self.owner}{_LOCK_SUFFIX}")
         self._lock_fd = fd

@@ -150,3 +150,10 @@ def test_a_killed_writer_leaves_nothing_in_the_folder(
     assert len(os.listdir(store.directory)) == len(SEEDS) + 1
     assert store.sync() == 0
     assert store.verify().ok
+
+
+def test_an_empty_legacy_staging_folder_and_lock_go_on_first_use(store: CorpusStore) -> None:
+    (store.directory / LEGACY_LOCK).write_bytes(b"")
+    (store.directory / STAGING_DIR).mkdir()
+    assert store.sync() == len(SEEDS)
+    assert only_corpus_files(store.directory)
