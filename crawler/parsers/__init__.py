@@ -20,7 +20,7 @@ from crawler.parsers.generic import densest_block, trafilatura_lines
 from crawler.parsers.headline import choose_headline
 from crawler.parsers.jsonld import article_object, body_lines
 from crawler.parsers.script import script_lines
-from crawler.parsers.scriptdata import ScriptArticle, script_article
+from crawler.parsers.scriptdata import ScriptArticle, pick_article, script_articles
 
 __all__ = ["Extracted", "extract"]
 
@@ -51,8 +51,9 @@ def extract(
     ld = article_object(root)
     scripts = _Scripts(root)
     headline = choose_headline(root, meta, ld, url)
-    if headline is None and scripts.article is not None and scripts.article.headline:
-        headline = normalize_line(scripts.article.headline) or None
+    if headline is None:
+        held = scripts.article(None)
+        headline = normalize_line(held.headline or "") or None if held is not None else None
     declared_article = ld is not None or meta.get("og:type", "").lower() == "article"
     found, parser = _body(root, html, ld, headline, declared_article, scripts)
     # Every line separator inside a paragraph is a space: one paragraph, one corpus line.
@@ -71,18 +72,17 @@ def extract(
 
 
 class _Scripts:
-    """The page's script-held article, parsed on first use (most pages never need it)."""
+    """The page's script-held articles, parsed on first use (most pages never need them)."""
 
     def __init__(self, root: HtmlElement) -> None:
         self._root = root
-        self._article: ScriptArticle | None = None
-        self._parsed = False
+        self._found: list[ScriptArticle] | None = None
 
-    @property
-    def article(self) -> ScriptArticle | None:
-        if not self._parsed:
-            self._article, self._parsed = script_article(self._root), True
-        return self._article
+    def article(self, headline: str | None) -> ScriptArticle | None:
+        """The one titled like `headline` (the longest such), else the longest of all."""
+        if self._found is None:
+            self._found = script_articles(self._root)
+        return pick_article(self._found, headline)
 
 
 def _body(
@@ -108,8 +108,8 @@ def _body(
         block = densest_block(root)
         if block is not None:
             best = _longer(best, lambda: (clean_lines(render_lines(block), headline), "generic"))
-    if _chars(best[0]) < _SHORT_BODY_CHARS and scripts.article is not None:
-        held = scripts.article
+    held = scripts.article(headline) if _chars(best[0]) < _SHORT_BODY_CHARS else None
+    if held is not None:
         best = _longer(best, lambda: (clean_text_lines(held.lines, headline), held.kind))
     if _chars(best[0]) < _SHORT_BODY_CHARS:
         best = _longer(best, lambda: (clean_text_lines(script_lines(root), headline), "script"))

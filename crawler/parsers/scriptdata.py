@@ -27,6 +27,7 @@ _BODY_KEYS = (
 _HEADLINE_KEYS = ("headline", "title", "articleTitle", "newsTitle", "subject", "name")
 _ARC_TEXT_TYPES = frozenset({"text", "header"})
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_NOT_WORD = re.compile(r"[\s\W_]+")
 _MIN_BODY = 100  # characters; less is a teaser or a caption, not an article body
 _MAX_DEPTH = 60
 _decoder = json.JSONDecoder(strict=False)
@@ -41,8 +42,23 @@ class ScriptArticle:
     kind: str  # arcxp, nextjs, flight, json
 
 
-def script_article(root: HtmlElement) -> ScriptArticle | None:
-    """The longest article found in the page's script data, walking each format's structure."""
+def script_article(root: HtmlElement, headline: str | None = None) -> ScriptArticle | None:
+    """The article in the page's script data, walking each format's structure."""
+    return pick_article(script_articles(root), headline)
+
+
+def pick_article(found: list[ScriptArticle], headline: str | None) -> ScriptArticle | None:
+    """The longest article titled like the page's headline (a related story may be longer),
+    else the longest of all."""
+    if headline:
+        page = _compact(headline)
+        titled = [a for a in found if a.headline and _same_headline(_compact(a.headline), page)]
+        found = titled or found
+    return max(found, key=lambda a: _chars(a.lines), default=None)
+
+
+def script_articles(root: HtmlElement) -> list[ScriptArticle]:
+    """Every object holding an article body in the page's script data."""
     found: list[ScriptArticle] = []
     flight: list[str] = []
     for script in root.iterfind(".//script"):
@@ -62,7 +78,7 @@ def script_article(root: HtmlElement) -> ScriptArticle | None:
         rows = _FlightRows("".join(flight))
         for value in rows.values:
             found.extend(_articles(value, "flight", rows.texts))
-    return max(found, key=lambda a: _chars(a.lines), default=None)
+    return found
 
 
 def is_state_script(script: HtmlElement) -> bool:
@@ -228,6 +244,14 @@ def _resolve(value: Any, texts: dict[str, str]) -> Any:
     if isinstance(value, str) and value.startswith("$") and value[1:] in texts:
         return texts[value[1:]]
     return value
+
+
+def _compact(text: str) -> str:
+    return _NOT_WORD.sub("", text).lower()
+
+
+def _same_headline(candidate: str, page: str) -> bool:
+    return bool(candidate) and (candidate == page or candidate in page or page in candidate)
 
 
 def _chars(lines: list[str]) -> int:

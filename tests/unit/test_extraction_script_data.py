@@ -203,3 +203,14 @@ def test_prose_passes_the_gate(line: str) -> None:
 
 def test_gate_drops_a_stray_code_line_but_keeps_the_body() -> None:
     assert gate([*PARAGRAPHS, '{"a":1,"b":2}']) == PARAGRAPHS
+
+
+def test_next_data_prefers_the_story_titled_like_the_page_over_a_longer_related_one() -> None:
+    main = {"title": HEADLINE, "body": "\n".join(PARAGRAPHS)}
+    longer = {"title": "다른 지역 소식 모음", "body": "\n".join(p[::-1] for p in PARAGRAPHS * 3)}
+    data = {"props": {"pageProps": {"related": [longer], "article": main}}}
+    scripts = script(json.dumps(data, ensure_ascii=False), id="__NEXT_DATA__")
+    head = f"<meta property='og:title' content='{HEADLINE} - 대한일보'>"
+    extracted = extract(page(head, scripts=scripts), URL)
+    assert extracted is not None
+    assert list(extracted.paragraphs) == PARAGRAPHS
