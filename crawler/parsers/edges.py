@@ -1,7 +1,8 @@
 """The two ends of a body: a repeated headline or summary box before it, promo and copyright after.
 
-TRAILING_CHROME is data: add a pattern when a template's tail line slips through. A reporter's
-sign-off ('김철수 기자 kim@…', '[광주=뉴시스] …') is never trailing chrome, as in the seed corpus.
+COPYRIGHT_TAIL and PROMO_TAIL are data: add a pattern when a template's tail line slips through.
+A reporter's sign-off ('김철수 기자 kim@…', '[광주=뉴시스] …') is never trailing chrome, as in
+the seed corpus.
 """
 
 from __future__ import annotations
@@ -11,26 +12,31 @@ from collections.abc import Sequence
 
 from crawler.parsers.dom import Line
 
-# Lines that close a body on Korean news templates and are not part of the article.
-TRAILING_CHROME: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(pattern, re.IGNORECASE)
-    for pattern in (
-        r"ⓒ|©|Ⓒ|\(c\)\s*\S|copyrights?\b|all rights reserved",
-        r"무단\s*(?:전재|복제|배포|게재|사용)|재\s*배포\s*(?:및\s*)?(?:AI\s*학습\s*(?:및\s*)?(?:이용|활용)?\s*)?금지",
-        r"저작권자|AI\s*학습\s*(?:및\s*)?(?:이용|활용)\s*금지",
-        r"제보\s*(?:하기|안내|전화|메일|이메일|창구)|기사\s*제보|(?:카카오톡|카톡|이메일|전화)\s*[:：]?\s*\S*\s*제보|제보는?\s*[:：]",
-        r"구독\s*(?:하기|하세요|해\s*주세요|신청|버튼)?\s*[!.]?\s*$|구독하고|채널\s*추가|친구\s*(?:추가|맺기)",
-        r"^[▶▷☞►→➡]+",
-        r"바로\s*가기\s*[▶▷>]*\s*$|앱\s*(?:설치|다운로드)|네이버(?:에서|\s*메인)",
-        r"^\[?\s*(?:광고|AD|sponsored|PR)\s*\]?$",
-        r"(?:이\s*)?기사를?\s*추천|좋아요\s*\d*$|후원\s*(?:하기|안내|계좌)|정기\s*후원",
-    )
+# Lines that close a body on Korean news templates and are not part of the article. Copyright
+# lines go whatever their form ('… 재배포를 금지합니다.'); the promo and tip-line patterns only
+# match a line that is not a statement, so '경찰은 시민 제보를 기다리고 있다.' stays.
+COPYRIGHT_TAIL: tuple[str, ...] = (
+    r"ⓒ|©|Ⓒ|\(c\)\s*\S|copyrights?\b|all rights reserved",
+    r"무단\s*(?:전재|복제|배포|게재|사용)|재\s*배포\s*(?:및\s*)?(?:AI\s*학습\s*(?:및\s*)?(?:이용|활용)?\s*)?금지",
+    r"저작권자|AI\s*학습\s*(?:및\s*)?(?:이용|활용)\s*금지",
 )
+PROMO_TAIL: tuple[str, ...] = (
+    r"제보",
+    r"구독|채널\s*추가|친구\s*(?:추가|맺기)|앱\s*(?:설치|다운로드)|바로\s*가기",
+    r"^[▶▷☞►→➡]+",
+    r"^\[?\s*(?:광고|AD|sponsored|PR)\s*\]?$",
+    r"(?:이\s*)?기사를?\s*추천|좋아요\s*\d*$|후원\s*(?:하기|안내|계좌)|정기\s*후원",
+)
+_COPYRIGHT = re.compile("|".join(COPYRIGHT_TAIL), re.IGNORECASE)
+_PROMO = re.compile("|".join(PROMO_TAIL), re.IGNORECASE)
 _MAX_TRAILING = 200  # a longer line is prose even when it names a promo word
+# A reporter's credit or a dateline; an e-mail address alone is not one (tip boxes carry them).
 _SIGN_OFF = re.compile(
-    r"[가-힣]{2,4}\s?(?:선임|수석|객원|인턴|전문|사진|영상)?\s?(?:기자|특파원|통신원|앵커)\b|"
-    r"[\w.+-]+@[\w-]+\.[\w.]+|^[\[(（【]\s*[^\]\)=]{1,20}=[^\]\)]{1,30}[\]\)）】]"
+    r"[가-힣]{2,4}\s?(?:선임|수석|객원|인턴|전문|사진|영상)?\s?(?:기자|특파원|통신원|앵커)(?![가-힣])|"
+    r"^[\[(（【]\s*[^\]\)=]{1,20}=[^\]\)]{1,30}[\]\)）】]"
 )
+# A news sentence ends in -다; a call to action ('구독하세요') does not.
+_STATEMENT_END = re.compile(r"다[.!]?[\"”’'」』)\]]*$")
 _SENTENCE_END = re.compile(r"(?:[.?!。…]|다|요|죠|까)[\"”’'」』)\]]*$")
 _LEAD_MARK = re.compile(r"^(?:[▶▷■□◆◇●○▲△►·•\-–—]|\d+\.\s)")
 _MAX_LEAD = 5  # summary lines before the body; more than this is body, not a box
@@ -49,7 +55,9 @@ def drop_trailing_chrome(lines: list[str]) -> list[str]:
 def is_trailing_chrome(text: str) -> bool:
     if len(text) > _MAX_TRAILING or _SIGN_OFF.search(text):
         return False
-    return any(pattern.search(text) for pattern in TRAILING_CHROME)
+    if _COPYRIGHT.search(text):
+        return True
+    return _PROMO.search(text) is not None and _STATEMENT_END.search(text) is None
 
 
 def drop_lead(lines: Sequence[Line], headline: str | None) -> list[Line]:

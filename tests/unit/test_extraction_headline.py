@@ -203,3 +203,27 @@ def test_min_body_chars_below_the_default_is_honoured() -> None:
 def test_site_chrome_h1_never_beats_a_real_og_title(h1: str) -> None:
     head = f"<meta property='og:title' content='{HEADLINE} - 빛고을일보'>"
     assert headline_of(head, h1, "https://bitgoeul-example.kr/") == HEADLINE
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "▷ 카카오톡 : 'KBS제보' 검색 ▷ 이메일 : kbs1234@kbs.co.kr",
+        "무단 전재 및 재배포를 금지합니다.",
+        "[광고]",
+    ],
+)
+def test_more_tail_lines_are_chrome(line: str) -> None:
+    assert is_trailing_chrome(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "경찰은 목격자를 찾기 위해 시민 제보 전화를 기다리고 있다.",
+        "시민들은 네이버에서 예약한 뒤 방문하면 된다.",
+        "구독자 수가 10만 명을 넘었다고 밝혔다.",
+    ],
+)
+def test_sentences_naming_promo_words_are_body(line: str) -> None:
+    assert not is_trailing_chrome(line)
