@@ -119,8 +119,9 @@ class CorpusStore:
 
     def close(self) -> None:
         """Remove what this writer staged under a name (only where unnamed files are missing)."""
-        with self._locked():
-            self._staging.close()
+        if self._staging.joined:
+            with self._locked():
+                self._staging.close()
 
     def sync(self) -> int:
         """Index folder files the database does not know; returns how many were indexed."""

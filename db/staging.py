@@ -94,6 +94,11 @@ class StagingArea:
         self._tmpfile: bool | None = None  # probed on first use: readers never need it
 
     @property
+    def joined(self) -> bool:
+        """True once this writer staged under the hidden folder (and must leave it on close)."""
+        return self._lock_fd is not None
+
+    @property
     def tmpfile(self) -> bool:
         """True when files are staged unnamed; raises CorpusFolderError for a read-only folder."""
         if self._tmpfile is None:
