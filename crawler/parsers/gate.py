@@ -28,6 +28,7 @@ _WORDS = re.compile(r"[A-Za-z\uac00-\ud7a3\u4e00-\u9fff]")
 # Every pattern above needs one of these; most prose has none, so most lines cost one scan.
 _SUSPECT = re.compile(r'[{};=<\\]|":|","|//|www\.|window\.|document\.|function')
 _MOSTLY_REJECTED = 0.5  # a body losing more than this share of its characters is not a body
+_SOLID_BODY = 300  # characters of prose that are an article whatever code sits beside them
 
 
 def is_code(line: str) -> bool:
@@ -66,13 +67,20 @@ def gate(lines: Iterable[str]) -> list[str]:
     a script); what is left of it would be fragments, so the page is better without a body.
     """
     kept: list[str] = []
-    rejected_chars = kept_chars = 0
+    rejected_lines = rejected_chars = kept_chars = 0
     for line in lines:
         if is_code(line):
+            rejected_lines += 1
             rejected_chars += len(line)
         else:
             kept.append(line)
             kept_chars += len(line)
-    if rejected_chars > _MOSTLY_REJECTED * (rejected_chars + kept_chars):
+    if rejected_lines > len(kept):
+        return []
+    # One huge blob beside a few short lines is a state dump too; beside a real article
+    # (an embedded widget's JSON in the body) it is dropped and the article kept.
+    if kept_chars < _SOLID_BODY and rejected_chars > _MOSTLY_REJECTED * (
+        rejected_chars + kept_chars
+    ):
         return []
     return kept

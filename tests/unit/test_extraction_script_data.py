@@ -214,3 +214,10 @@ def test_next_data_prefers_the_story_titled_like_the_page_over_a_longer_related_
     extracted = extract(page(head, scripts=scripts), URL)
     assert extracted is not None
     assert list(extracted.paragraphs) == PARAGRAPHS
+
+
+def test_a_widgets_json_inside_a_real_body_is_dropped_and_the_body_kept() -> None:
+    blob = json.dumps({"widget": {"items": [{"id": n, "label": "광고"} for n in range(200)]}})
+    article = PARAGRAPHS * 2  # an article's length (over 300 characters)
+    assert gate([*article, blob]) == article
+    assert gate([PARAGRAPHS[0], blob]) == []  # a short line beside a blob is not an article
