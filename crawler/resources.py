@@ -12,7 +12,8 @@ from scrapy.settings import BaseSettings
 
 from crawler.dedup import DEFAULT_THRESHOLD, NearDuplicateIndex
 from crawler.extraction_pool import ExtractionPool
-from db.corpus import NAME_PATTERN, NEAR_INDEX, CorpusStore
+from db.corpus import NAME_PATTERN, CorpusStore
+from db.legacy import NEAR_INDEX
 from db.session import Database, open_database
 from db.staging import CorpusFolderError
 

@@ -8,18 +8,16 @@ happens under an exclusive flock on the folder itself, shared by every newsmon p
 
 The folder holds only corpus files: staging leaves no names in it, and what newsmon keeps about
 the corpus (the near-duplicate index) lives in a state folder beside it, `<corpus>.newsmon/`.
-Folders written by earlier versions are upgraded in place on first use (LEGACY_ENTRIES).
+Folders written by earlier versions are upgraded in place on first use (db/legacy.py).
 """
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import hashlib
 import logging
 import os
 import re
-import shutil
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,6 +29,7 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from db import repository as repo
+from db.legacy import NEAR_INDEX, upgrade_legacy
 from db.models import Article
 from db.session import Database
 from db.staging import STAGING_DIR, TEMP_PREFIX, CorpusFolderError, Staged, StagingArea
@@ -38,12 +37,7 @@ from db.staging import STAGING_DIR, TEMP_PREFIX, CorpusFolderError, Staged, Stag
 logger = logging.getLogger(__name__)
 
 NAME_PATTERN = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
-# What earlier versions kept inside the corpus folder; moved or removed on first use.
-LEGACY_LOCK = ".newsmon.lock"
-LEGACY_INDEX = ".newsmon-index"
-LEGACY_ENTRIES = (LEGACY_LOCK, STAGING_DIR, LEGACY_INDEX)
 STATE_SUFFIX = ".newsmon"
-NEAR_INDEX = "near-index"
 
 
 def corpus_name(seq: int, content_hash: str) -> str:
@@ -237,7 +231,8 @@ class CorpusStore:
                 _lock_directory(fd, self.directory)
                 self._holder = threading.get_ident()
                 if not self._upgraded:
-                    self._upgrade_legacy()
+                    self._upgraded = True
+                    upgrade_legacy(self.directory, self.state_dir / NEAR_INDEX, self._staging)
                 yield
             finally:
                 self._holder = None
@@ -256,42 +251,6 @@ class CorpusStore:
         legacy = [name for name in os.listdir(self.directory) if name.startswith(TEMP_PREFIX)]
         parts, locks = self._staging.stale()
         return sorted(legacy) + [f"{STAGING_DIR}/{path.name}" for path in parts], locks
-
-    def _upgrade_legacy(self) -> None:
-        """Move an earlier version's index out of the folder and drop its lock and staging
-        entries (under the lock; corpus files and rows are untouched, nothing is renumbered)."""
-        self._upgraded = True
-        legacy = [name for name in LEGACY_ENTRIES if os.path.lexists(self.directory / name)]
-        if not legacy:
-            return
-        try:
-            self._move_legacy_index()
-            (self.directory / LEGACY_LOCK).unlink(missing_ok=True)
-            self._staging.remove_if_empty()  # one with leftovers goes at the sync that cleans them
-        except OSError as exc:
-            if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
-                raise
-            logger.info("Corpus folder %s is read-only: earlier entries %s stay", self.directory,
-                        ", ".join(legacy))
-            return
-        logger.info("Upgraded corpus folder %s: moved or removed %s", self.directory,
-                    ", ".join(legacy))
-
-    def _move_legacy_index(self) -> None:
-        old = self.directory / LEGACY_INDEX
-        if not old.is_dir():
-            return
-        target = self.state_dir / NEAR_INDEX
-        if target.exists():
-            shutil.rmtree(old)
-            return
-        self.state_dir.mkdir(exist_ok=True)
-        try:
-            os.rename(old, target)
-        except OSError as exc:
-            if exc.errno != errno.EXDEV:
-                raise
-            shutil.rmtree(old)  # another filesystem: the index is rebuilt from the corpus files
 
     def _sync_locked(self) -> int:
         temp_names, locks = self._leftovers()

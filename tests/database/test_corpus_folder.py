@@ -13,14 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from db.corpus import (
-    LEGACY_INDEX,
-    LEGACY_LOCK,
-    NAME_PATTERN,
-    NEAR_INDEX,
-    AppendResult,
-    CorpusStore,
-)
+from db.corpus import NAME_PATTERN, AppendResult, CorpusStore
+from db.legacy import LEGACY_INDEX, LEGACY_LOCK, NEAR_INDEX
 from db.session import Database
 from db.staging import STAGING_DIR, CorpusFolderError
 from tests.paths import REPO, SEEDS
