@@ -14,9 +14,10 @@ COPY db ./db
 COPY scheduler ./scheduler
 RUN pip install . && rm -rf /src
 
-# The corpus directory exists (owned by the app user) so a fresh named volume inherits it.
+# The corpus directory and its state folder beside it exist (owned by the app user) so fresh
+# named volumes inherit them.
 RUN useradd --create-home --uid 10001 newsmon \
-    && mkdir -p /data/corpus \
+    && mkdir -p /data/corpus /data/corpus.newsmon \
     && chown -R newsmon:newsmon /data
 USER newsmon
 WORKDIR /data

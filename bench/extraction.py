@@ -7,6 +7,10 @@ gold/ folder (pages/name.html -> gold/name.txt). Pages without expected text are
 Scores are bag-of-words precision/recall/F1 over whitespace tokens (multiset). trafilatura runs
 as `trafilatura.extract(html)` with its metadata title prepended (the expected text starts with
 the headline, so leaving it out would cost trafilatura recall it never had a chance at).
+
+Two more columns per page: H is 1 when line 1 of the output is the expected headline, and code
+counts output lines the code gate flags (JSON, CSS, script, URL dumps). An empty expected text
+means the page has no article: output nothing scores 1, anything else 0.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 import trafilatura  # noqa: E402
 
 from crawler.parsers import extract  # noqa: E402
+from crawler.parsers.gate import is_code  # noqa: E402
 from crawler.parsers.quality import Score, bag_of_words  # noqa: E402
 
 DEFAULT_DIRS = (
@@ -68,10 +73,19 @@ def timed(function: Callable[[bytes], str], body: bytes) -> tuple[str, float]:
     return result, statistics.median(times)
 
 
-def row(name: str, ours: Score, theirs: Score) -> str:
+def row(name: str, ours: Score, theirs: Score, checks: tuple[str, str] = ("", "")) -> str:
     return f"{name:<34} {ours.precision:6.3f} {ours.recall:6.3f} {ours.f1:6.3f}   " + (
         f"{theirs.precision:6.3f} {theirs.recall:6.3f} {theirs.f1:6.3f}"
+        f"   {checks[0]:>1} {checks[1]:>4}"
     )
+
+
+def headline_ok(text: str, expected: str) -> bool:
+    return text.split("\n", 1)[0] == expected.split("\n", 1)[0]
+
+
+def code_lines(text: str) -> int:
+    return sum(is_code(line) for line in text.split("\n") if line)
 
 
 def _label(directory: Path, page: Path) -> str:
@@ -85,7 +99,12 @@ def main(argv: list[str]) -> int:
     theirs: list[Score] = []
     our_ms: list[float] = []
     their_ms: list[float] = []
-    print(f"{'page':<34} {'newsmon P':>9} {'R':>6} {'F1':>6}   {'trafil. P':>9} {'R':>6} {'F1':>6}")
+    heads = 0
+    code = 0
+    print(
+        f"{'page':<34} {'newsmon P':>9} {'R':>6} {'F1':>6}   {'trafil. P':>9} {'R':>6} {'F1':>6}"
+        f"   H code"
+    )
     for directory in dirs:
         for page, expected in cases(directory):
             body = page.read_bytes()
@@ -95,7 +114,9 @@ def main(argv: list[str]) -> int:
             theirs.append(bag_of_words(other, expected))
             our_ms.append(ms)
             their_ms.append(other_ms)
-            print(row(_label(directory, page), ours[-1], theirs[-1]))
+            head, lines = headline_ok(text, expected), code_lines(text)
+            heads, code = heads + head, code + lines
+            print(row(_label(directory, page), ours[-1], theirs[-1], (str(int(head)), str(lines))))
     if not ours:
         print("no pages with expected text found")
         return 1
@@ -103,7 +124,9 @@ def main(argv: list[str]) -> int:
         Score(*(statistics.fmean(s[i] for s in scores) for i in range(3)))
         for scores in (ours, theirs)
     ]
-    print(row(f"mean over {len(ours)} pages", *means))
+    print(row(f"mean over {len(ours)} pages", means[0], means[1]))
+    print(f"worst newsmon F1: {min(s.f1 for s in ours):.3f}; headline right on {heads}/{len(ours)}"
+          f" pages; code lines in output: {code}")
     median_ours, median_theirs = statistics.median(our_ms), statistics.median(their_ms)
     print(f"median ms/page: newsmon {median_ours:.2f}, trafilatura {median_theirs:.2f}")
     print(f"max ms/page:    newsmon {max(our_ms):.2f}, trafilatura {max(their_ms):.2f}")

@@ -98,6 +98,8 @@ _SECTIONS: dict[str, type[Any]] = {
     "alerts": AlertsConfig,
     "search": SearchConfig,
 }
+# Durations where zero means "none" (no delay, no backoff); the others must be positive.
+_ZERO_DURATIONS = frozenset({"download_delay", "retry_backoff"})
 _DURATION_FIELDS = {
     ("daemon", "crawl_timeout"),
     ("daemon", "stop_grace"),
@@ -196,9 +198,7 @@ def _coerce(section: str, key: str, value: Any, kind: Any, label: str) -> Any:
     kind = str(kind)
     try:
         if (section, key) in _DURATION_FIELDS:
-            if key in ("download_delay", "retry_backoff") and value in (0, "0"):
-                return 0.0
-            return parse_duration(value)
+            return parse_duration(value, allow_zero=key in _ZERO_DURATIONS)
         if kind == "bool":
             if isinstance(value, str):
                 if value.lower() not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:

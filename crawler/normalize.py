@@ -27,7 +27,10 @@ _AMP_OUTPUT_PARAMS = re.compile(r"^(outputtype|output|format)$", re.IGNORECASE)
 _ALIAS_LABELS = ("m.", "mobile.", "amp.", "www.")
 _AMP_SUFFIX = re.compile(r"\.amp(?=\.[A-Za-z0-9]+$|$)", re.IGNORECASE)
 
-_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# Line separators count as spaces inside a line: a headline or paragraph is always one line.
+_SPACES = re.compile(
+    r"[ \t\n\r\v\f\x1c-\x1e\x85\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
+)
 _INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 _STAMP_NOISE = re.compile(

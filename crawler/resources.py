@@ -13,11 +13,11 @@ from scrapy.settings import BaseSettings
 from crawler.dedup import DEFAULT_THRESHOLD, NearDuplicateIndex
 from crawler.extraction_pool import ExtractionPool
 from db.corpus import NAME_PATTERN, CorpusStore
+from db.legacy import NEAR_INDEX
 from db.session import Database, open_database
+from db.staging import CorpusFolderError
 
 logger = logging.getLogger(__name__)
-
-INDEX_DIR_NAME = ".newsmon-index"
 
 
 @dataclass
@@ -50,6 +50,7 @@ def resources_for(settings: BaseSettings) -> Resources:
     if key not in _OPEN:
         database = open_database(url)
         corpus = CorpusStore(directory, database)
+        corpus.ensure_writable()  # a read-only folder fails here, before anything is fetched
         corpus.sync()
         near = None
         if settings.getbool("NEWSMON_NEAR_ENABLED", True):
@@ -57,17 +58,25 @@ def resources_for(settings: BaseSettings) -> Resources:
             with corpus.exclusive():  # opening may create the index files: one process at a time
                 near = open_near_index(corpus, threshold)
         workers = settings.getint("NEWSMON_EXTRACT_WORKERS", 1)
-        _OPEN[key] = Resources(database, corpus, near, extractor=ExtractionPool(workers))
+        minimum = settings.getint("NEWSMON_MIN_BODY_CHARS", 100)
+        _OPEN[key] = Resources(database, corpus, near, extractor=ExtractionPool(workers, minimum))
     return _OPEN[key]
 
 
 def open_near_index(corpus: CorpusStore, threshold: float) -> NearDuplicateIndex:
-    """Load the near-duplicate index beside the corpus; index corpus files it does not know.
+    """Load the near-duplicate index from the corpus's state folder (never inside the corpus
+    folder); index corpus files it does not know.
 
     The index is a cache of the corpus, so it skips per-add fsyncs: whatever a power cut
     takes from it is re-added here from the corpus files at the next start.
     """
-    directory = corpus.directory / INDEX_DIR_NAME
+    directory = corpus.state_dir / NEAR_INDEX
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CorpusFolderError(
+            exc.errno, f"cannot create the state folder {corpus.state_dir} ({exc.strerror})"
+        ) from exc
     index = NearDuplicateIndex.open(
         directory, threshold=threshold, durable=False
     )
@@ -94,5 +103,6 @@ def close_all() -> None:
         resources.extractor.close()
         if resources.near is not None:
             resources.near.close()
+        resources.corpus.close()
         resources.database.close()
     _OPEN.clear()

@@ -1,10 +1,14 @@
 """The corpus folder: append articles as NNN_<h>.txt files, index stray files, verify both sides.
 
-Invariant: a corpus file is renamed into place *before* its row is committed, so a crash or a
+Invariant: a corpus file is linked into place *before* its row is committed, so a crash or a
 failed commit can leave a file without a row (the next `sync` indexes it, nothing is lost) but
 never a row without a file (only a user deleting files makes one; `verify --repair` flags it
 `missing`, and the row keeps its seq so the number is never reused). Every change to the folder
-happens under an exclusive flock on `.newsmon.lock`, shared by every newsmon process.
+happens under an exclusive flock on the folder itself, shared by every newsmon process.
+
+The folder holds only corpus files: staging leaves no names in it, and what newsmon keeps about
+the corpus (the near-duplicate index) lives in a state folder beside it, `<corpus>.newsmon/`.
+Folders written by earlier versions are upgraded in place on first use (db/legacy.py).
 """
 
 from __future__ import annotations
@@ -25,14 +29,15 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from db import repository as repo
+from db.legacy import NEAR_INDEX, upgrade_legacy
 from db.models import Article
 from db.session import Database
-from db.staging import STAGING_DIR, TEMP_PREFIX, Staged, StagingArea
+from db.staging import STAGING_DIR, TEMP_PREFIX, CorpusFolderError, Staged, StagingArea
 
 logger = logging.getLogger(__name__)
 
 NAME_PATTERN = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
-LOCK_NAME = ".newsmon.lock"
+STATE_SUFFIX = ".newsmon"
 
 
 def corpus_name(seq: int, content_hash: str) -> str:
@@ -78,8 +83,12 @@ class CorpusStore:
 
     def __init__(self, directory: str | Path, database: Database) -> None:
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
-        # Made now, not at the first append, so staging never changes the folder's mtime.
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CorpusFolderError(
+                exc.errno, f"cannot create corpus folder {self.directory} ({exc.strerror})"
+            ) from exc
         self._staging = StagingArea(self.directory)
         self.database = database
         # flock excludes other processes only; threads of this process queue here.
@@ -88,6 +97,25 @@ class CorpusStore:
         self._synced_mtime_ns: int | None = None
         self._folder_max_seq = -1
         self._known_names: set[str] = set()
+        self._upgraded = False
+
+    @property
+    def state_dir(self) -> Path:
+        """The folder beside the corpus for what newsmon keeps about it (`corpus.newsmon/`)."""
+        resolved = self.directory.resolve()
+        return resolved.with_name(resolved.name + STATE_SUFFIX)
+
+    def ensure_writable(self) -> None:
+        """Fail now, with the reason, when the folder cannot take new files (before a crawl)."""
+        if not self._staging.tmpfile:
+            with self._locked():
+                self._staging.stage(b"").release()  # the fallback folder takes files too
+
+    def close(self) -> None:
+        """Remove what this writer staged under a name (only where unnamed files are missing)."""
+        if self._staging.joined:
+            with self._locked():
+                self._staging.close()
 
     def sync(self) -> int:
         """Index folder files the database does not know; returns how many were indexed."""
@@ -157,7 +185,7 @@ class CorpusStore:
                 )  # fmt: skip
                 if in_transaction is not None:
                     in_transaction(session, article)
-                self._place_file(session, name, staged.path)
+                self._place_file(session, name, staged)
                 self._folder_max_seq = seq
         return AppendResult("added", name, seq)
 
@@ -197,13 +225,18 @@ class CorpusStore:
             yield  # this thread holds the lock already (inside `exclusive`)
             return
         # Opened per use so a forked child never shares the parent's lock description.
-        with self._thread_lock, open(self.directory / LOCK_NAME, "a+b") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            self._holder = threading.get_ident()
+        with self._thread_lock:
+            fd = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY)
             try:
+                _lock_directory(fd, self.directory)
+                self._holder = threading.get_ident()
+                if not self._upgraded:
+                    self._upgraded = True
+                    upgrade_legacy(self.directory, self.state_dir / NEAR_INDEX, self._staging)
                 yield
             finally:
                 self._holder = None
+                os.close(fd)  # closing the last descriptor releases the flock
 
     def _mtime_ns(self) -> int:
         return os.stat(self.directory).st_mtime_ns
@@ -226,6 +259,8 @@ class CorpusStore:
             (self.directory / name).unlink(missing_ok=True)
         for lock in locks:
             lock.unlink(missing_ok=True)
+        if temp_names or locks:
+            self._staging.remove_if_empty()
         names = self._corpus_names()
         self._folder_max_seq = max((seq for seq, _ in names), default=-1)
         unseen = [(seq, name) for seq, name in names if name not in self._known_names]
@@ -261,26 +296,23 @@ class CorpusStore:
         )  # fmt: skip
         return True
 
-    def _place_file(self, session: Session, name: str, staged: Path) -> None:
-        """Rename into place, fsync the folder, then commit; see the module docstring."""
-        os.rename(staged, self.directory / name)
-        try:
-            self._fsync_directory()
-            session.commit()
-        except BaseException:
-            # The file stays: the next sync (forced by forgetting the mtime) indexes it.
-            self._synced_mtime_ns = None
-            logger.error("Commit failed after writing %s; the next sync will index it", name)
-            raise
-        self._known_names.add(name)
-        self._synced_mtime_ns = self._mtime_ns()
-
-    def _fsync_directory(self) -> None:
+    def _place_file(self, session: Session, name: str, staged: Staged) -> None:
+        """Link into place, fsync the folder, then commit; see the module docstring."""
         handle = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY)
         try:
-            os.fsync(handle)
+            staged.place(handle, name)
+            try:
+                os.fsync(handle)
+                session.commit()
+            except BaseException:
+                # The file stays: the next sync (forced by forgetting the mtime) indexes it.
+                self._synced_mtime_ns = None
+                logger.error("Commit failed after writing %s; the next sync will index it", name)
+                raise
         finally:
             os.close(handle)
+        self._known_names.add(name)
+        self._synced_mtime_ns = self._mtime_ns()
 
     def _check_file(self, report: VerifyReport, name: str, row: Article | None) -> None:
         data = (self.directory / name).read_bytes()
@@ -299,3 +331,15 @@ class CorpusStore:
             report.name_mismatch.append(name)
         if row.content_hash != digest:
             report.content_changed.append(name)
+
+
+def _lock_directory(fd: int, directory: Path) -> None:
+    """An exclusive flock on the folder itself; a share that cannot lock is refused clearly."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError as exc:
+        raise CorpusFolderError(
+            exc.errno,
+            f"cannot lock corpus folder {directory} ({exc.strerror}): use a local folder, "
+            "not a network share",
+        ) from exc

@@ -11,6 +11,7 @@ from datetime import date
 
 from crawler.config import AppConfig, ConfigError, load_config
 from crawler.health import check_sources, format_health
+from db.staging import CorpusFolderError
 from newsmon import commands
 from newsmon.export import corpus_stats, export_rows, format_stats, write_export
 from newsmon.logs import setup_logging
@@ -96,6 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(config, args)
     except ConfigError as exc:
+        print(f"newsmon: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except CorpusFolderError as exc:
         print(f"newsmon: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:

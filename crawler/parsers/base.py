@@ -15,7 +15,8 @@ class Extracted:
     published_at: datetime | None  # timezone-aware UTC
     byline: str | None  # reporter line, informational; it also stays in paragraphs when in the body
     canonical_url: str | None  # <link rel=canonical> or og:url, absolute
-    parser: str  # strategy that produced the body: articleview, jsonld, script, generic, fallback
+    parser: str  # strategy that produced the body: articleview, container, jsonld,
+    # arcxp, nextjs, flight, json (script data), script, generic, fallback
 
     @property
     def text(self) -> str:

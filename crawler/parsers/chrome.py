@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 
 from crawler.parsers.dom import Line
+from crawler.parsers.edges import drop_lead, drop_trailing_chrome
 
 # Lines longer than this are prose even when they mention a chrome keyword.
 _SHORT = 90
@@ -70,8 +71,9 @@ _MAX_LINK_SHARE = 0.5
 
 
 def clean_lines(lines: Iterable[Line], headline: str | None = None) -> list[str]:
-    """Article paragraphs from rendered lines: chrome dropped, repeats emitted once."""
-    kept: list[str] = []
+    """Article paragraphs from rendered lines: chrome dropped, repeats emitted once, the headline
+    or a summary box before the body and promo/copyright lines after it removed."""
+    kept: list[Line] = []
     seen: set[str] = set()
     body_chars = 0
     for line in lines:
@@ -83,9 +85,9 @@ def clean_lines(lines: Iterable[Line], headline: str | None = None) -> list[str]
         if text in seen or text == headline or is_chrome(text):
             continue
         seen.add(text)
-        kept.append(text)
+        kept.append(line)
         body_chars += len(text)
-    return kept
+    return drop_trailing_chrome([line.text for line in drop_lead(kept, headline)])
 
 
 def clean_text_lines(texts: Iterable[str], headline: str | None = None) -> list[str]:

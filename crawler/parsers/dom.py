@@ -100,7 +100,8 @@ _NOISE_WORDS = (
 NOISE = re.compile(rf"(?<![a-z0-9])(?:{_NOISE_WORDS})(?![a-z0-9])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
-_WS = re.compile(r"[\r\n\t\f\v]+")
+_WS = re.compile(r"[\r\n\t\f\v\x1c-\x1e\x85\u2028\u2029]+")
+_EMPHASIS_TAGS = frozenset(["strong", "b", "h2", "h3", "h4", "h5", "h6"])
 
 
 def parse_document(html: str) -> HtmlElement | None:
@@ -143,6 +144,7 @@ class Line:
 
     text: str
     link_chars: int
+    emphasis_chars: int = 0  # inside <strong>/<b>/<h2>-<h6>: a subtitle box when it is all of it
 
 
 @dataclass
@@ -151,20 +153,24 @@ class _Builder:
     parts: list[str] = field(default_factory=list)
     link_chars: int = 0
     in_link: int = 0
+    emphasis_chars: int = 0
+    in_emphasis: int = 0
 
     def add(self, text: str | None) -> None:
         if text:
             self.parts.append(text)
             if self.in_link:
                 self.link_chars += len(text.strip())
+            if self.in_emphasis:
+                self.emphasis_chars += len(text.strip())
 
     def newline(self) -> None:
         if self.parts:
             text = normalize_line(_WS.sub(" ", "".join(self.parts)))
             if text:
-                self.lines.append(Line(text, self.link_chars))
+                self.lines.append(Line(text, self.link_chars, self.emphasis_chars))
         self.parts.clear()
-        self.link_chars = 0
+        self.link_chars = self.emphasis_chars = 0
 
 
 def render_lines(root: HtmlElement) -> list[Line]:
@@ -188,13 +194,16 @@ def _walk(el: HtmlElement, out: _Builder) -> None:
         return
     block = tag in BLOCK_TAGS
     link = tag == "a" and not el.get("href", "").startswith("mailto:")
+    emphasis = tag in _EMPHASIS_TAGS
     if block:
         out.newline()
     out.in_link += link
+    out.in_emphasis += emphasis
     out.add(el.text)
     for child in el:
         _walk(child, out)
     out.in_link -= link
+    out.in_emphasis -= emphasis
     if block:
         out.newline()
     out.add(el.tail)

@@ -32,6 +32,7 @@ _ARTICLE_TYPES = frozenset(
 # Hand-written JSON-LD in Korean CMS templates carries // comments and trailing commas.
 _LINE_COMMENT = re.compile(r'("(?:[^"\\]|\\.)*")|//[^\n]*')
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
+_MAX_DEPTH = 20
 _TAG = re.compile(r"<(?:p|br|div|span|strong|b|em|a|h\d)\b[^>]*>", re.IGNORECASE)
 
 
@@ -80,25 +81,28 @@ def string_field(obj: dict[str, Any], key: str) -> str | None:
 def _loads(text: str) -> Any:
     try:
         return json.loads(text, strict=False)
-    except ValueError:
+    except (ValueError, RecursionError):  # bad or absurdly deep JSON
         pass
     relaxed = _TRAILING_COMMA.sub(r"\1", _LINE_COMMENT.sub(lambda m: m.group(1) or "", text))
     try:
         return json.loads(relaxed, strict=False)
-    except ValueError:
+    except (ValueError, RecursionError):  # bad or absurdly deep JSON
         logger.debug("Unreadable JSON-LD block (%d characters)", len(text))
         return None
 
 
-def _objects(data: Any) -> Iterator[dict[str, Any]]:
+def _objects(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """Every object in document order, nested ones too (@graph, mainEntity, hasPart …)."""
+    if depth > _MAX_DEPTH:
+        return
     if isinstance(data, list):
         for item in data:
-            yield from _objects(item)
+            yield from _objects(item, depth + 1)
     elif isinstance(data, dict):
         yield data
-        graph = data.get("@graph")
-        if graph is not None:
-            yield from _objects(graph)
+        for value in data.values():
+            if isinstance(value, list | dict):
+                yield from _objects(value, depth + 1)
 
 
 def _is_article(obj: dict[str, Any]) -> bool:

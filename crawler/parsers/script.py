@@ -1,4 +1,4 @@
-"""Bodies that exist only inside inline scripts: JS strings, JSON state blobs, __NEXT_DATA__."""
+"""Last resort for bodies inside inline scripts of unknown shape: the most Korean string literal."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import re
 from lxml.html import HtmlElement
 
 from crawler.parsers.jsonld import text_or_html_lines
+from crawler.parsers.scriptdata import is_state_script
 
 # String literals long enough to hold an article; the alternatives are disjoint, so no
 # catastrophic backtracking on megabyte-sized state blobs.
@@ -25,8 +26,8 @@ def script_body(root: HtmlElement) -> str | None:
     best: str | None = None
     best_count = _MIN_HANGUL - 1
     for script in root.iterfind(".//script"):
-        kind = script.get("type", "").lower()
-        if script.get("src") or "ld+json" in kind or not script.text:
+        # Structured data is read by its structure (scriptdata), never as loose strings.
+        if script.get("src") or not script.text or is_state_script(script):
             continue
         for match in _LITERAL.finditer(script.text):
             raw = next(group for group in match.groups() if group is not None)

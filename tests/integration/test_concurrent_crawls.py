@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import subprocess
 import sys
@@ -73,4 +74,4 @@ def test_two_crawls_at_once_share_the_corpus_safely(workdir: Path, database_url:
     digests = [hashlib.sha256((corpus / n).read_bytes()).hexdigest() for n in names]
     assert len(set(digests)) == len(digests)
     assert all(n.split("_")[1][:16] == d[:16] for n, d in zip(names, digests, strict=True))
-    assert not list((corpus / ".newsmon-staging").glob("*.part"))
+    assert sorted(os.listdir(corpus)) == sorted(p.name for p in corpus.glob("*.txt"))  # only files

@@ -11,8 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from db.corpus import LOCK_NAME, NAME_PATTERN
-from db.staging import STAGING_DIR
+from db.corpus import NAME_PATTERN
 from tests.fixture_server import FixtureSite
 from tests.sitegen import Article, article_page, rss_feed
 
@@ -142,15 +141,9 @@ def corpus_texts(corpus: Path) -> dict[str, bytes]:
 
 
 def stray_files(corpus: Path) -> list[str]:
-    """Anything in the corpus folder but finished NNN_<hash>.txt files, the lock and the
-    (empty) staging folder: a partial or malformed file shows up here."""
-    names = [p.name for p in corpus.iterdir()
-             if p.name not in (LOCK_NAME, STAGING_DIR) and not NAME_PATTERN.match(p.name)]
-    staging = corpus / STAGING_DIR
-    if staging.is_dir():
-        # lock files of writers are normal there; a staged part left over is not
-        names += [f"{STAGING_DIR}/{p.name}" for p in staging.iterdir() if p.suffix == ".part"]
-    return sorted(names)
+    """Anything in the corpus folder but finished NNN_<hash>.txt files: a partial or malformed
+    file, a lock or a staging folder shows up here (the folder holds only the corpus)."""
+    return sorted(p.name for p in corpus.iterdir() if not NAME_PATTERN.match(p.name))
 
 
 def run_newsmon(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -174,3 +174,27 @@ def test_bad_durations(text: str) -> None:
 def test_a_source_needs_a_pattern_for_listings() -> None:
     with pytest.raises(SourceError, match="article_pattern"):
         Source(key="x", name="x", listings=("https://x.kr/list",))
+
+
+@pytest.mark.parametrize("zero", [0, "0", "0s", "0ms", "0m"], ids=repr)
+def test_zero_durations_are_accepted_where_zero_means_none(tmp_path: Path, zero: object) -> None:
+    value = f'"{zero}"' if isinstance(zero, str) else str(zero)
+    text = f"[crawl]\ndownload_delay = {value}\nretry_backoff = {value}\n"
+    crawl = load_config(write(tmp_path, text), env={}).crawl
+    assert (crawl.download_delay, crawl.retry_backoff) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("zero", [0, "0s"], ids=repr)
+def test_zero_is_still_refused_where_a_duration_must_be_positive(
+    tmp_path: Path, zero: object
+) -> None:
+    value = f'"{zero}"' if isinstance(zero, str) else str(zero)
+    with pytest.raises(ConfigError, match=r"crawl\.timeout"):
+        load_config(write(tmp_path, f"[crawl]\ntimeout = {value}\n"), env={})
+
+
+def test_parse_duration_allows_zero_only_when_asked() -> None:
+    assert parse_duration("0s", allow_zero=True) == 0.0
+    assert parse_duration("1m0s", allow_zero=True) == 60.0
+    with pytest.raises(DurationError):
+        parse_duration("-1s", allow_zero=True)

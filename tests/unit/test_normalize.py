@@ -256,3 +256,11 @@ def test_content_hash_is_sha256_of_utf8(text: str) -> None:
 def test_content_hash_is_stable_for_the_nfc_form() -> None:
     nfd = unicodedata.normalize("NFD", HANGUL)
     assert content_hash(normalize_text(nfd)) == content_hash(normalize_text(HANGUL))
+
+
+@pytest.mark.parametrize(
+    "separator",
+    ["\n", "\r\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"],
+)
+def test_every_line_separator_inside_a_line_becomes_a_space(separator: str) -> None:
+    assert normalize_line(f" 광주{separator}인공지능 {separator} 사업 ") == "광주 인공지능 사업"
