@@ -38,7 +38,8 @@ def imported_distributions(packages: tuple[str, ...]) -> set[str]:
                     modules.update(alias.name.split(".")[0] for alias in node.names)
                 elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                     modules.add(node.module.split(".")[0])
-    third_party = modules - set(sys.stdlib_module_names) - LOCAL - {"__future__"}
+    # _typeshed exists only for type checkers (imported under TYPE_CHECKING)
+    third_party = modules - set(sys.stdlib_module_names) - LOCAL - {"__future__", "_typeshed"}
     mapping = packages_distributions()
     return {_canonical(dist) for module in third_party for dist in mapping.get(module, [module])}
 
