@@ -105,6 +105,20 @@ _DURATION_FIELDS = {
     ("crawl", "retry_backoff"),
     ("alerts", "timeout"),
 }
+# (lowest, highest, lowest allowed itself): a zero concurrency hangs a crawl, a negative count
+# means nothing. Durations are checked by parse_duration (positive, or 0 for the two delays).
+_RANGES: dict[tuple[str, str], tuple[float, float | None, bool]] = {
+    ("crawl", "concurrent_requests"): (1, None, True),
+    ("crawl", "concurrent_per_domain"): (1, None, True),
+    ("crawl", "retries"): (0, None, True),
+    ("crawl", "max_page_bytes"): (1, None, True),
+    ("crawl", "min_body_chars"): (0, None, True),
+    ("crawl", "extract_workers"): (0, None, True),
+    ("dedup", "near_threshold"): (0, 1, False),
+    ("alerts", "failures_before_alert"): (1, None, True),
+    ("alerts", "silent_factor"): (0, None, False),
+    ("search", "max_pages"): (1, None, True),
+}
 
 
 @dataclass(frozen=True)
@@ -174,6 +188,9 @@ def build_config(
         max_pages=search.max_pages,
         env=env,
     )
+    if not any(source.enabled for source in sources):
+        # Otherwise a crawl "succeeds" having created an empty corpus and database.
+        raise ConfigError(f"{where}: no enabled source (sources is empty or all are disabled)")
     return AppConfig(path=path, topic=topic, sources=sources, **sections)
 
 
@@ -186,8 +203,24 @@ def _section(name: str, raw: Any, where: str) -> Any:
     for key, value in raw.items():
         if key not in known:
             raise ConfigError(f"{where}: unknown key '{name}.{key}'")
-        values[key] = _coerce(name, key, value, known[key].type, f"{where}: '{name}.{key}'")
+        label = f"{where}: '{name}.{key}'"
+        values[key] = _in_range(name, key, _coerce(name, key, value, known[key].type, label), label)
     return cls(**values)
+
+
+def _in_range(section: str, key: str, value: Any, label: str) -> Any:
+    limits = _RANGES.get((section, key))
+    if limits is None:
+        return value
+    low, high, low_allowed = limits
+    # Written as "not inside" so NaN is refused too.
+    inside = (value >= low if low_allowed else value > low) and (high is None or value <= high)
+    if not inside:
+        bound = f"at least {low:g}" if low_allowed else f"more than {low:g}"
+        if high is not None:
+            bound += f" and at most {high:g}"
+        raise ConfigError(f"{label}: must be {bound}, got {value!r}")
+    return value
 
 
 def _coerce(section: str, key: str, value: Any, kind: Any, label: str) -> Any:
@@ -205,19 +238,42 @@ def _coerce(section: str, key: str, value: Any, kind: Any, label: str) -> Any:
             if not isinstance(value, bool):
                 raise ValueError(f"{value!r} is not a boolean")
             return value
+        if kind in ("int", "float", "Path", "str") and isinstance(value, list | dict):
+            raise ValueError(f"expected {_KIND_NAMES[kind]}, got {_toml_type(value)}")
         if kind == "int":
-            if isinstance(value, bool):
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
                 raise ValueError(f"{value!r} is not an integer")
             return int(value)
         if kind == "float":
+            if isinstance(value, bool):
+                raise ValueError(f"{value!r} is not a number")
             return float(value)
         if kind == "Path":
             return Path(str(value))
         if not isinstance(value, str):
-            raise ValueError(f"{value!r} is not a string")
+            raise ValueError(f"expected a string, got {_toml_type(value)} {value!r}")
         return value
     except (ValueError, TypeError, DurationError) as exc:
         raise ConfigError(f"{label}: {exc}") from exc
+
+
+_KIND_NAMES = {
+    "int": "an integer", "float": "a number", "Path": "a path string", "str": "a string",
+    "bool": "a boolean",
+}  # fmt: skip
+
+
+def _toml_type(value: Any) -> str:
+    """How a TOML user would call the type of a parsed value."""
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return "a string"
 
 
 def _apply_env(sections: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
@@ -234,7 +290,8 @@ def _apply_env(sections: dict[str, Any], env: Mapping[str, str]) -> dict[str, An
         section, key = _split_env(name)
         cls = _SECTIONS[section]
         kind = {f.name: f.type for f in fields(cls)}[key]
-        coerced = _coerce(section, key, value, kind, f"environment {name}")
+        label = f"environment {name}"
+        coerced = _in_range(section, key, _coerce(section, key, value, kind, label), label)
         result[section] = dataclasses.replace(result[section], **{key: coerced})
     return result
 
@@ -290,7 +347,7 @@ def _sources(raw: Any, where: str) -> tuple[Source, ...]:
         if extra:
             raise ConfigError(f"{label}: unknown key {sorted(extra)[0]!r}")
         values: dict[str, Any] = {
-            k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()
+            k: _source_value(k, v, f"{label}: {k!r}") for k, v in entry.items()
         }
         base = builtin.get(str(entry["key"]))
         try:
@@ -305,3 +362,28 @@ def _sources(raw: Any, where: str) -> tuple[Source, ...]:
         return check_registry(result)
     except SourceError as exc:
         raise ConfigError(f"{where}: {exc}") from exc
+
+
+
+_SOURCE_TYPES = {f.name: str(f.type) for f in fields(Source) if not f.name.startswith("_")}
+_SOURCE_MINIMUM: dict[str, float] = {"max_listing_pages": 1, "concurrency": 1, "download_delay": 0}
+_EXPECTED = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,)}
+
+
+def _source_value(key: str, value: Any, label: str) -> Any:
+    """A [[sources]] value checked against the Source field's type; arrays become tuples."""
+    kind = _SOURCE_TYPES[key]
+    if kind.startswith("tuple"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{label}: expected an array of strings, got {_toml_type(value)}")
+        return tuple(value)
+    base = kind.removesuffix(" | None")
+    if key == "download_delay" and isinstance(value, str):
+        value = _coerce("crawl", key, value, base, label)  # "250ms", as in [crawl]
+    if isinstance(value, bool) != (base == "bool") or not isinstance(value, _EXPECTED[base]):
+        raise ConfigError(f"{label}: expected {_KIND_NAMES[base]}, got {_toml_type(value)}")
+    minimum = _SOURCE_MINIMUM.get(key)
+    number: Any = value  # an int or float here (checked above)
+    if minimum is not None and not number >= minimum:
+        raise ConfigError(f"{label}: must be at least {minimum:g}, got {value!r}")
+    return value
