@@ -154,14 +154,24 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
     where = "built-in defaults"
     if chosen is not None:
         where = str(chosen)
-        try:
-            with open(chosen, "rb") as handle:
-                data = tomllib.load(handle)
-        except FileNotFoundError as exc:
-            raise ConfigError(f"{where}: config file not found") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{where}: not valid TOML: {exc}") from exc
+        data = _read_toml(Path(chosen), where)
     return build_config(data, where=where, env=env, path=Path(chosen) if chosen else None)
+
+
+def _read_toml(path: Path, where: str) -> dict[str, Any]:
+    if path.is_dir():
+        raise ConfigError(f"{where}: is a folder, not a config file")
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{where}: config file not found") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{where}: not UTF-8 text (byte {exc.start}): save it as UTF-8") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{where}: cannot read the config file: {exc.strerror}") from exc
 
 
 def build_config(
