@@ -158,6 +158,11 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
     return build_config(data, where=where, env=env, path=Path(chosen) if chosen else None)
 
 
+def _waits_for_keys(listed: tuple[Source, ...], search: SearchConfig) -> bool:
+    """A listed Naver source is wanted even while its keys are missing (then it is skipped)."""
+    return search.naver and any(s.search == "naver" and s.enabled for s in listed)
+
+
 def _read_toml(path: Path, where: str) -> dict[str, Any]:
     if path.is_dir():
         raise ConfigError(f"{where}: is a folder, not a config file")
@@ -191,6 +196,7 @@ def build_config(
     if "sources" in data:
         sources = _sources(data["sources"], where)
     search: SearchConfig = sections["search"]
+    listed = sources
     sources = with_search_sources(
         sources,
         naver=search.naver,
@@ -198,7 +204,7 @@ def build_config(
         max_pages=search.max_pages,
         env=env,
     )
-    if not any(source.enabled for source in sources):
+    if not any(source.enabled for source in sources) and not _waits_for_keys(listed, search):
         # Otherwise a crawl "succeeds" having created an empty corpus and database.
         raise ConfigError(f"{where}: no enabled source (sources is empty or all are disabled)")
     return AppConfig(path=path, topic=topic, sources=sources, **sections)

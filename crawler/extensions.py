@@ -34,6 +34,9 @@ def counts_from_stats(stats: dict[str, Any]) -> dict[str, int]:
     )
     counts["skipped_known"] = int(stats.get("newsmon/skipped/known", 0))
     counts["no_body"] = int(stats.get("newsmon/dropped/no_body", 0))
+    refused = {k: int(v) for k, v in stats.items() if k.startswith("newsmon/refused/")}
+    counts["off_scope"] = refused.pop("newsmon/refused/off_scope", 0)
+    counts["refused"] = sum(refused.values())  # too large, redirect loops (stats name each)
     return counts
 
 

@@ -35,6 +35,8 @@ class SourceReport:
     errors: int = 0
     skipped_known: int = 0
     no_body: int = 0
+    off_scope: int = 0
+    refused: int = 0
     added_files: list[str] = field(default_factory=list)
     failed: bool = False
     reason: str | None = None
