@@ -103,5 +103,5 @@ def test_scope_refuses_other_domains_of_an_outlet_only() -> None:
 
 
 def test_failure_reason_of_a_refusal_is_its_message() -> None:
-    failure = Failure(Refused("too_large", "https://a.kr/x: 9 MB"))
+    failure = Failure(Refused("too_large", "https://a.kr/x: 9 MB"))  # type: ignore[no-untyped-call]
     assert failure_reason(failure) == "too_large: https://a.kr/x: 9 MB"
