@@ -27,6 +27,7 @@ from scheduler import history, timing
 from scheduler.alerts import AlertSender, NullSender, make_sender
 from scheduler.jobs import KILL_AFTER, ChildRegistry, CrawlJob, utc_now
 from scheduler.listeners import RunMonitor, install_listeners
+from scheduler.pidfile import DaemonPidFile, pid_file_path
 
 logger = logging.getLogger(__name__)
 
@@ -170,9 +171,14 @@ def run_daemon(config: AppConfig, log_format: str = "text") -> int:
     if not enabled:
         logger.error("No enabled source to schedule")
         return EXIT_CONFIG
+    pid_file = DaemonPidFile(pid_file_path(config))
+    refused = pid_file.claim()  # stops the crawls a SIGKILLed predecessor left running
+    if refused is not None:
+        logger.error("Not starting: %s", refused)
+        return EXIT_CONFIG
     database = open_database(config.database.url)
     sender = make_sender(config.alerts.webhook_url, config.alerts.timeout)
-    registry = ChildRegistry()
+    registry = ChildRegistry(on_change=pid_file.record_children)
     stop = StopSignal()
     stop.install()
     try:
@@ -191,6 +197,7 @@ def run_daemon(config: AppConfig, log_format: str = "text") -> int:
         stop.restore()
         sender.close(timeout=min(config.alerts.timeout, 5.0))
         database.close()
+        pid_file.release()
     logger.info("Daemon stopped")
     return EXIT_OK
 
