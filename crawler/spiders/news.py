@@ -238,7 +238,8 @@ class NewsSpider(scrapy.Spider):
     ) -> Iterator[ArticleItem]:
         """Count and log a refusal once; remember a permanent one so no run asks again."""
         if not isinstance(error, Refused):  # the download passed DOWNLOAD_MAXSIZE
-            error = Refused("too_large", f"{request.url}: {error}")
+            limit = self.settings.getint("DOWNLOAD_MAXSIZE")
+            error = Refused("too_large", f"{request.url}: more than {limit} bytes")
         self._refused(error)
         if error.permanent:
             yield ArticleItem(
