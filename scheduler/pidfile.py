@@ -43,6 +43,7 @@ class DaemonPidFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._children: list[int] = []
+        self._warned = False
 
     def claim(self) -> str | None:
         """Take over from a dead daemon (stopping its crawls); a reason when one still runs."""
@@ -65,7 +66,8 @@ class DaemonPidFile:
 
     def release(self) -> None:
         """A clean stop: nothing is left running."""
-        self.path.unlink(missing_ok=True)
+        with suppress(OSError):
+            self.path.unlink(missing_ok=True)
 
     def _read(self) -> dict[str, object]:
         try:
@@ -77,9 +79,15 @@ class DaemonPidFile:
     def _write(self) -> None:
         payload = json.dumps({"daemon": os.getpid(), "children": self._children})
         temporary = self.path.with_name(self.path.name + ".tmp")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(payload, encoding="utf-8")
-        os.replace(temporary, self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(payload, encoding="utf-8")
+            os.replace(temporary, self.path)
+        except OSError as exc:
+            # Only a later restart's cleanup needs the file: a warning, never a stopped daemon.
+            if not self._warned:
+                logger.warning("Cannot write the daemon PID file %s: %s", self.path, exc)
+                self._warned = True
 
 
 def stop_groups(leaders: Iterable[int]) -> list[int]:
