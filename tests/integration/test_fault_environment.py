@@ -146,3 +146,10 @@ def test_after_the_fault_is_gone_the_crawl_works_and_the_corpus_is_intact(
         result = run_newsmon("crawl", "--config", str(config), cwd=workdir)
         assert result.returncode == 0, result.stderr
     assert len(assert_corpus_invariants(workdir, config)) == 5
+
+
+def test_daemon_with_a_bad_database_url_is_one_line(workdir: Path) -> None:
+    config = harness.write_config(workdir, "nonsense", SOURCE.format(feed="http://127.0.0.1:9/"))
+    line = one_line_error(run_newsmon("daemon", "--config", str(config), cwd=workdir))
+    assert "database.url 'nonsense'" in line
+    assert not list(workdir.glob("*.pid"))
