@@ -85,7 +85,7 @@ def _watch_parent(parent: int) -> None:
 
 def _release_stdout() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno() if sys.stdout is not None else 1)
+    os.dup2(devnull, 1)  # the descriptor itself: whatever sys.stdout wraps, fd 1 is the pipe
     os.close(devnull)
 
 

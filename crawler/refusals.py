@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from twisted.python.failure import Failure
 
 # Refusals that will not change on the next run: the URL is remembered in seen_urls.
@@ -22,6 +22,18 @@ class Refused(IgnoreRequest):
     @property
     def permanent(self) -> bool:
         return self.reason in PERMANENT
+
+
+def as_refusal(error: BaseException | None, url: str, max_bytes: int) -> Refused | None:
+    """The refusal an error stands for: ours, or one Scrapy makes without saying which."""
+    if isinstance(error, Refused):
+        return error
+    if isinstance(error, DownloadCancelledError):  # Scrapy cancels a body past DOWNLOAD_MAXSIZE
+        return Refused("too_large", f"{url}: more than {max_bytes} bytes")
+    if isinstance(error, IgnoreRequest) and str(error) == "max redirections reached":
+        # e.g. a chain of meta refreshes (3xx chains are refused before Scrapy gets this far)
+        return Refused("too_many_redirects", f"{url}: more redirects than REDIRECT_MAX_TIMES")
+    return None
 
 
 def failure_reason(failure: Failure) -> str:

@@ -9,7 +9,7 @@ from typing import Any, Self
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -19,7 +19,7 @@ from crawler.discovery import DiscoveryError, parse_feed, parse_listing, parse_s
 from crawler.items import ArticleItem
 from crawler.normalize import canonical_url
 from crawler.pagination import next_page_url
-from crawler.refusals import Refused, failure_reason
+from crawler.refusals import Refused, as_refusal, failure_reason
 from crawler.resources import resources_for
 from crawler.sources import Source
 from crawler.spiders.searching import (
@@ -223,8 +223,9 @@ class NewsSpider(scrapy.Spider):
                 gone=True,
             )
             return
-        if isinstance(error, Refused | DownloadCancelledError):
-            yield from self._refused_article(request, error)
+        refusal = as_refusal(error, request.url, self.settings.getint("DOWNLOAD_MAXSIZE"))
+        if refusal is not None:
+            yield from self._refused_article(request, refusal)
             return
         if status is None and isinstance(error, IgnoreRequest):
             return  # already stored, or forbidden by robots.txt: counted where it was decided
@@ -233,13 +234,8 @@ class NewsSpider(scrapy.Spider):
             "%s: could not fetch %s: %s", self.source.key, request.url, failure_reason(failure)
         )
 
-    def _refused_article(
-        self, request: scrapy.Request, error: Exception
-    ) -> Iterator[ArticleItem]:
+    def _refused_article(self, request: scrapy.Request, error: Refused) -> Iterator[ArticleItem]:
         """Count and log a refusal once; remember a permanent one so no run asks again."""
-        if not isinstance(error, Refused):  # the download passed DOWNLOAD_MAXSIZE
-            limit = self.settings.getint("DOWNLOAD_MAXSIZE")
-            error = Refused("too_large", f"{request.url}: more than {limit} bytes")
         self._refused(error)
         if error.permanent:
             yield ArticleItem(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 from scrapy import Request
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from crawler.redirects import SECRET_HEADERS, RedirectGuardMiddleware
-from crawler.refusals import Refused, failure_reason
+from crawler.refusals import Refused, as_refusal, failure_reason
 from crawler.scope import registrable_domain, source_domains
 from crawler.scope_guard import ScopeMiddleware
 from crawler.sources import Source
@@ -105,3 +106,11 @@ def test_scope_refuses_other_domains_of_an_outlet_only() -> None:
 def test_failure_reason_of_a_refusal_is_its_message() -> None:
     failure = Failure(Refused("too_large", "https://a.kr/x: 9 MB"))  # type: ignore[no-untyped-call]
     assert failure_reason(failure) == "too_large: https://a.kr/x: 9 MB"
+
+
+def test_scrapy_refusals_are_named() -> None:
+    big = as_refusal(DownloadCancelledError(""), "https://a.kr/x", 100)
+    assert big is not None and big.reason == "too_large" and big.permanent
+    hops = as_refusal(IgnoreRequest("max redirections reached"), "https://a.kr/x", 100)
+    assert hops is not None and hops.reason == "too_many_redirects"
+    assert as_refusal(IgnoreRequest("Forbidden by robots.txt"), "https://a.kr/x", 100) is None
