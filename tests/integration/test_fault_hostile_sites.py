@@ -199,3 +199,28 @@ def test_tls_failure_reason_is_a_few_words(workdir: Path, database_url: str) -> 
     assert reason.startswith(f"{feed}: TLS error: "), reason
     assert len(reason) - len(feed) < 80 and "Failure" not in reason, reason
     assert_corpus_invariants(workdir, config)
+
+
+def test_sources_check_keeps_search_credentials_on_their_host(
+    workdir: Path, database_url: str
+) -> None:
+    api, thief = HeaderLog(), HeaderLog()
+    with serve(api), serve(thief):
+        api.add(
+            f"{API}?query=%EA%B4%91%EC%A3%BC+AI&display=100&start=1&sort=date",
+            redirect(thief.url("/steal")),
+        )
+        config = harness.write_config(
+            workdir,
+            database_url,
+            TOPIC + f'[[sources]]\nkey = "naver"\nsearch_url = "{api.url(API)}"\n',
+        )
+        result = run_newsmon(
+            "sources", "check", "--source", "naver", "--config", str(config), "--json",
+            cwd=workdir, env=NAVER_KEYS,
+        )  # fmt: skip
+        assert thief.requested() == []
+    assert result.returncode == 1, result.stderr
+    (row,) = json.loads(result.stdout)
+    assert "redirects to another host" in json.dumps(row, ensure_ascii=False)
+    assert "secret-1" not in result.stdout + result.stderr
