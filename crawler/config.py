@@ -380,7 +380,6 @@ def _sources(raw: Any, where: str) -> tuple[Source, ...]:
         raise ConfigError(f"{where}: {exc}") from exc
 
 
-
 _SOURCE_TYPES = {f.name: str(f.type) for f in fields(Source) if not f.name.startswith("_")}
 _SOURCE_MINIMUM: dict[str, float] = {"max_listing_pages": 1, "concurrency": 1, "download_delay": 0}
 _EXPECTED = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,)}
