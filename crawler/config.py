@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from crawler.config_values import KIND_NAMES, check_range, source_value, toml_type
 from crawler.dedup import DEFAULT_THRESHOLD
 from crawler.durations import DurationError, parse_duration
 from crawler.sources import (
@@ -104,20 +105,6 @@ _DURATION_FIELDS = {
     ("crawl", "download_delay"),
     ("crawl", "retry_backoff"),
     ("alerts", "timeout"),
-}
-# (lowest, highest, lowest allowed itself): a zero concurrency hangs a crawl, a negative count
-# means nothing. Durations are checked by parse_duration (positive, or 0 for the two delays).
-_RANGES: dict[tuple[str, str], tuple[float, float | None, bool]] = {
-    ("crawl", "concurrent_requests"): (1, None, True),
-    ("crawl", "concurrent_per_domain"): (1, None, True),
-    ("crawl", "retries"): (0, None, True),
-    ("crawl", "max_page_bytes"): (1, None, True),
-    ("crawl", "min_body_chars"): (0, None, True),
-    ("crawl", "extract_workers"): (0, None, True),
-    ("dedup", "near_threshold"): (0, 1, False),
-    ("alerts", "failures_before_alert"): (1, None, True),
-    ("alerts", "silent_factor"): (0, None, False),
-    ("search", "max_pages"): (1, None, True),
 }
 
 
@@ -225,18 +212,10 @@ def _section(name: str, raw: Any, where: str) -> Any:
 
 
 def _in_range(section: str, key: str, value: Any, label: str) -> Any:
-    limits = _RANGES.get((section, key))
-    if limits is None:
-        return value
-    low, high, low_allowed = limits
-    # Written as "not inside" so NaN is refused too.
-    inside = (value >= low if low_allowed else value > low) and (high is None or value <= high)
-    if not inside:
-        bound = f"at least {low:g}" if low_allowed else f"more than {low:g}"
-        if high is not None:
-            bound += f" and at most {high:g}"
-        raise ConfigError(f"{label}: must be {bound}, got {value!r}")
-    return value
+    try:
+        return check_range(section, key, value)
+    except ValueError as exc:
+        raise ConfigError(f"{label}: {exc}") from exc
 
 
 def _coerce(section: str, key: str, value: Any, kind: Any, label: str) -> Any:
@@ -255,7 +234,7 @@ def _coerce(section: str, key: str, value: Any, kind: Any, label: str) -> Any:
                 raise ValueError(f"{value!r} is not a boolean")
             return value
         if kind in ("int", "float", "Path", "str") and isinstance(value, list | dict):
-            raise ValueError(f"expected {_KIND_NAMES[kind]}, got {_toml_type(value)}")
+            raise ValueError(f"expected {KIND_NAMES[kind]}, got {toml_type(value)}")
         if kind == "int":
             if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
                 raise ValueError(f"{value!r} is not an integer")
@@ -267,29 +246,10 @@ def _coerce(section: str, key: str, value: Any, kind: Any, label: str) -> Any:
         if kind == "Path":
             return Path(str(value))
         if not isinstance(value, str):
-            raise ValueError(f"expected a string, got {_toml_type(value)} {value!r}")
+            raise ValueError(f"expected a string, got {toml_type(value)} {value!r}")
         return value
     except (ValueError, TypeError, DurationError) as exc:
         raise ConfigError(f"{label}: {exc}") from exc
-
-
-_KIND_NAMES = {
-    "int": "an integer", "float": "a number", "Path": "a path string", "str": "a string",
-    "bool": "a boolean",
-}  # fmt: skip
-
-
-def _toml_type(value: Any) -> str:
-    """How a TOML user would call the type of a parsed value."""
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    return "a string"
 
 
 def _apply_env(sections: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
@@ -380,25 +340,8 @@ def _sources(raw: Any, where: str) -> tuple[Source, ...]:
         raise ConfigError(f"{where}: {exc}") from exc
 
 
-_SOURCE_TYPES = {f.name: str(f.type) for f in fields(Source) if not f.name.startswith("_")}
-_SOURCE_MINIMUM: dict[str, float] = {"max_listing_pages": 1, "concurrency": 1, "download_delay": 0}
-_EXPECTED = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,)}
-
-
 def _source_value(key: str, value: Any, label: str) -> Any:
-    """A [[sources]] value checked against the Source field's type; arrays become tuples."""
-    kind = _SOURCE_TYPES[key]
-    if kind.startswith("tuple"):
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{label}: expected an array of strings, got {_toml_type(value)}")
-        return tuple(value)
-    base = kind.removesuffix(" | None")
-    if key == "download_delay" and isinstance(value, str):
-        value = _coerce("crawl", key, value, base, label)  # "250ms", as in [crawl]
-    if isinstance(value, bool) != (base == "bool") or not isinstance(value, _EXPECTED[base]):
-        raise ConfigError(f"{label}: expected {_KIND_NAMES[base]}, got {_toml_type(value)}")
-    minimum = _SOURCE_MINIMUM.get(key)
-    number: Any = value  # an int or float here (checked above)
-    if minimum is not None and not number >= minimum:
-        raise ConfigError(f"{label}: must be at least {minimum:g}, got {value!r}")
-    return value
+    try:
+        return source_value(key, value)
+    except (ValueError, DurationError) as exc:
+        raise ConfigError(f"{label}: {exc}") from exc
