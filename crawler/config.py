@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import os
 import tomllib
@@ -154,8 +155,8 @@ def _read_toml(path: Path, where: str) -> dict[str, Any]:
     if path.is_dir():
         raise ConfigError(f"{where}: is a folder, not a config file")
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
+        # A UTF-8 byte-order mark (Windows editors write one) is not an error.
+        return tomllib.loads(path.read_bytes().removeprefix(codecs.BOM_UTF8).decode("utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError(f"{where}: config file not found") from exc
     except UnicodeDecodeError as exc:

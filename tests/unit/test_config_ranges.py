@@ -113,3 +113,16 @@ def test_source_delay_accepts_a_duration(tmp_path: Path) -> None:
 def test_no_enabled_source_is_an_error(tmp_path: Path, text: str) -> None:
     with pytest.raises(ConfigError, match="no enabled source"):
         load_config(write(tmp_path, text), env={})
+
+
+def test_a_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "newsmon.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + f"[crawl]\nretries = 1\n{SOURCE}".encode())
+    assert load_config(path, env={}).crawl.retries == 1
+
+
+def test_a_config_that_is_not_utf8_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "newsmon.toml"
+    path.write_bytes("# 설정\n".encode("euc-kr") + SOURCE.encode())
+    with pytest.raises(ConfigError, match="newsmon.toml: not UTF-8 text"):
+        load_config(path, env={})
