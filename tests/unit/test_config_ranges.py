@@ -124,5 +124,5 @@ def test_a_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:
 def test_a_config_that_is_not_utf8_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "newsmon.toml"
     path.write_bytes("# 설정\n".encode("euc-kr") + SOURCE.encode())
-    with pytest.raises(ConfigError, match="newsmon.toml: not UTF-8 text"):
+    with pytest.raises(ConfigError, match=r"newsmon\.toml: not UTF-8 text"):
         load_config(path, env={})
