@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import os
 import tomllib
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from crawler.config_values import KIND_NAMES, check_range, source_value, toml_type
 from crawler.dedup import DEFAULT_THRESHOLD
 from crawler.durations import DurationError, parse_duration
 from crawler.sources import (
@@ -144,14 +146,29 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
     where = "built-in defaults"
     if chosen is not None:
         where = str(chosen)
-        try:
-            with open(chosen, "rb") as handle:
-                data = tomllib.load(handle)
-        except FileNotFoundError as exc:
-            raise ConfigError(f"{where}: config file not found") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{where}: not valid TOML: {exc}") from exc
+        data = _read_toml(Path(chosen), where)
     return build_config(data, where=where, env=env, path=Path(chosen) if chosen else None)
+
+
+def _waits_for_keys(listed: tuple[Source, ...], search: SearchConfig) -> bool:
+    """A listed Naver source is wanted even while its keys are missing (then it is skipped)."""
+    return search.naver and any(s.search == "naver" and s.enabled for s in listed)
+
+
+def _read_toml(path: Path, where: str) -> dict[str, Any]:
+    if path.is_dir():
+        raise ConfigError(f"{where}: is a folder, not a config file")
+    try:
+        # A UTF-8 byte-order mark (Windows editors write one) is not an error.
+        return tomllib.loads(path.read_bytes().removeprefix(codecs.BOM_UTF8).decode("utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{where}: config file not found") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{where}: not UTF-8 text (byte {exc.start}): save it as UTF-8") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{where}: cannot read the config file: {exc.strerror}") from exc
 
 
 def build_config(
@@ -171,6 +188,7 @@ def build_config(
     if "sources" in data:
         sources = _sources(data["sources"], where)
     search: SearchConfig = sections["search"]
+    listed = sources
     sources = with_search_sources(
         sources,
         naver=search.naver,
@@ -178,6 +196,9 @@ def build_config(
         max_pages=search.max_pages,
         env=env,
     )
+    if not any(source.enabled for source in sources) and not _waits_for_keys(listed, search):
+        # Otherwise a crawl "succeeds" having created an empty corpus and database.
+        raise ConfigError(f"{where}: no enabled source (sources is empty or all are disabled)")
     return AppConfig(path=path, topic=topic, sources=sources, **sections)
 
 
@@ -190,8 +211,16 @@ def _section(name: str, raw: Any, where: str) -> Any:
     for key, value in raw.items():
         if key not in known:
             raise ConfigError(f"{where}: unknown key '{name}.{key}'")
-        values[key] = _coerce(name, key, value, known[key].type, f"{where}: '{name}.{key}'")
+        label = f"{where}: '{name}.{key}'"
+        values[key] = _in_range(name, key, _coerce(name, key, value, known[key].type, label), label)
     return cls(**values)
+
+
+def _in_range(section: str, key: str, value: Any, label: str) -> Any:
+    try:
+        return check_range(section, key, value)
+    except ValueError as exc:
+        raise ConfigError(f"{label}: {exc}") from exc
 
 
 def _coerce(section: str, key: str, value: Any, kind: Any, label: str) -> Any:
@@ -207,16 +236,20 @@ def _coerce(section: str, key: str, value: Any, kind: Any, label: str) -> Any:
             if not isinstance(value, bool):
                 raise ValueError(f"{value!r} is not a boolean")
             return value
+        if kind in ("int", "float", "Path", "str") and isinstance(value, list | dict):
+            raise ValueError(f"expected {KIND_NAMES[kind]}, got {toml_type(value)}")
         if kind == "int":
-            if isinstance(value, bool):
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
                 raise ValueError(f"{value!r} is not an integer")
             return int(value)
         if kind == "float":
+            if isinstance(value, bool):
+                raise ValueError(f"{value!r} is not a number")
             return float(value)
         if kind == "Path":
             return Path(str(value))
         if not isinstance(value, str):
-            raise ValueError(f"{value!r} is not a string")
+            raise ValueError(f"expected a string, got {toml_type(value)} {value!r}")
         return value
     except (ValueError, TypeError, DurationError) as exc:
         raise ConfigError(f"{label}: {exc}") from exc
@@ -236,7 +269,8 @@ def _apply_env(sections: dict[str, Any], env: Mapping[str, str]) -> dict[str, An
         section, key = _split_env(name)
         cls = _SECTIONS[section]
         kind = {f.name: f.type for f in fields(cls)}[key]
-        coerced = _coerce(section, key, value, kind, f"environment {name}")
+        label = f"environment {name}"
+        coerced = _in_range(section, key, _coerce(section, key, value, kind, label), label)
         result[section] = dataclasses.replace(result[section], **{key: coerced})
     return result
 
@@ -292,7 +326,7 @@ def _sources(raw: Any, where: str) -> tuple[Source, ...]:
         if extra:
             raise ConfigError(f"{label}: unknown key {sorted(extra)[0]!r}")
         values: dict[str, Any] = {
-            k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()
+            k: _source_value(k, v, f"{label}: {k!r}") for k, v in entry.items()
         }
         base = builtin.get(str(entry["key"]))
         try:
@@ -307,3 +341,10 @@ def _sources(raw: Any, where: str) -> tuple[Source, ...]:
         return check_registry(result)
     except SourceError as exc:
         raise ConfigError(f"{where}: {exc}") from exc
+
+
+def _source_value(key: str, value: Any, label: str) -> Any:
+    try:
+        return source_value(key, value)
+    except (ValueError, DurationError) as exc:
+        raise ConfigError(f"{label}: {exc}") from exc

@@ -38,6 +38,9 @@ def counts_from_stats(stats: dict[str, Any]) -> dict[str, int]:
     counts["exact_duplicates"] = int(stats.get("newsmon/duplicate/exact", 0))
     counts["near_duplicates"] = int(stats.get("newsmon/duplicate/near", 0))
     counts["off_topic"] = int(stats.get("newsmon/dropped/off_topic", 0))
+    refused = {k: int(v) for k, v in stats.items() if k.startswith("newsmon/refused/")}
+    counts["off_scope"] = refused.pop("newsmon/refused/off_scope", 0)
+    counts["refused"] = sum(refused.values())  # too large, redirect loops (stats name each)
     return counts
 
 

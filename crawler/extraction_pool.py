@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
 import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import resource_tracker
 
 from crawler.parsers import MIN_BODY_CHARS, extract
 from crawler.parsers.base import Extracted
@@ -29,7 +36,10 @@ class ExtractionPool:
         if self._pool is None:
             # spawn, not fork: the parent runs a reactor and threads that must not be copied
             context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            _start_resource_tracker()
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=worker_start, initargs=(os.getpid(),)
+            )
         future = self._pool.submit(
             extract, body, url, content_type=content_type, min_body_chars=self.min_body_chars
         )
@@ -44,3 +54,58 @@ class ExtractionPool:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+PARENT_POLL = 1.0  # seconds between checks that the parent still lives (where prctl is missing)
+
+
+def worker_start(parent: int) -> None:
+    """First thing in a worker: die with the parent, and never hold the parent's stdout.
+
+    A SIGKILLed `newsmon crawl` cannot shut its pool down; without this its workers (and the
+    resource tracker, which waits for them) live on, and under the daemon they would keep the
+    run's output pipe open, so the daemon would wait for the run's timeout.
+    """
+    _release_stdout()
+    if not _parent_death_signal(signal.SIGKILL):
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def _parent_death_signal(sig: signal.Signals) -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    return bool(libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0) == 0)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL)
+    os._exit(1)
+
+
+def _release_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)  # the descriptor itself: whatever sys.stdout wraps, fd 1 is the pipe
+    os.close(devnull)
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with /dev/null as its stdout.
+
+    It inherits fd 1 and outlives a killed parent until its last client is gone; it must not
+    be what keeps a daemon's pipe open.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        resource_tracker.ensure_running()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)

@@ -134,7 +134,7 @@ def _probes(source: Source, config: AppConfig) -> list[_Probe | UrlHealth]:
 def _probe(client: httpx.Client, probe: _Probe, config: AppConfig) -> UrlHealth:
     shown = probe.shown_url or probe.url
     try:
-        response = client.get(probe.url, headers=dict(probe.headers))
+        response = _get(client, probe)
     except httpx.HTTPError as exc:
         return UrlHealth(url=shown, kind=probe.kind, error=f"{type(exc).__name__}: {exc}".strip())
     status = response.status_code
@@ -151,6 +151,31 @@ def _probe(client: httpx.Client, probe: _Probe, config: AppConfig) -> UrlHealth:
         return UrlHealth(**base, items=0, error=f"bad {probe.kind}: {exc}")
     dates = [link.published_at for link in links if link.published_at is not None]
     return UrlHealth(**base, items=len(links), newest=max(dates, default=None))
+
+
+MAX_CREDENTIAL_HOPS = 5
+
+
+def _get(client: httpx.Client, probe: _Probe) -> httpx.Response:
+    """GET a probe's URL; a request with credentials follows redirects on its own host only.
+
+    httpx, like Scrapy, drops only Authorization on a change of host, not API-key headers.
+    """
+    if not probe.headers:
+        return client.get(probe.url)
+    url = httpx.URL(probe.url)
+    for _ in range(MAX_CREDENTIAL_HOPS):
+        response = client.get(url, headers=dict(probe.headers), follow_redirects=False)
+        target = response.next_request.url if response.next_request is not None else None
+        if target is None:
+            return response
+        if (target.scheme, target.host, target.port) != (url.scheme, url.host, url.port):
+            raise httpx.TooManyRedirects(
+                f"redirects to another host ({target.host}); not followed with credentials",
+                request=response.request,
+            )
+        url = target
+    raise httpx.TooManyRedirects("too many redirects", request=response.request)
 
 
 def _feed(body: bytes, url: str, source: Source) -> list[Link]:

@@ -67,6 +67,8 @@ class TopicFilterPipeline(_Component):
         """(seen status, reason) when the item is not for the corpus, else None."""
         extracted = item.extracted
         if extracted is None:
+            if item.refused is not None:  # counted and logged where it was refused
+                return item.refused, f"refused ({item.refused}): {item.url}"
             if not item.gone:
                 self._inc("newsmon/dropped/no_body")
                 logger.info("%s: no article body in %s", item.source, item.url)
@@ -165,8 +167,20 @@ class CorpusPipeline(_Component):
         if result.status == "duplicate":
             self._duplicate(item, result.file_name)
         if near is not None:
-            near.add(result.file_name, text)
+            self._index_near(item, result.file_name, text)
         return result.file_name
+
+    def _index_near(self, item: ArticleItem, name: str, text: str) -> None:
+        """After the commit the article is added, whatever fails here: a failure is its own
+        error (the index is a cache; the next start adds the missing file from the corpus)."""
+        assert self.resources.near is not None
+        try:
+            self.resources.near.add(name, text)
+        except Exception as exc:
+            self._inc("newsmon/errors")
+            self._inc("newsmon/errors/near_index")
+            logger.error("%s: stored %s, but the near-duplicate index was not updated: %s",
+                         item.source, name, exc)  # fmt: skip
 
     def _duplicate(self, item: ArticleItem, earlier: str) -> NoReturn:
         self._inc("newsmon/duplicate/exact")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -12,7 +11,7 @@ from scrapy.settings import BaseSettings
 
 from crawler.dedup import DEFAULT_THRESHOLD, NearDuplicateIndex
 from crawler.extraction_pool import ExtractionPool
-from db.corpus import NAME_PATTERN, CorpusStore
+from db.corpus import CorpusStore
 from db.legacy import NEAR_INDEX
 from db.session import Database, open_database
 from db.staging import CorpusFolderError
@@ -80,7 +79,7 @@ def open_near_index(corpus: CorpusStore, threshold: float) -> NearDuplicateIndex
     index = NearDuplicateIndex.open(
         directory, threshold=threshold, durable=False
     )
-    names = sorted(name for name in os.listdir(corpus.directory) if NAME_PATTERN.match(name))
+    names = corpus.file_names()
 
     def texts(wanted: list[str]) -> Iterator[tuple[str, str]]:
         for name in wanted:

@@ -38,6 +38,8 @@ class SourceReport:
     exact_duplicates: int = 0
     near_duplicates: int = 0
     off_topic: int = 0
+    off_scope: int = 0
+    refused: int = 0
     added_files: list[str] = field(default_factory=list)
     failed: bool = False
     reason: str | None = None

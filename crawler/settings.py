@@ -30,6 +30,12 @@ STATIC_SETTINGS: dict[str, Any] = {
         "crawler.middlewares.KnownUrlMiddleware": 50,
     },
     "DOWNLOADER_MIDDLEWARES": {
+        # before RobotsTxtMiddleware (100): an off-scope host is not asked for anything
+        "crawler.scope_guard.ScopeMiddleware": 50,
+        # its process_response sees a 3xx before RedirectMiddleware (600) follows it
+        "crawler.redirects.RedirectGuardMiddleware": 610,
+        "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+        "crawler.size_guard.SizeGuardCompressionMiddleware": 590,
         # process_response runs before RetryMiddleware (550) re-queues a 429/503
         "crawler.retry_after.RetryAfterMiddleware": 560,
         "crawler.conditional.ConditionalRequestMiddleware": 580,

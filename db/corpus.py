@@ -66,6 +66,8 @@ class VerifyReport:
     trailing_newline: list[str] = field(default_factory=list)
     invalid_utf8: list[str] = field(default_factory=list)
     restored_files: list[str] = field(default_factory=list)
+    # named like corpus files but symlinks, folders, fifos...: never read, indexed or exported
+    not_regular: list[str] = field(default_factory=list)
     repaired: bool = False
 
     @property
@@ -74,6 +76,7 @@ class VerifyReport:
         problems = (
             self.name_mismatch, self.content_changed, self.missing_files, self.unknown_files,
             self.temp_files, self.trailing_newline, self.invalid_utf8, self.restored_files,
+            self.not_regular,
         )  # fmt: skip
         return not any(problems)
 
@@ -194,6 +197,7 @@ class CorpusStore:
         with self._locked():
             report = VerifyReport(temp_files=self._leftovers()[0])
             folder = {name for _, name in self._corpus_names()}
+            report.not_regular = self._not_regular()
             with self.database.session() as session:
                 rows = {row.file_name: row for row in repo.all_articles(session)}
                 for name in sorted(folder):
@@ -241,9 +245,27 @@ class CorpusStore:
     def _mtime_ns(self) -> int:
         return os.stat(self.directory).st_mtime_ns
 
+    def file_names(self) -> list[str]:
+        """Names of the corpus files (regular files only), in seq order."""
+        return [name for _, name in self._corpus_names()]
+
     def _corpus_names(self) -> list[tuple[int, str]]:
-        names = ((NAME_PATTERN.match(name), name) for name in os.listdir(self.directory))
+        # A symlink named like a corpus file could point anywhere: it is not a corpus file.
+        with os.scandir(self.directory) as entries:
+            names = [
+                (NAME_PATTERN.match(e.name), e.name)
+                for e in entries
+                if e.is_file(follow_symlinks=False)
+            ]
         return sorted((int(match[1]), name) for match, name in names if match)
+
+    def _not_regular(self) -> list[str]:
+        with os.scandir(self.directory) as entries:
+            return sorted(
+                e.name
+                for e in entries
+                if NAME_PATTERN.match(e.name) and not e.is_file(follow_symlinks=False)
+            )
 
     def _leftovers(self) -> tuple[list[str], list[Path]]:
         """(temporary files of killed writers, lock files of exited writers): the first are

@@ -11,6 +11,7 @@ from datetime import date
 
 from crawler.config import AppConfig, ConfigError, load_config
 from crawler.health import check_sources, format_health
+from db.preflight import EnvironmentProblem, check_corpus_folder, check_database
 from db.staging import CorpusFolderError
 from newsmon import commands
 from newsmon.export import corpus_stats, export_rows, format_stats, write_export
@@ -93,9 +94,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"newsmon: configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    handler = _HANDLERS[_command_name(args)]
+    name = _command_name(args)
+    handler = _HANDLERS[name]
     try:
+        _preflight(config, name)
         return handler(config, args)
+    except EnvironmentProblem as exc:
+        print(f"newsmon: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
     except ConfigError as exc:
         print(f"newsmon: {exc}", file=sys.stderr)
         return EXIT_CONFIG
@@ -104,6 +110,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130
+
+
+# Commands that open the database (all but `db upgrade` also the corpus folder); checked before
+# anything is created, so a bad path or URL is one line instead of a traceback or a half-made
+# folder.
+_USES_DATABASE = {"crawl", "corpus verify", "corpus stats", "export", "daemon", "status",
+                  "db upgrade"}  # fmt: skip
+
+
+def _preflight(config: AppConfig, command: str) -> None:
+    if command not in _USES_DATABASE:
+        return
+    if command != "db upgrade":
+        check_corpus_folder(config.corpus.dir)
+    check_database(config.database.url)
 
 
 def _command_name(args: argparse.Namespace) -> str:

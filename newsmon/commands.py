@@ -68,6 +68,8 @@ def crawl_table(reports: list[SourceReport]) -> str:
     for report in reports:
         for name in report.added_files:
             out.append(f"  + {report.key}: {name}")
+        if report.off_scope or report.refused:  # not fetched on purpose (see the log lines)
+            out.append(f"  ~ {report.key}: {report.off_scope} off scope, {report.refused} refused")
         if report.failed:
             out.append(f"  ! {report.key}: {report.reason}")
     total = sum(r.added for r in reports)

@@ -19,6 +19,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Literal, TextIO
 from zoneinfo import ZoneInfo
 
@@ -85,10 +86,16 @@ def export_rows(config: AppConfig, since: date | None) -> Iterator[dict[str, obj
             near = queries.near_duplicate_urls(session)
             start = kst_day_start(since) if since is not None else None
             for row in queries.export_articles(session, start):
+                if not _regular(config.corpus.dir / str(row["file"])):
+                    continue  # replaced by a symlink or such: `corpus verify` reports it
                 row["near_duplicate_of"] = near.get(str(row["file"]), [])
                 yield row
     finally:
         database.close()
+
+
+def _regular(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
 
 
 def write_export(rows: Iterable[dict[str, object]], fmt: ExportFormat, out: TextIO) -> int:

@@ -27,6 +27,7 @@ from scheduler import history, timing
 from scheduler.alerts import AlertSender, NullSender, make_sender
 from scheduler.jobs import KILL_AFTER, AfterRun, ChildRegistry, CrawlJob, CrawlOutcome, utc_now
 from scheduler.listeners import RunMonitor, install_listeners
+from scheduler.pidfile import DaemonPidFile, pid_file_path
 
 logger = logging.getLogger(__name__)
 
@@ -173,9 +174,14 @@ def run_daemon(config: AppConfig, log_format: str = "text") -> int:
     from scheduler.monitoring import Monitoring  # it imports status, which imports this module
 
     monitoring = Monitoring(config)  # refuses a bad listen/listen_token before anything starts
+    pid_file = DaemonPidFile(pid_file_path(config))
+    refused = pid_file.claim()  # stops the crawls a SIGKILLed predecessor left running
+    if refused is not None:
+        logger.error("Not starting: %s", refused)
+        return EXIT_CONFIG
     database = open_database(config.database.url)
     sender = make_sender(config.alerts.webhook_url, config.alerts.timeout)
-    registry = ChildRegistry()
+    registry = ChildRegistry(on_change=pid_file.record_children)
     stop = StopSignal()
     stop.install()
     try:
@@ -197,6 +203,7 @@ def run_daemon(config: AppConfig, log_format: str = "text") -> int:
         monitoring.stop()
         sender.close(timeout=min(config.alerts.timeout, 5.0))
         database.close()
+        pid_file.release()
     logger.info("Daemon stopped")
     return EXIT_OK
 

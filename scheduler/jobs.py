@@ -102,10 +102,11 @@ def outcome_status(report: dict[str, Any] | None, exit_code: int | None,
 class ChildRegistry:
     """Running children, so a stopping daemon can wait for them, then terminate their groups."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_change: Callable[[list[int]], None] | None = None) -> None:
         self.stopping = threading.Event()
         self._lock = threading.Condition()
         self._children: set[subprocess.Popen[str]] = set()
+        self._on_change = on_change  # told the running children's pids (the daemon's PID file)
         self._terminated: set[int] = set()
         self._active = 0
 
@@ -118,13 +119,19 @@ class ChildRegistry:
             child = subprocess.Popen(command, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
                                      text=True, encoding="utf-8", start_new_session=True)
             self._children.add(child)
+            self._changed()
             return child
 
     def release(self, child: subprocess.Popen[str]) -> bool:
         """Forget a finished child; True when the daemon terminated it."""
         with self._lock:
             self._children.discard(child)
+            self._changed()
             return child.pid in self._terminated
+
+    def _changed(self) -> None:
+        if self._on_change is not None:
+            self._on_change([child.pid for child in self._children])
 
     @contextmanager
     def active(self) -> Iterator[None]:

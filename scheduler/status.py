@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -213,7 +214,13 @@ def corpus_size(config: AppConfig) -> int:
     folder = config.corpus.dir
     if not folder.is_dir():
         return 0
-    return sum(1 for path in folder.iterdir() if NAME_PATTERN.match(path.name))
+    return sum(
+        1 for path in folder.iterdir() if NAME_PATTERN.match(path.name) and _regular(path)
+    )
+
+
+def _regular(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
 
 
 def _when(moment: datetime | None, now: datetime) -> str:

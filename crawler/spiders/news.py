@@ -19,6 +19,7 @@ from crawler.discovery import DiscoveryError, parse_feed, parse_listing, parse_s
 from crawler.items import ArticleItem
 from crawler.normalize import canonical_url
 from crawler.pagination import next_page_url
+from crawler.refusals import Refused, as_refusal, failure_reason
 from crawler.resources import resources_for
 from crawler.sources import Source
 from crawler.spiders.searching import (
@@ -193,7 +194,13 @@ class NewsSpider(scrapy.Spider):
 
     def discovery_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        self._discovery_error(request.url, _reason(failure))
+        error = failure.value
+        if isinstance(error, Refused):
+            if error.reason == "off_scope":  # a sitemap of another site: not a source failure
+                self._refused(error)
+                return
+            self._inc(f"newsmon/refused/{error.reason}")  # logged as the discovery error
+        self._discovery_error(request.url, failure_reason(failure))
 
     def _discovery_error(self, url: str, reason: str) -> None:
         self._inc("newsmon/discovery/failed")
@@ -216,19 +223,42 @@ class NewsSpider(scrapy.Spider):
                 gone=True,
             )
             return
+        refusal = as_refusal(error, request.url, self.settings.getint("DOWNLOAD_MAXSIZE"))
+        if refusal is not None:
+            yield from self._refused_article(request, refusal)
+            return
         if status is None and isinstance(error, IgnoreRequest):
             return  # already stored, or forbidden by robots.txt: counted where it was decided
         self._inc("newsmon/errors")
-        logger.warning("%s: could not fetch %s: %s", self.source.key, request.url, _reason(failure))
+        logger.warning(
+            "%s: could not fetch %s: %s", self.source.key, request.url, failure_reason(failure)
+        )
+
+    def _refused_article(self, request: scrapy.Request, error: Refused) -> Iterator[ArticleItem]:
+        """Count and log a refusal once; remember a permanent one so no run asks again."""
+        self._refused(error)
+        if error.permanent:
+            yield ArticleItem(
+                source=self.source.key,
+                url=request.url,
+                canonical_url=request.meta["newsmon_canonical"],
+                fetched_at=datetime.now(UTC),
+                extracted=None,
+                redirected_from=_redirected_from(request),
+                refused=error.reason,
+            )
+
+    def _refused(self, error: Refused) -> None:
+        self._inc(f"newsmon/refused/{error.reason}")
+        logger.warning("%s: refused %s", self.source.key, error)
 
     def _inc(self, key: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(key)
 
 
-def _reason(failure: Failure) -> str:
-    value = failure.value
-    response = getattr(value, "response", None)
-    if response is not None and getattr(response, "status", None):
-        return f"HTTP {response.status}"
-    return f"{type(value).__name__}: {value}".strip().rstrip(":")
+def _redirected_from(request: scrapy.Request) -> tuple[str, ...]:
+    """Canonical forms of the URLs a request was redirected from (its own canonical aside)."""
+    own = request.meta.get("newsmon_canonical")
+    urls = {canonical_url(url) for url in request.meta.get("redirect_urls", ())}
+    return tuple(sorted(urls - {own}))
