@@ -75,6 +75,7 @@ class RunMonitor:
         self.clock = clock
         self.on_gap = on_gap
         self._layout_broken: set[str] = set()
+        self._moved: dict[str, tuple[str, ...]] = {}  # source -> entry points already alerted
 
     def __call__(self, source: Source, outcome: CrawlOutcome) -> None:
         review = self.review(source.key, outcome)
@@ -101,6 +102,7 @@ class RunMonitor:
         threshold = self.alerts.failures_before_alert
         if review.digest:
             self.sender.send(alerts.digest_message(source.name, review.digest))
+        self._check_entry_points(source, outcome)
         if outcome.status != "ok":
             if review.streak == threshold:
                 self.sender.send(alerts.failure_message(source.name, source.key, review.streak,
@@ -114,6 +116,20 @@ class RunMonitor:
                 limit, review.previous_run, self.clock()):
             self.sender.send(alerts.silence_message(source.name, source.key, review.last_added,
                                                     review.gap))
+
+    def _check_entry_points(self, source: Source, outcome: CrawlOutcome) -> None:
+        """The layout-change alert: sent once per set of found URLs, not at every run."""
+        fallback = outcome.report.get("fallback")
+        if not isinstance(fallback, dict):
+            if outcome.status == "ok":
+                self._moved.pop(source.key, None)  # the configured URLs work again
+            return
+        found = tuple(str(item.get("url")) for item in fallback.get("found") or []
+                      if isinstance(item, dict))
+        if found and self._moved.get(source.key) != found:
+            self._moved[source.key] = found
+            old = [str(url) for url in fallback.get("old") or []]
+            self.sender.send(alerts.entry_points_message(source.name, source.key, old, found))
 
     def _check_layout(self, source: Source, outcome: CrawlOutcome) -> None:
         fetched, no_body = outcome.count("fetched"), outcome.count("no_body")

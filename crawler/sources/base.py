@@ -41,6 +41,7 @@ class Source:
     search: str | None = None  # a search engine (SEARCH_ENGINES) instead of outlet discovery URLs
     search_url: str = ""  # that engine's endpoint (tests point it at 127.0.0.1)
     search_terms: tuple[str, ...] = ()  # queries; empty: derived from the configured topic
+    tls_ciphers: str = ""  # OpenSSL cipher string for an old server, e.g. "DEFAULT:@SECLEVEL=1"
     _compiled: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -1,0 +1,327 @@
+"""Entry-point discovery from a homepage: feeds, sitemaps, listing pages, the article pattern."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from crawler import entrypoints
+from crawler.discovery import DiscoveryError, detect_kind, parse_feed, parse_sitemap
+from crawler.entrypoints import PageLinks, infer_pattern, url_site
+from crawler.sources.fetch import Fetched, Fetcher
+
+MAX_FETCHES = 24  # pages fetched in all, robots.txt included
+MAX_LISTING_PAGES = 6  # candidate listing pages fetched
+MAX_FEEDS = 3
+MIN_LISTING_ARTICLES = 3  # article links a page needs to count as a listing
+KEEP_LISTINGS = 4
+
+
+@dataclass
+class Attempt:
+    """One candidate entry point: what it was, and why it was kept or refused."""
+
+    kind: str
+    url: str
+    kept: bool
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "url": self.url, "kept": self.kept, "reason": self.reason}
+
+
+@dataclass
+class Discovery:
+    """What discovery found on one site."""
+
+    homepage: str
+    final_url: str = ""
+    title: str = ""
+    feeds: list[str] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)
+    listings: list[str] = field(default_factory=list)
+    article_pattern: str | None = None
+    samples: list[str] = field(default_factory=list)
+    tried: list[Attempt] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    fetches: int = 0
+
+    @property
+    def found(self) -> bool:
+        return bool(self.feeds or self.sitemaps or (self.listings and self.article_pattern))
+
+    @property
+    def entry_points(self) -> list[tuple[str, str]]:
+        return [
+            *(("feed", u) for u in self.feeds),
+            *(("sitemap", u) for u in self.sitemaps),
+            *(("listing", u) for u in self.listings),
+        ]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "homepage": self.homepage,
+            "final_url": self.final_url,
+            "title": self.title,
+            "found": self.found,
+            "feeds": self.feeds,
+            "sitemaps": self.sitemaps,
+            "listings": self.listings,
+            "article_pattern": self.article_pattern,
+            "samples": self.samples,
+            "reasons": self.reasons,
+            "fetches": self.fetches,
+            "tried": [attempt.as_dict() for attempt in self.tried],
+            "toml": toml_entry(self) if self.found else None,
+        }
+
+
+class _Budget:
+    """A fetcher that counts and stops at MAX_FETCHES."""
+
+    def __init__(self, fetcher: Fetcher, limit: int) -> None:
+        self.fetcher = fetcher
+        self.left = limit
+        self.used = 0
+
+    def fetch(self, url: str) -> Fetched | None:
+        if self.left <= 0:
+            return None
+        self.left -= 1
+        self.used += 1
+        return self.fetcher.fetch(url)
+
+
+def discover_site(homepage: str, fetcher: Fetcher, max_fetches: int = MAX_FETCHES) -> Discovery:
+    """Find a site's entry points from its homepage alone; every candidate is verified."""
+    result = Discovery(homepage=homepage)
+    budget = _Budget(fetcher, max_fetches)
+    home = budget.fetch(homepage)
+    assert home is not None
+    page = _homepage(home, result)
+    sites = {url_site(homepage), url_site(result.final_url)}
+    pool = entrypoints.same_site((a.url for a in page.anchors), sites)
+    robots = getattr(fetcher, "robots_txt", None)
+    robots_text = robots(result.final_url) if callable(robots) else ""
+    pool += _feeds(page, result, budget, sites)
+    pool += _sitemaps(robots_text, result, budget, sites)
+    guess = infer_pattern(pool)
+    pattern = re.compile(guess.regex) if guess else None
+    pages = _fetch_candidates(page, result, budget, sites, pattern)
+    if guess is None:  # the homepage links no articles: try again with the section pages' links
+        pool += [url for _, links in pages for url in links]
+        guess = infer_pattern(pool)
+        pattern = re.compile(guess.regex) if guess else None
+    if guess is None or pattern is None:
+        result.reasons.append(
+            "no article URL pattern: no group of at least "
+            f"{entrypoints.MIN_ARTICLES} same-site links shares a varying id"
+        )
+    else:
+        result.article_pattern = guess.regex
+        result.samples = list(guess.matches[:3])
+        _pick_listings(pages, page, result, pattern, sites)
+    result.fetches = budget.used
+    if not result.found:
+        result.reasons.append("nothing found: no feed, sitemap or listing page could be verified")
+    return result
+
+
+def _homepage(home: Fetched, result: Discovery) -> PageLinks:
+    result.final_url = home.final_url
+    if not home.ok:
+        result.reasons.append(f"homepage {home.url}: {home.problem}")
+        result.tried.append(Attempt("homepage", home.url, False, home.problem))
+        return PageLinks((), (), "")
+    page = entrypoints.page_links(home.body, home.final_url, home.content_type)
+    note = f"{len(page.anchors)} links" + (", cut at the byte limit" if home.truncated else "")
+    if home.final_url != home.url:
+        note += f"; redirected to {home.final_url}"
+    result.tried.append(Attempt("homepage", home.url, True, note))
+    result.title = page.title
+    if not page.anchors:
+        result.reasons.append(f"homepage {home.final_url} has no links (an error page?)")
+    return page
+
+
+def _feeds(page: PageLinks, result: Discovery, budget: _Budget, sites: set[str]) -> list[str]:
+    declared = list(dict.fromkeys(page.feeds))
+    guesses = entrypoints.feed_guesses(result.final_url or result.homepage)
+    links: list[str] = []
+    for url in [*declared, *(g for g in guesses if g not in declared)]:
+        if len(result.feeds) >= MAX_FEEDS or (result.feeds and url not in declared):
+            break  # one verified feed is enough; guesses only stand in for a declared one
+        answer = budget.fetch(url)
+        if answer is None:
+            result.tried.append(Attempt("feed", url, False, "fetch budget used up"))
+            break
+        items = _verify(answer, "feed")
+        if isinstance(items, str):
+            result.tried.append(Attempt("feed", url, False, items))
+            continue
+        on_site = entrypoints.same_site(items, sites)
+        if not on_site:
+            result.tried.append(Attempt("feed", url, False, "its items link other sites"))
+            continue
+        source = "declared by <link rel=alternate>" if url in declared else "CMS location"
+        result.tried.append(Attempt("feed", url, True, f"{source}; {len(items)} items"))
+        result.feeds.append(answer.final_url)
+        links += on_site
+    return links
+
+
+def _sitemaps(robots_text: str, result: Discovery, budget: _Budget, sites: set[str]) -> list[str]:
+    declared = entrypoints.robots_sitemaps(robots_text)
+    guesses = entrypoints.sitemap_guesses(result.final_url or result.homepage)
+    links: list[str] = []
+    for url in [*declared, *(g for g in guesses if g not in declared)][:4]:
+        answer = budget.fetch(url)
+        if answer is None:
+            break
+        items = _verify(answer, "sitemap")
+        if isinstance(items, str):
+            result.tried.append(Attempt("sitemap", url, False, items))
+            continue
+        source = "robots.txt Sitemap:" if url in declared else "common location"
+        result.tried.append(Attempt("sitemap", url, True, f"{source}; {len(items)} entries"))
+        result.sitemaps.append(answer.final_url)
+        links += entrypoints.same_site(items[:500], sites)
+    return links
+
+
+def _verify(answer: Fetched, kind: str) -> list[str] | str:
+    """The item URLs of a feed/sitemap answer, or why it is not one."""
+    if not answer.ok:
+        return answer.problem
+    if detect_kind(answer.body) != kind:
+        return f"not a {kind} (answered {detect_kind(answer.body)})"
+    try:
+        if kind == "feed":
+            urls = [link.url for link in parse_feed(answer.body, answer.final_url)]
+        else:
+            parsed = parse_sitemap(answer.body, answer.final_url)
+            urls = [link.url for link in parsed.articles] + list(parsed.sitemaps)
+    except DiscoveryError as exc:
+        return f"not a {kind}: {exc}"
+    return urls or f"an empty {kind}"
+
+
+def _fetch_candidates(
+    page: PageLinks,
+    result: Discovery,
+    budget: _Budget,
+    sites: set[str],
+    pattern: re.Pattern[str] | None,
+) -> list[tuple[str, list[str]]]:
+    """(URL, same-site links) of the most listing-like menu links."""
+    home = result.final_url or result.homepage
+    candidates = entrypoints.listing_candidates(page.anchors, sites, pattern, home)
+    pages = []
+    for url in candidates[:MAX_LISTING_PAGES]:
+        answer = budget.fetch(url)
+        if answer is None:
+            result.tried.append(Attempt("listing", url, False, "fetch budget used up"))
+            break
+        if not answer.ok:
+            result.tried.append(Attempt("listing", url, False, answer.problem))
+            continue
+        links = entrypoints.page_links(answer.body, answer.final_url, answer.content_type)
+        pages.append(
+            (answer.final_url, entrypoints.same_site((a.url for a in links.anchors), sites))
+        )
+    return pages
+
+
+def _pick_listings(
+    pages: list[tuple[str, list[str]]],
+    page: PageLinks,
+    result: Discovery,
+    pattern: re.Pattern[str],
+    sites: set[str],
+) -> None:
+    scored = []
+    for url, links in pages:
+        count = len({link for link in links if pattern.search(link)})
+        if count >= MIN_LISTING_ARTICLES:
+            scored.append((count, url))
+        else:
+            result.tried.append(Attempt("listing", url, False, f"only {count} article links"))
+    scored.sort(key=lambda item: -item[0])
+    for count, url in scored[:KEEP_LISTINGS]:
+        result.tried.append(Attempt("listing", url, True, f"{count} article links"))
+        result.listings.append(url)
+    for count, url in scored[KEEP_LISTINGS:]:
+        result.tried.append(Attempt("listing", url, False, f"{count} article links; enough kept"))
+    home_links = {a.url for a in page.anchors if pattern.search(a.url)}
+    if not result.listings and len(home_links) >= MIN_LISTING_ARTICLES:
+        result.listings.append(result.final_url)
+        result.tried.append(
+            Attempt(
+                "listing",
+                result.final_url,
+                True,
+                f"the homepage itself: {len(home_links)} article links",
+            )
+        )
+
+
+def suggested_key(result: Discovery) -> str:
+    host = urlsplit(result.final_url or result.homepage).hostname or "site"
+    label = entrypoints.site_of(host).split(".")[0]
+    key = re.sub(r"[^a-z0-9_-]", "-", label.lower()).strip("-_")
+    return key or "site"
+
+
+def _toml_string(value: str) -> str:
+    return f"'{value}'" if "'" not in value and "\n" not in value else json.dumps(value)
+
+
+def _toml_list(values: list[str]) -> str:
+    return "[" + ", ".join(_toml_string(v) for v in values) + "]"
+
+
+def toml_entry(result: Discovery, key: str | None = None) -> str:
+    """A ready [[sources]] entry for newsmon.toml."""
+    name = re.split(r"\s[-|:]\s|\s*[|]\s*", result.title)[0].strip() or suggested_key(result)
+    lines = [
+        "[[sources]]",
+        f"key = {_toml_string(key or suggested_key(result))}",
+        f"name = {json.dumps(name[:60], ensure_ascii=False)}",
+        f"homepage = {_toml_string(result.final_url or result.homepage)}",
+    ]
+    for kind in ("feeds", "sitemaps", "listings"):
+        values: list[str] = getattr(result, kind)
+        if values:
+            lines.append(f"{kind} = {_toml_list(values)}")
+    if result.article_pattern:
+        lines.append(f"article_pattern = {_toml_string(result.article_pattern)}")
+    if result.samples:
+        lines.append(f"sample_article = {_toml_string(result.samples[0])}")
+    kept = "; ".join(f"{a.kind} {a.url}: {a.reason}" for a in result.tried if a.kept)
+    provenance = "found by `newsmon sources discover`, unchecked by a person: " + kept
+    lines.append(f"provenance = {json.dumps(provenance, ensure_ascii=False)}")
+    return "\n".join(lines)
+
+
+def format_discovery(result: Discovery) -> str:
+    """The plain-text report: what was found, three sample articles, the TOML entry."""
+    lines = [
+        f"{result.homepage}"
+        + (
+            f" -> {result.final_url}"
+            if result.final_url and result.final_url != result.homepage
+            else ""
+        )
+    ]
+    for kind, url in result.entry_points:
+        lines.append(f"  {kind:<8} {url}")
+    if result.article_pattern:
+        lines.append(f"  pattern  {result.article_pattern}")
+        lines += [f"  sample   {url}" for url in result.samples]
+    lines += [f"  note     {reason}" for reason in result.reasons]
+    if result.found:
+        lines += ["", toml_entry(result)]
+    return "\n".join(lines)
