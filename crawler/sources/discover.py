@@ -187,7 +187,8 @@ def _sitemaps(robots_text: str, result: Discovery, budget: _Budget, sites: set[s
             continue
         source = "robots.txt Sitemap:" if url in declared else "common location"
         result.tried.append(Attempt("sitemap", url, True, f"{source}; {len(items)} entries"))
-        result.sitemaps.append(answer.final_url)
+        if answer.final_url not in result.sitemaps:
+            result.sitemaps.append(answer.final_url)
         links += entrypoints.same_site(items[:500], sites)
     return links
 

@@ -66,11 +66,17 @@ class _Resolve(httpx.HTTPTransport):
         self.hosts = dict(hosts)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        target = self.hosts.get(f"{request.url.host}:{request.url.port or ''}".rstrip(":"))
-        target = target or self.hosts.get(request.url.host)
+        url = request.url
+        target = self.hosts.get(f"{url.host}:{url.port}") or self.hosts.get(url.host)
         if target is not None:
             host, _, port = target.partition(":")
-            request.url = request.url.copy_with(host=host, port=int(port) if port else None)
+            # A copy goes to the address; the client keeps the original request (and URL).
+            request = httpx.Request(
+                request.method,
+                url.copy_with(host=host, port=int(port) if port else None),
+                headers=request.headers,
+                stream=request.stream,
+            )
         return super().handle_request(request)
 
 
