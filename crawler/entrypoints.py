@@ -95,22 +95,30 @@ def page_links(body: bytes, base_url: str, content_type: str | None = None) -> P
         return PageLinks((), (), "")
     base_href = next((el.get("href") for el in doc.iter("base") if el.get("href")), None)
     base = urljoin(base_url, base_href.strip()) if base_href else base_url
-    menus = {id(el) for el in doc.iter() if _is_menu(el)}
+    # a set of the elements themselves: it keeps lxml's proxies (and their identity) alive
+    menus = {el for el in doc.iter() if _is_menu(el)}
     anchors: dict[str, Anchor] = {}
     for element in doc.iter("a", "area"):
         url = absolute(base, element.get("href"))
         if url is None or url in anchors:
             continue
-        in_menu = any(id(parent) in menus for parent in element.iterancestors())
+        in_menu = any(parent in menus for parent in element.iterancestors())
         anchors[url] = Anchor(url, " ".join(_text(element).split())[:80], in_menu)
     feeds = [
-        absolute(base, el.get("href"))
+        _feed_url(base, el.get("href"))
         for el in doc.iter("link")
         if "alternate" in (el.get("rel") or "").lower()
         and (el.get("type") or "").lower().strip() in _FEED_TYPES
     ]
     title = next((" ".join(_text(el).split()) for el in doc.iter("title")), "")
     return PageLinks(tuple(anchors.values()), tuple(u for u in feeds if u), title)
+
+
+def _feed_url(base: str, href: str | None) -> str | None:
+    if not href or not href.strip():
+        return None
+    url = urljoin(base, href.strip()).partition("#")[0]
+    return url if url.startswith(("http://", "https://")) else None
 
 
 def _text(element: etree._Element) -> str:
@@ -246,7 +254,9 @@ def _tokens(url: str) -> _Shape | None:
         return None
     path: list[_Token] = []
     for segment in segments:
-        path.append(_token(segment, after_year=bool(path) and path[-1].kind == "date"))
+        token = _token(segment, after_year=bool(path) and path[-1].kind == "date")
+        if token.kind != "text" or path:  # a leading Korean category path is not structure
+            path.append(token)
     return tuple(path), tuple((key, _token(value)) for key, value in query)
 
 
@@ -282,37 +292,44 @@ def infer_pattern(urls: Iterable[str]) -> PatternGuess | None:
 
 def _split(members: list[tuple[str, _Shape]]) -> dict[str, list[str]]:
     """One shape group -> {regex: urls}: path words with many values become wildcards, the
-    others split the group; only links whose long id varies make a pattern."""
+    others split the group; only sub-groups whose long id varies make a pattern."""
     path_values = [{shape[0][i].raw for _, shape in members} for i in range(len(members[0][1][0]))]
-    query_values = [
-        {shape[1][i][1].raw for _, shape in members} for i in range(len(members[0][1][1]))
-    ]
-    # A position holds an id when some of its values are long numbers and they differ.
-    path_ids = [
-        len(path_values[i]) > 1 and any(s[0][i].kind == "id" for _, s in members)
-        for i in range(len(path_values))
-    ]
-    query_ids = [
-        len(query_values[i]) > 1 and any(s[1][i][1].kind == "id" for _, s in members)
-        for i in range(len(query_values))
-    ]
-    out: dict[str, list[str]] = defaultdict(list)
+    subgroups: dict[tuple[str, ...], list[tuple[str, _Shape]]] = defaultdict(list)
     for url, (path, query) in members:
-        pieces = [_piece(tok, len(path_values[i])) for i, tok in enumerate(path)]
-        id_in_path = any(path_ids)
-        id_param = next(
-            (f"{re.escape(key)}={tok.shape}" for i, (key, tok) in enumerate(query) if query_ids[i]),
-            None,
-        )
-        if not (id_in_path or id_param):
-            continue
-        regex = "/" + "/".join(pieces)
-        if id_param:
-            # Only the id parameter is required: sites reorder and add the others.
-            regex += r"\?(?:[^#]*&)?" + id_param
-        # A category word or Korean segment in front varies by article: re.search needs the tail.
-        out[_LEADING_WILDCARDS.sub("", regex)].append(url)
+        pieces = tuple(_piece(tok, len(path_values[i])) for i, tok in enumerate(path))
+        words = tuple(f"{k}={t.raw}" if t.kind == "word" else k for k, t in query)
+        subgroups[pieces + ("?",) + words].append((url, (path, query)))
+    out: dict[str, list[str]] = {}
+    for key, group in subgroups.items():
+        regex = _id_regex(key[: key.index("?")], group)
+        if regex is not None:
+            # A category word or Korean segment in front varies: re.search needs the tail.
+            out.setdefault(_LEADING_WILDCARDS.sub("", regex), []).extend(u for u, _ in group)
     return out
+
+
+def _id_regex(pieces: tuple[str, ...], group: list[tuple[str, _Shape]]) -> str | None:
+    """The group's regex if some position holds long numbers that differ, else None."""
+
+    def varying_id(tokens: list[_Token]) -> bool:
+        return len({t.raw for t in tokens}) > 1 and any(t.kind == "id" for t in tokens)
+
+    width = len(group[0][1][0])
+    id_in_path = any(varying_id([s[0][i] for _, s in group]) for i in range(width))
+    query = group[0][1][1]
+    id_param = next(
+        (
+            f"{re.escape(key)}={tok.shape}"
+            for i, (key, tok) in enumerate(query)
+            if varying_id([s[1][i][1] for _, s in group])
+        ),
+        None,
+    )
+    if not (id_in_path or id_param):
+        return None
+    regex = "/" + "/".join(pieces)
+    # Only the id parameter is required: sites reorder and add the others.
+    return regex + (r"\?(?:[^#]*&)?" + id_param if id_param else "")
 
 
 def _piece(token: _Token, distinct: int) -> str:
