@@ -298,7 +298,7 @@ def _split(members: list[tuple[str, _Shape]]) -> dict[str, list[str]]:
     for url, (path, query) in members:
         pieces = tuple(_piece(tok, len(path_values[i])) for i, tok in enumerate(path))
         words = tuple(f"{k}={t.raw}" if t.kind == "word" else k for k, t in query)
-        subgroups[pieces + ("?",) + words].append((url, (path, query)))
+        subgroups[(*pieces, "?", *words)].append((url, (path, query)))
     out: dict[str, list[str]] = {}
     for key, group in subgroups.items():
         regex = _id_regex(key[: key.index("?")], group)

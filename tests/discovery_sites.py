@@ -98,7 +98,8 @@ def _rss(urls: list[str]) -> str:
         f"<pubDate>2025-10-21 09:{i:02d}:00</pubDate></item>"
         for i, u in enumerate(urls)
     )
-    return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+    head = '<?xml version="1.0" encoding="utf-8"?><rss version="2.0">'
+    return f"{head}<channel><title>t</title>{items}</channel></rss>"
 
 
 def _sections(
