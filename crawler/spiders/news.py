@@ -22,6 +22,7 @@ from crawler.normalize import canonical_url
 from crawler.pagination import next_page_url
 from crawler.resources import resources_for
 from crawler.sources import Source
+from crawler.sources.fetch import TLS_HINT
 from crawler.spiders.fallback import FallbackDiscovery
 from crawler.spiders.searching import (
     MissingCredentials,
@@ -199,7 +200,10 @@ class NewsSpider(scrapy.Spider):
 
     def discovery_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        self._discovery_error(request.url, _reason(failure))
+        reason = _reason(failure)
+        if "SSL" in reason and not self.source.tls_ciphers:
+            reason += f" ({TLS_HINT})"
+        self._discovery_error(request.url, reason)
         self.fallback.answered(request.meta, useful=False)
 
     def spider_idle(self) -> None:
