@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,7 +14,8 @@ from crawler.discovery import DiscoveryError, detect_kind, parse_feed, parse_sit
 from crawler.entrypoints import PageLinks, infer_pattern, url_site
 from crawler.sources.fetch import Fetched, Fetcher
 
-MAX_FETCHES = 24  # pages fetched in all, robots.txt included
+MAX_FETCHES = 24  # pages fetched in all (robots.txt files aside)
+MAX_SECONDS = 120.0  # no new fetch starts after this long (a slow site is not waited on forever)
 MAX_LISTING_PAGES = 6  # candidate listing pages fetched
 MAX_FEEDS = 3
 MIN_LISTING_ARTICLES = 3  # article links a page needs to count as a listing
@@ -80,32 +82,37 @@ class Discovery:
 
 
 class _Budget:
-    """A fetcher that counts and stops at MAX_FETCHES."""
+    """A fetcher that counts, and stops at `limit` fetches or after `seconds`."""
 
-    def __init__(self, fetcher: Fetcher, limit: int) -> None:
+    def __init__(self, fetcher: Fetcher, limit: int, seconds: float) -> None:
         self.fetcher = fetcher
         self.left = limit
         self.used = 0
+        self.deadline = time.monotonic() + seconds
 
     def fetch(self, url: str) -> Fetched | None:
-        if self.left <= 0:
+        if self.left <= 0 or (self.used and time.monotonic() > self.deadline):
             return None
         self.left -= 1
         self.used += 1
         return self.fetcher.fetch(url)
 
 
-def discover_site(homepage: str, fetcher: Fetcher, max_fetches: int = MAX_FETCHES) -> Discovery:
+def discover_site(
+    homepage: str,
+    fetcher: Fetcher,
+    max_fetches: int = MAX_FETCHES,
+    max_seconds: float = MAX_SECONDS,
+) -> Discovery:
     """Find a site's entry points from its homepage alone; every candidate is verified."""
     result = Discovery(homepage=homepage)
-    budget = _Budget(fetcher, max_fetches)
+    budget = _Budget(fetcher, max_fetches, max_seconds)
     home = budget.fetch(homepage)
     assert home is not None
     page = _homepage(home, result)
     sites = {url_site(homepage), url_site(result.final_url)}
     pool = entrypoints.same_site((a.url for a in page.anchors), sites)
-    robots = getattr(fetcher, "robots_txt", None)
-    robots_text = robots(result.final_url) if callable(robots) else ""
+    robots_text = fetcher.robots_txt(result.final_url or homepage)
     pool += _feeds(page, result, budget, sites)
     pool += _sitemaps(robots_text, result, budget, sites)
     guess = infer_pattern(pool)

@@ -48,6 +48,8 @@ class Fetched:
 class Fetcher(Protocol):
     def fetch(self, url: str) -> Fetched: ...
 
+    def robots_txt(self, url: str) -> str: ...
+
 
 def tls_context(ciphers: str) -> ssl.SSLContext:
     """A verifying TLS context with `ciphers` (e.g. LEGACY_TLS_CIPHERS for an old government
