@@ -236,7 +236,9 @@ def _token(raw: str, after_year: bool = False) -> _Token:
     shape = "".join(
         r"\d+" if part.isdigit() else re.escape(part) for part in re.split(r"(\d+)", text) if part
     )
-    return _Token(raw, shape, "id" if max(map(len, runs)) >= 4 else "num")
+    # zero-padded codes (bcd=0001) are menu codes, not ids: count significant digits
+    longest = max(len(run.lstrip("0")) for run in runs)
+    return _Token(raw, shape, "id" if longest >= 4 else "num")
 
 
 _Shape = tuple[tuple[_Token, ...], tuple[tuple[str, _Token], ...]]

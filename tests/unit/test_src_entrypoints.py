@@ -17,6 +17,7 @@ from crawler.entrypoints import (
     site_of,
 )
 from crawler.sources.discover import Discovery, toml_entry
+from tests.paths import FIXTURES
 
 LISTING_NOISE = [
     "https://www.x.co.kr/news/articleList.html?sc_section_code=S1N1",
@@ -184,3 +185,18 @@ def test_toml_entry_is_a_valid_source() -> None:
     source = config.source("sisaissue")
     assert source.is_article_url(source.sample_article)
     assert source.listings == ("https://www.sisaissue.com/List.aspx?CNo=2",)
+
+
+def test_real_ndsoft_page_yields_its_feed_and_article_pattern() -> None:
+    body = (FIXTURES / "korean-news/pages/01_jnilbo.html").read_bytes()
+    base = "https://www.jnilbo.com/news/articleView.html?idxno=90000015817"
+    page = page_links(body, base)
+    assert page.feeds[0] == "https://cdn.jnilbo.com/rss/gn_rss_allArticle.xml"
+    guess = infer_pattern(same_site((a.url for a in page.anchors), {site_of("www.jnilbo.com")}))
+    assert guess is not None and re.search(guess.regex, base)
+    assert all("articleView.html?idxno=" in url for url in guess.matches)
+
+
+def test_zero_padded_codes_are_not_article_ids() -> None:
+    urls = [f"https://news.kbs.co.kr/vod/program.do?bcd={n:04d}" for n in (1, 3, 4, 8, 137)]
+    assert infer_pattern(urls) is None
