@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler import entrypoints
-from crawler.discovery import DiscoveryError, detect_kind, parse_feed, parse_sitemap
+from crawler.discovery import DiscoveryError, detect_kind, read_discovery
 from crawler.entrypoints import PageLinks, infer_pattern, url_site
 from crawler.sources.fetch import Fetched, Fetcher
 
@@ -207,13 +207,10 @@ def _verify(answer: Fetched, kind: str) -> list[str] | str:
     if detect_kind(answer.body) != kind:
         return f"not a {kind} (answered {detect_kind(answer.body)})"
     try:
-        if kind == "feed":
-            urls = [link.url for link in parse_feed(answer.body, answer.final_url)]
-        else:
-            parsed = parse_sitemap(answer.body, answer.final_url)
-            urls = [link.url for link in parsed.articles] + list(parsed.sitemaps)
+        found = read_discovery(kind, answer.body, answer.final_url, None)
     except DiscoveryError as exc:
         return f"not a {kind}: {exc}"
+    urls = [link.url for link in found.links] + found.children
     return urls or f"an empty {kind}"
 
 
