@@ -3,9 +3,12 @@ its articles through the crawl's one discovery dispatch."""
 
 from __future__ import annotations
 
+import json
 import re
+from contextlib import ExitStack
 from html import escape
-from urllib.parse import urlsplit
+from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -14,6 +17,10 @@ from crawler.normalize import canonical_url
 from crawler.sources import OUTLET_SOURCES, Source
 from crawler.sources.fetch import HttpFetcher
 from tests.discovery_sites import FamilySite, served
+from tests.fixture_server import FixtureSite, serve
+from tests.integration import harness
+from tests.integration.harness import run_newsmon
+from tests.sitegen import Article, article_page, rss_feed
 
 EUC_KR_FAMILY = re.compile(r"article\.php|read\.php3")
 
@@ -76,3 +83,47 @@ def test_entry_urls_served_by_a_family_site_yield_the_articles(source: Source) -
             assert all(source.is_article_url(link) for link in links)
             ids = {re.findall(r"\d{4,}", canonical_url(link))[-1] for link in links}
             assert len(ids) == 5  # canonical forms keep every article's id
+
+
+def _local_entry(source: Source, site: FixtureSite) -> str:
+    """The entry's [[sources]] override pointing at `site`, which serves its family's pages."""
+    urls = _articles(source)
+    encoding = "euc-kr" if EUC_KR_FAMILY.search(source.article_pattern or "") else "utf-8"
+    moved: dict[str, list[str]] = {"feeds": [], "listings": []}
+    for index, (kind, url) in enumerate(source.discovery_urls):
+        path = f"/{kind}/{index}" + (f"?{urlsplit(url).query}" if urlsplit(url).query else "")
+        moved[f"{kind}s"].append(site.url(path))
+        if kind == "feed":
+            feed = rss_feed(site.base_url, [_relative(u) for u in urls])
+            site.add(path, feed, content_type="application/rss+xml")
+        else:
+            links = "".join(f'<a href="{escape(_relative(u))}">광주 기사</a>' for u in urls)
+            html = f'<html><head><meta charset="{encoding}"></head><body>{links}</body></html>'
+            site.add(path, html.encode(encoding), content_type="text/html")
+    for i, url in enumerate(urls):
+        article = Article(
+            idxno=i, headline=f"{source.name} 기사 {i}", paragraphs=("광주 본문.",) * 3
+        )
+        site.add(quote(_relative(url), safe="/?=&()%:;,+"), article_page(article))
+    entry = (
+        f'[[sources]]\nkey = "{source.key}"\nhomepage = ""\nsitemaps = []\n'
+        f"feeds = {json.dumps(moved['feeds'])}\nlistings = {json.dumps(moved['listings'])}\n"
+    )
+    return entry
+
+
+def test_a_crawl_of_every_entry_finds_its_articles(workdir: Path, database_url: str) -> None:
+    with ExitStack() as stack:
+        entries = []
+        for source in OUTLET_SOURCES:
+            site = stack.enter_context(serve(FixtureSite()))
+            entries.append(_local_entry(source, site))
+        config = harness.write_config(
+            workdir, database_url, '[topic]\nall = ["광주"]\n' + "\n".join(entries)
+        )
+        done = run_newsmon("crawl", "--config", str(config), "--json", cwd=workdir)
+    assert done.returncode == 0, done.stderr
+    reports = {report["key"]: report for report in json.loads(done.stdout)}
+    assert set(reports) == {source.key for source in OUTLET_SOURCES}
+    for key, report in reports.items():
+        assert (report["discovered"], report["fetched"]) == (5, 5), (key, report)
