@@ -82,8 +82,21 @@ def _page(
         f'<header><nav class="gnb"><ul>{nav}</ul></nav></header>'
         f'<div class="footer-links"><a href="/company/intro.html">회사소개</a>'
         f'<a href="/member/login.html">로그인</a><a href="/policy/privacy.html">개인정보</a></div>'
-        f'<main><ul class="list">{body}</ul></main>{extra}</body></html>'
+        f'<main><ul class="list">{body}</ul></main>{NOISE_HTML}{extra}</body></html>'
     )
+
+
+# Links every page carries that are not articles but look like them: photo galleries and ad
+# clicks with long ids, a second page, a print view. Fewer per kind than the articles.
+NOISE = [
+    *(f"/gallery/photoView.html?pid={50210 + i}" for i in range(4)),
+    *(f"/ad/click.php?bid={99100 + i}&zone=3" for i in range(2)),
+    "/list.html?page=2",
+    "/print.php?mode=all",
+]
+NOISE_HTML = (
+    '<aside class="banner">' + "".join(f'<a href="{escape(u)}">-</a>' for u in NOISE) + "</aside>"
+)
 
 
 def _article(title: str) -> str:
@@ -127,6 +140,8 @@ def _finish(site: FamilySite, others: list[str]) -> FamilySite:
     for url in site.articles:
         site.add(url, _article("기사"))
     site.others |= set(others)
+    for host in site.hosts:
+        site.others |= {f"http://{host}{path}" for path in NOISE}
     return site
 
 

@@ -115,13 +115,13 @@ def discover_site(
     robots_text = fetcher.robots_txt(result.final_url or homepage)
     pool += _feeds(page, result, budget, sites)
     pool += _sitemaps(robots_text, result, budget, sites)
-    guess = infer_pattern(pool)
+    first = infer_pattern(pool)  # only to skip article links when choosing listing candidates
+    pages = _fetch_candidates(
+        page, result, budget, sites, re.compile(first.regex) if first else None
+    )
+    # The section pages' links decide: a homepage may show more gallery than article links.
+    guess = infer_pattern(pool + [url for _, links in pages for url in links])
     pattern = re.compile(guess.regex) if guess else None
-    pages = _fetch_candidates(page, result, budget, sites, pattern)
-    if guess is None:  # the homepage links no articles: try again with the section pages' links
-        pool += [url for _, links in pages for url in links]
-        guess = infer_pattern(pool)
-        pattern = re.compile(guess.regex) if guess else None
     if guess is None or pattern is None:
         result.reasons.append(
             "no article URL pattern: no group of at least "
