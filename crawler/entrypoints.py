@@ -14,6 +14,7 @@ import tldextract
 from lxml import etree
 from w3lib.encoding import html_to_unicode
 
+MAX_LINKS = 5000  # links read from one page: a real front page has a few hundred
 MIN_ARTICLES = 3  # fewer links of one shape are not evidence of an article pattern
 MIN_WILDCARD_VALUES = 3  # distinct words at one path position before it becomes [^/]+
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
@@ -102,6 +103,8 @@ def page_links(body: bytes, base_url: str, content_type: str | None = None) -> P
         url = absolute(base, element.get("href"))
         if url is None or url in anchors:
             continue
+        if len(anchors) >= MAX_LINKS:
+            break
         in_menu = any(parent in menus for parent in element.iterancestors())
         anchors[url] = Anchor(url, " ".join(_text(element).split())[:80], in_menu)
     feeds = [
