@@ -148,8 +148,9 @@ def _sources_check(config: AppConfig, args: argparse.Namespace) -> int:
 
 
 def _sources_discover(config: AppConfig, args: argparse.Namespace) -> int:
-    from crawler.sources.discover import discover_site, format_discovery
+    from crawler.sources.discover import discover_site
     from crawler.sources.fetch import HttpFetcher
+    from crawler.sources.suggest import format_discovery
 
     if not args.url:
         print("newsmon: sources discover needs a homepage URL", file=sys.stderr)

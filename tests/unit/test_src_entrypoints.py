@@ -16,7 +16,8 @@ from crawler.entrypoints import (
     same_site,
     site_of,
 )
-from crawler.sources.discover import Discovery, toml_entry
+from crawler.sources.discover import Discovery
+from crawler.sources.suggest import toml_entry
 from tests.paths import FIXTURES
 
 LISTING_NOISE = [
