@@ -4,7 +4,7 @@ through entry-point discovery from its homepage; the daemon's alert names the UR
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from crawler.config import AppConfig
 from db.models import CrawlRun
 from db.session import Database, make_engine
+from scheduler import history
 from scheduler.alerts import Message
 from scheduler.jobs import CrawlOutcome
 from scheduler.listeners import Review, RunMonitor
@@ -87,6 +88,8 @@ feeds = ["{site.url("/rss/allArticle.xml")}"]
     with database.session() as session:
         run = session.scalars(select(CrawlRun)).one()
         assert run.status == "ok" and json.loads(run.fallback or "{}") == fallback
+        later = datetime.now(UTC) + timedelta(hours=1)
+        assert history.previous_fallback(session, "fixture", later) == run.fallback
     _alert_is_sent_once(report)
 
 
@@ -106,4 +109,9 @@ def _alert_is_sent_once(report: dict[str, Any]) -> None:
     clean = CrawlOutcome(source.key, "ok", now, now, 0, {})
     monitor.alert(source, clean, review)
     monitor.alert(source, outcome, review)  # moved again after working: a new alert
+    assert len(sender.messages) == 2
+    # a restarted daemon: the run before (from the database) had found the same URLs
+    restarted = RunMonitor(AppConfig(), database=None, sender=sender)  # type: ignore[arg-type]
+    found = tuple(item["url"] for item in report["fallback"]["found"])
+    restarted.alert(source, outcome, Review(0, 0, None, None, None, [], previous_found=found))
     assert len(sender.messages) == 2
