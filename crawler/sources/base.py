@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from crawler.durations import DurationError, parse_duration
+from crawler.normalize import KST
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 NDSOFT_ARTICLE = r"/news/articleView\.html\?idxno=\d+"
+TODAY = "{today}"  # in a discovery URL: the crawl day's KST date, YYYY-MM-DD
 SEARCH_ENGINES = frozenset({"naver", "google_news"})
 
 
@@ -83,12 +86,18 @@ class Source:
 
     @property
     def discovery_urls(self) -> tuple[tuple[str, str], ...]:
-        """(kind, URL) of every outlet discovery URL: feeds, sitemaps, then listings."""
-        return (
-            *(("feed", url) for url in self.feeds),
-            *(("sitemap", url) for url in self.sitemaps),
-            *(("listing", url) for url in self.listings),
+        """(kind, URL) of every outlet discovery URL: feeds, sitemaps, then listings;
+        '{today}' becomes today's KST date (daily pages such as /NewsDesk/2025-12-17)."""
+        return tuple(
+            (kind, _dated(url))
+            for kind, urls in (("feed", self.feeds), ("sitemap", self.sitemaps),
+                               ("listing", self.listings))
+            for url in urls
         )
+
+
+def _dated(url: str) -> str:
+    return url.replace(TODAY, datetime.now(KST).strftime("%Y-%m-%d")) if TODAY in url else url
 
 
 def _given(value: str) -> tuple[str, ...]:

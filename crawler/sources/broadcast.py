@@ -28,14 +28,13 @@ SOURCES: tuple[Source, ...] = (
         name="광주MBC",
         region="gwangju",
         homepage="https://kjmbc.co.kr/",
-        listings=("https://kjmbc.co.kr/RealtimeNews/1",),
+        listings=("https://kjmbc.co.kr/RealtimeNews/1", "https://kjmbc.co.kr/NewsDesk/{today}"),
         article_pattern=r"/NewsArticle/\d+",
         sample_article="https://kjmbc.co.kr/NewsArticle/1498791",
         provenance=(
-            "listing: CONFIRMED form, a stored copy of the paginated /RealtimeNews/27 (page 1 "
-            "here); /NewsDesk/<date> pages also exist (stored /NewsDesk/2025-12-17) but their "
-            "URL changes daily, so none is listed; articles: CONFIRMED /NewsArticle/N (public "
-            "repositories)"
+            "listings: CONFIRMED forms, stored copies of the paginated /RealtimeNews/27 (page 1 "
+            "here) and of /NewsDesk/2025-12-17 (listed as /NewsDesk/{today}: the crawl day's "
+            "KST date); articles: CONFIRMED /NewsArticle/N (public repositories)"
         ),
     ),
     Source(

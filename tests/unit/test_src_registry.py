@@ -210,3 +210,12 @@ def test_replace_keeps_validation() -> None:
     source = OUTLET_SOURCES[0]
     with pytest.raises(SourceError):
         dataclasses.replace(source, sample_article="https://elsewhere.example/")
+
+
+def test_today_in_a_listing_url_is_the_crawl_days_kst_date() -> None:
+    from crawler.normalize import KST
+
+    kjmbc = next(source for source in OUTLET_SOURCES if source.key == "kjmbc")
+    today = datetime.now(KST).strftime("%Y-%m-%d")
+    assert ("listing", f"https://kjmbc.co.kr/NewsDesk/{today}") in kjmbc.discovery_urls
+    assert "https://kjmbc.co.kr/NewsDesk/{today}" in kjmbc.listings  # the entry itself keeps it
