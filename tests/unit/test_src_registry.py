@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from crawler.config import ConfigError, build_config
-from crawler.normalize import canonical_url
+from crawler.normalize import KST, canonical_url
 from crawler.retry_after import retry_after_seconds
 from crawler.sources import (
     BUILTIN_SOURCES,
@@ -213,8 +213,6 @@ def test_replace_keeps_validation() -> None:
 
 
 def test_today_in_a_listing_url_is_the_crawl_days_kst_date() -> None:
-    from crawler.normalize import KST
-
     kjmbc = next(source for source in OUTLET_SOURCES if source.key == "kjmbc")
     today = datetime.now(KST).strftime("%Y-%m-%d")
     assert ("listing", f"https://kjmbc.co.kr/NewsDesk/{today}") in kjmbc.discovery_urls
