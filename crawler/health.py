@@ -134,8 +134,9 @@ def check_sources(config: AppConfig, keys: list[str] | None = None) -> list[Sour
 def _with_suggestion(
     result: SourceHealth, source: Source, config: AppConfig, agent: str
 ) -> SourceHealth:
-    """A broken outlet with a homepage gets what entry-point discovery finds there."""
-    if result.ok or not source.homepage or source.search is not None:
+    """An outlet whose every discovery URL failed (as the crawl's fallback decides) and
+    that has a homepage gets what entry-point discovery finds there."""
+    if any(probe.ok for probe in result.urls) or not source.homepage or source.search:
         return result
     with HttpFetcher(agent, timeout=config.crawl.timeout, obey_robots=config.crawl.obey_robots,
                      tls_ciphers=source.tls_ciphers) as fetcher:
