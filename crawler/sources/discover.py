@@ -223,6 +223,9 @@ def _fetch_candidates(
     """(URL, same-site links) of the most listing-like menu links."""
     home = result.final_url or result.homepage
     candidates = entrypoints.listing_candidates(page.anchors, sites, pattern, home)
+    for url in candidates[MAX_LISTING_PAGES : MAX_LISTING_PAGES + 10]:
+        reason = f"not fetched: only the {MAX_LISTING_PAGES} likeliest links are tried"
+        result.tried.append(Attempt("listing", url, False, reason))
     pages = []
     for url in candidates[:MAX_LISTING_PAGES]:
         answer = budget.fetch(url)
