@@ -54,6 +54,7 @@ class PageLinks:
     anchors: tuple[Anchor, ...]
     feeds: tuple[str, ...]  # <link rel="alternate"> RSS/Atom/RDF URLs
     title: str
+    forward: str | None = None  # a <meta refresh> target or the first <frame>/<iframe> page
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,25 @@ def page_links(body: bytes, base_url: str, content_type: str | None = None) -> P
         and (el.get("type") or "").lower().strip() in _FEED_TYPES
     ]
     title = next((" ".join(_text(el).split()) for el in doc.iter("title")), "")
-    return PageLinks(tuple(anchors.values()), tuple(u for u in feeds if u), title)
+    forward = _forward(doc, base)
+    return PageLinks(tuple(anchors.values()), tuple(u for u in feeds if u), title, forward)
+
+
+_REFRESH = re.compile(r"url\s*=\s*['\"]?([^'\";]+)", re.IGNORECASE)
+
+
+def _forward(doc: etree._Element, base: str) -> str | None:
+    """Where an old-style front page sends the visitor: meta refresh, else its first frame."""
+    for meta in doc.iter("meta"):
+        if (meta.get("http-equiv") or "").lower() == "refresh":
+            match = _REFRESH.search(meta.get("content") or "")
+            if match:
+                return absolute(base, match.group(1).strip())
+    for frame in doc.iter("frame", "iframe"):
+        url = absolute(base, frame.get("src"))
+        if url is not None and url_site(url) == url_site(base):
+            return url
+    return None
 
 
 def _feed_url(base: str, href: str | None) -> str | None:

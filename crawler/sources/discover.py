@@ -19,6 +19,7 @@ MAX_LISTING_PAGES = 6  # candidate listing pages fetched
 MAX_FEEDS = 3
 MIN_LISTING_ARTICLES = 3  # article links a page needs to count as a listing
 KEEP_LISTINGS = 4
+MIN_HOMEPAGE_LINKS = 5  # fewer: the front page may only forward to the real one
 
 
 @dataclass
@@ -109,6 +110,12 @@ def discover_site(
     home = budget.fetch(homepage)
     assert home is not None
     page = _homepage(home, result)
+    if len(page.anchors) < MIN_HOMEPAGE_LINKS and page.forward:
+        # an old front page that only forwards (meta refresh, frameset): read the page it loads
+        forwarded = budget.fetch(page.forward)
+        if forwarded is not None and forwarded.ok:
+            result.reasons.clear()
+            page = _homepage(forwarded, result)
     sites = {url_site(homepage), url_site(result.final_url)}
     pool = entrypoints.same_site((a.url for a in page.anchors), sites)
     robots_text = fetcher.robots_txt(result.final_url or homepage)

@@ -58,3 +58,16 @@ def test_homepage_without_links_is_reported() -> None:
     result = discover_site(HOME, fetcher)
     assert f"homepage {HOME} has no links (an error page?)" in result.reasons
     assert not result.found
+
+
+def test_frameset_and_meta_refresh_front_pages_are_followed() -> None:
+    for front in (
+        '<html><frameset><frame src="/main.php" name="main"></frameset></html>',
+        '<html><head><meta http-equiv="Refresh" content="0; URL=/main.php"></head></html>',
+    ):
+        pages = _site(3)
+        pages[f"{HOME}main.php"] = pages.pop(HOME)
+        pages[HOME] = front
+        result = discover_site(HOME, MemoryFetcher(pages))
+        assert result.final_url == f"{HOME}main.php"
+        assert result.found and result.article_pattern == r"/view\.php\?(?:[^#]*&)?id=\d+"
