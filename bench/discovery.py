@@ -19,8 +19,9 @@ from crawler.sources.fetch import HttpFetcher
 from tests.discovery_sites import FAMILIES, served
 
 
-def _ratio(part: int, whole: int) -> float:
-    return part / whole if whole else 1.0
+def _ratio(part: int, whole: int, width: int) -> str:
+    """part/whole, or '-' when there is nothing to measure (an error page's empty truth)."""
+    return f"{part / whole:>{width}.2f}" if whole else f"{'-':>{width}}"
 
 
 def main() -> None:
@@ -39,9 +40,9 @@ def main() -> None:
         predicted = {url for url in links if regex is not None and regex.search(url)}
         hits = len(predicted & site.articles)
         print(
-            f"{name:<16}{_ratio(len(found & right), len(found)):>8.2f}"
-            f"{_ratio(len(found & right), len(right)):>8.2f}"
-            f"{_ratio(hits, len(predicted)):>10.2f}{_ratio(hits, len(site.articles)):>10.2f}"
+            f"{name:<16}{_ratio(len(found & right), len(found), 8)}"
+            f"{_ratio(len(found & right), len(right), 8)}"
+            f"{_ratio(hits, len(predicted), 10)}{_ratio(hits, len(site.articles), 10)}"
             f"{result.fetches:>8}{elapsed:>8.2f}  {result.article_pattern or '-'}"
         )
 

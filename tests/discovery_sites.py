@@ -210,7 +210,9 @@ def aid(mobile_redirect: bool = False) -> FamilySite:
     )
     home = [f"/article.php?aid={1761038376519800000 + i}" for i in range(5)]
     site.articles |= {origin + u for u in home}
-    old = [f"/read.php3?aid={1634551153399107010 + i}" for i in range(2)]  # older form, few
+    # the older article form, still linked from the front page: articles one pattern misses
+    old = [f"/read.php3?aid={1634551153399107010 + i}" for i in range(2)]
+    site.articles |= {origin + u for u in old}
     html = _page(
         "광주에이아이디일보",
         [(s, "섹션") for s in sections],
@@ -225,7 +227,6 @@ def aid(mobile_redirect: bool = False) -> FamilySite:
             origin + "/member/login.html",
             origin + "/policy/privacy.html",
             *(origin + s for s in sections),
-            *(origin + u for u in old),
         ],
     )
 
