@@ -311,7 +311,37 @@ def infer_pattern(urls: Iterable[str]) -> PatternGuess | None:
             best = (count, len(regex), regex)
     if best is None:
         return None
-    return PatternGuess(best[2], tuple(dict.fromkeys(clusters[best[2]])), len(clusters))
+    chosen = [best[2], *_siblings(best[2], clusters)]
+    matches = tuple(dict.fromkeys(url for regex in chosen for url in clusters[regex]))
+    return PatternGuess("|".join(chosen), matches, len(clusters))
+
+
+_ID_PARAM = re.compile(r"\?\(\?:\[\^#\]\*&\)\?(\w+)=\\d\+$")
+
+
+def _siblings(best: str, clusters: dict[str, list[str]]) -> list[str]:
+    """Other link shapes with the same id parameter (article.php?aid= and the older
+    read.php3?aid=): one site's two article forms, kept with as few as two links."""
+    key = _ID_PARAM.search(best)
+    if key is None:
+        return []
+    name = key.group(1)
+    widths = _id_widths(clusters[best], name)
+    return [
+        regex
+        for regex, found in clusters.items()
+        if regex != best
+        and len(set(found)) >= 2
+        and (match := _ID_PARAM.search(regex)) is not None
+        and match.group(1) == name
+        # ids of one numbering (a 19-digit aid in both forms), not a gallery's short ones
+        and _id_widths(found, name) <= widths
+    ]
+
+
+def _id_widths(urls: list[str], name: str) -> set[int]:
+    found = (re.search(rf"[?&]{re.escape(name)}=(\d+)", url) for url in urls)
+    return {len(match.group(1)) for match in found if match}
 
 
 def _split(members: list[tuple[str, _Shape]]) -> dict[str, list[str]]:

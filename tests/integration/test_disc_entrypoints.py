@@ -24,9 +24,7 @@ def _discover(site: FamilySite) -> tuple[Discovery, dict[str, str]]:
 def _check_pattern(site: FamilySite, result: Discovery) -> None:
     assert result.article_pattern is not None, result.reasons
     regex = re.compile(result.article_pattern)
-    # one pattern: the aid family's two older read.php3 links are the known miss
-    current = {url for url in site.articles if "read.php3" not in url}
-    assert all(regex.search(url) for url in current), result.article_pattern
+    assert all(regex.search(url) for url in site.articles), result.article_pattern
     assert not any(regex.search(url) for url in site.others), result.article_pattern
     assert len(result.samples) == 3 and all(s in site.articles for s in result.samples)
 

@@ -201,3 +201,14 @@ def test_real_ndsoft_page_yields_its_feed_and_article_pattern() -> None:
 def test_zero_padded_codes_are_not_article_ids() -> None:
     urls = [f"https://news.kbs.co.kr/vod/program.do?bcd={n:04d}" for n in (1, 3, 4, 8, 137)]
     assert infer_pattern(urls) is None
+
+
+def test_older_form_with_the_same_id_numbering_joins_the_pattern() -> None:
+    current = [f"http://x.co.kr/article.php?aid={1761038376519800000 + i}" for i in range(5)]
+    older = [f"http://x.co.kr/read.php3?aid={1634551153399107010 + i}" for i in range(2)]
+    gallery = [f"http://x.co.kr/gallery/view.php?aid={50000 + i}" for i in range(4)]
+    guess = infer_pattern(current + older + gallery)
+    assert guess is not None
+    regex = re.compile(guess.regex)
+    assert all(regex.search(url) for url in current + older)
+    assert not any(regex.search(url) for url in gallery)
