@@ -9,9 +9,10 @@ from typing import Any
 
 from crawler import entrypoints
 from crawler.discovery import DiscoveryError, detect_kind, read_discovery
-from crawler.entrypoints import PageLinks, infer_pattern, url_site
+from crawler.entrypoints import PageLinks, url_site
 from crawler.sources.fetch import Fetched, Fetcher
 from crawler.sources.suggest import toml_entry
+from crawler.urlpattern import MIN_ARTICLES, infer_pattern
 
 MAX_FETCHES = 24  # pages fetched in all (robots.txt files aside)
 MAX_SECONDS = 120.0  # no new fetch starts after this long (a slow site is not waited on forever)
@@ -131,7 +132,7 @@ def discover_site(
     if guess is None or pattern is None:
         result.reasons.append(
             "no article URL pattern: no group of at least "
-            f"{entrypoints.MIN_ARTICLES} same-site links shares a varying id"
+            f"{MIN_ARTICLES} same-site links shares a varying id"
         )
     else:
         result.article_pattern = guess.regex

@@ -10,7 +10,6 @@ import pytest
 from crawler.config import build_config
 from crawler.entrypoints import (
     feed_guesses,
-    infer_pattern,
     page_links,
     robots_sitemaps,
     same_site,
@@ -18,6 +17,7 @@ from crawler.entrypoints import (
 )
 from crawler.sources.discover import Discovery
 from crawler.sources.suggest import toml_entry
+from crawler.urlpattern import infer_pattern
 from tests.paths import FIXTURES
 
 LISTING_NOISE = [
