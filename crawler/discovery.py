@@ -317,3 +317,34 @@ def detect_kind(body: bytes) -> Literal["feed", "sitemap", "html"]:
     if root in _SITEMAP_ROOTS:
         return "sitemap"
     return "html"
+
+
+# --- the one dispatch by kind ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Found:
+    """What one discovery URL gave: article links, and child sitemaps to read next."""
+
+    links: list[Link]
+    children: list[str]
+
+
+def read_discovery(
+    kind: str, body: bytes, url: str, pattern: re.Pattern[str] | None
+) -> Found:
+    """Read a feed, sitemap or listing answer: the one mapping from kind to parser, shared by
+    the spider, `sources check` and entry-point discovery. Sitemap and listing links are kept
+    only when they match `pattern` (a listing needs one); a 'search' answer is a feed."""
+    if kind in ("feed", "search"):
+        return Found(parse_feed(body, url), [])
+    if kind == "sitemap":
+        result = parse_sitemap(body, url)
+        kept = [link for link in result.articles if pattern is None or pattern.search(link.url)]
+        return Found(kept, list(result.sitemaps))
+    if kind == "listing":
+        if pattern is None:
+            raise DiscoveryError("a listing page needs an article pattern")
+        links = [Link(url=found, published_at=None) for found in parse_listing(body, url, pattern)]
+        return Found(links, [])
+    raise DiscoveryError(f"unknown discovery kind {kind!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import UTC, datetime
 from typing import Any, Self
@@ -86,7 +87,7 @@ class CrawlRunRecorder:
             run = session.get(CrawlRun, self.run_id) if self.run_id else None
             if run is None:
                 return
-            repository.finish_run(
+            run = repository.finish_run(
                 session,
                 run,
                 status="failed" if failure else "ok",
@@ -95,6 +96,10 @@ class CrawlRunRecorder:
                 added_files=stats.get("newsmon/added_files", []),
                 finished_at=datetime.now(UTC),
             )
+            fallback = spider.fallback.record()
+            if fallback is not None:
+                run.fallback = json.dumps(fallback, ensure_ascii=False)
+                session.flush()
 
 
 class ProgressLogger:

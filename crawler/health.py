@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,9 +18,11 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from crawler.config import AppConfig
-from crawler.discovery import DiscoveryError, Link, parse_feed, parse_listing, parse_sitemap
+from crawler.discovery import DiscoveryError, Link, read_discovery
 from crawler.search import google_news_query, google_news_url, naver_url, parse_naver, topic_queries
 from crawler.sources import Source
+from crawler.sources.discover import discover_site
+from crawler.sources.fetch import TLS_HINT, HttpFetcher, tls_context
 from crawler.sources.search import naver_credentials
 
 logger = logging.getLogger(__name__)
@@ -67,6 +69,7 @@ class SourceHealth:
     key: str
     name: str
     urls: tuple[UrlHealth, ...] = field(default_factory=tuple)
+    suggestion: dict[str, Any] | None = None  # what discovery found, for a broken source
 
     @property
     def ok(self) -> bool:
@@ -78,6 +81,7 @@ class SourceHealth:
             "name": self.name,
             "ok": self.ok,
             "urls": [probe.as_dict() for probe in self.urls],
+            "suggestion": self.suggestion,
         }
 
 
@@ -98,14 +102,24 @@ def check_sources(config: AppConfig, keys: list[str] | None = None) -> list[Sour
     agent = config.crawl.user_agent + (
         f" (+{config.crawl.contact_url})" if config.crawl.contact_url else ""
     )
-    with (
-        httpx.Client(
-            timeout=config.crawl.timeout, follow_redirects=True, headers={"User-Agent": agent}
-        ) as client,
-        ThreadPoolExecutor(max_workers=MAX_WORKERS) as pool,
-    ):
-        done = dict(zip(flat, pool.map(lambda p: _probe(client, p, config), flat), strict=True))
-    return [
+    ciphers = {probe.source.tls_ciphers for probe in flat}
+    clients = {
+        cipher: httpx.Client(
+            timeout=config.crawl.timeout,
+            follow_redirects=True,
+            headers={"User-Agent": agent},
+            verify=tls_context(cipher) if cipher else True,
+        )
+        for cipher in ciphers
+    }
+    try:
+        with ThreadPoolExecutor(max_workers=MAX_WORKERS) as pool:
+            answers = pool.map(lambda p: _probe(clients[p.source.tls_ciphers], p, config), flat)
+            done = dict(zip(flat, answers, strict=True))
+    finally:
+        for client in clients.values():
+            client.close()
+    results = [
         SourceHealth(
             key=source.key,
             name=source.name,
@@ -113,6 +127,23 @@ def check_sources(config: AppConfig, keys: list[str] | None = None) -> list[Sour
         )
         for source, items in probes
     ]
+    return [_with_suggestion(result, source, config, agent) for result, (source, _) in
+            zip(results, probes, strict=True)]
+
+
+def _with_suggestion(
+    result: SourceHealth, source: Source, config: AppConfig, agent: str
+) -> SourceHealth:
+    """An outlet whose every discovery URL failed (as the crawl's fallback decides) and
+    that has a homepage gets what entry-point discovery finds there."""
+    if any(probe.ok for probe in result.urls) or not source.homepage or source.search:
+        return result
+    with HttpFetcher(agent, timeout=config.crawl.timeout, obey_robots=config.crawl.obey_robots,
+                     tls_ciphers=source.tls_ciphers) as fetcher:
+        found = discover_site(source.homepage, fetcher)
+    keys = ("found", "feeds", "sitemaps", "listings", "article_pattern", "samples", "reasons")
+    suggestion = {key: value for key, value in found.as_dict().items() if key in keys}
+    return SourceHealth(result.key, result.name, result.urls, suggestion)
 
 
 def _probes(source: Source, config: AppConfig) -> list[_Probe | UrlHealth]:
@@ -136,7 +167,10 @@ def _probe(client: httpx.Client, probe: _Probe, config: AppConfig) -> UrlHealth:
     try:
         response = _get(client, probe)
     except httpx.HTTPError as exc:
-        return UrlHealth(url=shown, kind=probe.kind, error=f"{type(exc).__name__}: {exc}".strip())
+        error = f"{type(exc).__name__}: {exc}".strip()
+        if "SSL" in error and not probe.source.tls_ciphers:
+            error += f" ({TLS_HINT})"
+        return UrlHealth(url=shown, kind=probe.kind, error=error)
     status = response.status_code
     content_type = response.headers.get("Content-Type")
     base = {"url": shown, "kind": probe.kind, "status": status, "content_type": content_type}
@@ -144,9 +178,10 @@ def _probe(client: httpx.Client, probe: _Probe, config: AppConfig) -> UrlHealth:
         return UrlHealth(**base, error=f"HTTP {status}")
     body = response.content[: config.crawl.max_page_bytes]
     try:
-        links = _READERS[probe.kind if probe.source.search != "naver" else "naver"](
-            body, str(response.url), probe.source
-        )
+        if probe.source.search == "naver":
+            links = list(parse_naver(body, str(response.url)).links)
+        else:
+            links = _outlet(body, str(response.url), probe.source, probe.kind)
     except DiscoveryError as exc:
         return UrlHealth(**base, items=0, error=f"bad {probe.kind}: {exc}")
     dates = [link.published_at for link in links if link.published_at is not None]
@@ -178,33 +213,9 @@ def _get(client: httpx.Client, probe: _Probe) -> httpx.Response:
     raise httpx.TooManyRedirects("too many redirects", request=response.request)
 
 
-def _feed(body: bytes, url: str, source: Source) -> list[Link]:
-    return parse_feed(body, url)
-
-
-def _sitemap(body: bytes, url: str, source: Source) -> list[Link]:
-    result = parse_sitemap(body, url)
-    children = [Link(url=child, published_at=None) for child in result.sitemaps]
-    return [link for link in result.articles if source.is_article_url(link.url)] + children
-
-
-def _listing(body: bytes, url: str, source: Source) -> list[Link]:
-    pattern = source.pattern
-    assert pattern is not None  # a listing source always has one (checked by Source)
-    return [Link(url=found, published_at=None) for found in parse_listing(body, url, pattern)]
-
-
-def _naver(body: bytes, url: str, source: Source) -> list[Link]:
-    return list(parse_naver(body, url).links)
-
-
-_READERS: dict[str, Callable[[bytes, str, Source], list[Link]]] = {
-    "feed": _feed,
-    "search": _feed,  # Google News answers RSS
-    "sitemap": _sitemap,
-    "listing": _listing,
-    "naver": _naver,
-}
+def _outlet(body: bytes, url: str, source: Source, kind: str) -> list[Link]:
+    found = read_discovery(kind, body, url, source.pattern)
+    return found.links + [Link(url=child, published_at=None) for child in found.children]
 
 
 def format_health(results: Iterable[SourceHealth]) -> str:
@@ -214,7 +225,22 @@ def format_health(results: Iterable[SourceHealth]) -> str:
         lines.append(f"{source.key} ({source.name}): {'ok' if source.ok else 'FAILED'}")
         for probe in source.urls:
             lines.append("  " + _line(probe))
+        lines += _suggestion_lines(source.suggestion)
     return "\n".join(lines)
+
+
+def _suggestion_lines(suggestion: dict[str, Any] | None) -> list[str]:
+    if suggestion is None:
+        return []
+    if not suggestion.get("found"):
+        reasons = "; ".join(suggestion.get("reasons") or []) or "nothing found"
+        return [f"  discovery: {reasons}"]
+    lines = ["  discovery suggests:"]
+    for kind in ("feeds", "sitemaps", "listings"):
+        lines += [f"    {kind[:-1]:<8} {url}" for url in suggestion.get(kind) or []]
+    if suggestion.get("article_pattern"):
+        lines.append(f"    pattern  {suggestion['article_pattern']}")
+    return lines
 
 
 def _line(probe: UrlHealth) -> str:

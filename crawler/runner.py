@@ -43,6 +43,7 @@ class SourceReport:
     added_files: list[str] = field(default_factory=list)
     failed: bool = False
     reason: str | None = None
+    fallback: dict[str, Any] | None = None  # entry points discovered when configured ones failed
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -122,5 +123,6 @@ def _report(source: Source, crawler: Crawler) -> SourceReport:
         added_files=list(stats.get("newsmon/added_files", [])),
         failed=reason is not None,
         reason=reason,
+        fallback=spider.fallback.record() if isinstance(spider, NewsSpider) else None,
         **counts,
     )

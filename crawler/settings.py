@@ -55,4 +55,6 @@ STATIC_SETTINGS: dict[str, Any] = {
     "NEWSMON_RETRY_AFTER_MAX": 300.0,  # seconds; a longer Retry-After is capped
     "NEWSMON_RETRY_BACKOFF": 1.0,  # seconds before the first retry, doubling for each next one
     "NEWSMON_RETRY_BACKOFF_MAX": 60.0,
+    # a source whose discovery URLs all fail looks for new ones from its homepage
+    "NEWSMON_DISCOVERY_FALLBACK": True,
 }

@@ -76,6 +76,8 @@ class CrawlRun(Base):
     errors: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     error_reason: Mapped[str | None] = mapped_column(Text)
     added_files: Mapped[str | None] = mapped_column(Text)
+    # JSON {old, found, article_pattern, reasons} when configured discovery URLs all failed
+    fallback: Mapped[str | None] = mapped_column(Text)
 
 
 class FetchState(Base):

@@ -46,10 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     sources.add_argument(
         "action",
         nargs="?",
-        choices=["list", "check"],
+        choices=["list", "check", "discover"],
         default="list",
-        help="check: probe every discovery URL live",
+        help="check: probe every discovery URL live; discover URL: find a site's entry points",
     )
+    sources.add_argument("url", nargs="?", help="discover: the outlet's homepage")
     sources.add_argument("--source", action="append", metavar="KEY", help="only this source")
     sources.add_argument("--json", action="store_true")
 
@@ -151,6 +152,8 @@ def _crawl(config: AppConfig, args: argparse.Namespace) -> int:
 def _sources(config: AppConfig, args: argparse.Namespace) -> int:
     if args.action == "check":
         return _sources_check(config, args)
+    if args.action == "discover":
+        return _sources_discover(config, args)
     rows = commands.sources_rows(config)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -167,6 +170,26 @@ def _sources_check(config: AppConfig, args: argparse.Namespace) -> int:
     else:
         print(format_health(results))
     return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
+
+
+def _sources_discover(config: AppConfig, args: argparse.Namespace) -> int:
+    from crawler.sources.discover import discover_site
+    from crawler.sources.fetch import HttpFetcher
+    from crawler.sources.suggest import format_discovery
+
+    if not args.url:
+        print("newsmon: sources discover needs a homepage URL", file=sys.stderr)
+        return EXIT_CONFIG
+    url = args.url if "://" in args.url else f"https://{args.url}"
+    crawl = config.crawl
+    agent = crawl.user_agent + (f" (+{crawl.contact_url})" if crawl.contact_url else "")
+    with HttpFetcher(agent, timeout=crawl.timeout, obey_robots=crawl.obey_robots) as fetcher:
+        result = discover_site(url, fetcher)
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_discovery(result))
+    return EXIT_OK if result.found else EXIT_FAILED
 
 
 def _verify(config: AppConfig, args: argparse.Namespace) -> int:

@@ -110,3 +110,11 @@ def articles_added(session: Session, source: str, since: datetime) -> int:
     """How many articles of `source` were stored at or after `since`."""
     query = select(func.count()).where(Article.source == source, Article.fetched_at >= since)
     return int(session.scalar(query) or 0)
+
+
+def previous_fallback(session: Session, source: str, before: datetime) -> str | None:
+    """The fallback record (JSON) of the latest run of `source` begun before `before`."""
+    query = (select(CrawlRun.fallback).where(CrawlRun.source == source,
+                                             CrawlRun.started_at < before)
+             .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc()).limit(1))
+    return session.scalar(query)

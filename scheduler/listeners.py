@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ class Review:
     last_added: datetime | None
     previous_run: datetime | None
     digest: list[DigestItem]
+    previous_found: tuple[str, ...] = ()  # entry points the run before this one discovered
 
 
 class RunMonitor:
@@ -75,6 +77,7 @@ class RunMonitor:
         self.clock = clock
         self.on_gap = on_gap
         self._layout_broken: set[str] = set()
+        self._moved: dict[str, tuple[str, ...]] = {}  # source -> entry points already alerted
 
     def __call__(self, source: Source, outcome: CrawlOutcome) -> None:
         review = self.review(source.key, outcome)
@@ -94,6 +97,8 @@ class RunMonitor:
                 last_added=times[-1] if times else None,
                 previous_run=history.previous_run_start(session, key, outcome.started_at),
                 digest=[DigestItem(a.headline, a.url, a.file_name) for a in articles],
+                previous_found=_found_urls(
+                    history.previous_fallback(session, key, outcome.started_at)),
             )
 
     def alert(self, source: Source, outcome: CrawlOutcome, review: Review) -> None:
@@ -101,6 +106,7 @@ class RunMonitor:
         threshold = self.alerts.failures_before_alert
         if review.digest:
             self.sender.send(alerts.digest_message(source.name, review.digest), "digest")
+        self._check_entry_points(source, outcome, review.previous_found)
         if outcome.status != "ok":
             if review.streak == threshold:
                 self.sender.send(alerts.failure_message(source.name, source.key, review.streak,
@@ -116,6 +122,22 @@ class RunMonitor:
             self.sender.send(alerts.silence_message(source.name, source.key, review.last_added,
                                                     review.gap), "silence")
 
+    def _check_entry_points(self, source: Source, outcome: CrawlOutcome,
+                            previous: tuple[str, ...] = ()) -> None:
+        """The layout-change alert: sent once per set of found URLs, not at every run (nor
+        again after a restart when the run before found the same)."""
+        fallback = outcome.report.get("fallback")
+        if not isinstance(fallback, dict):
+            if outcome.status == "ok":
+                self._moved.pop(source.key, None)  # the configured URLs work again
+            return
+        found = _found_urls(fallback)
+        if found and found != previous and self._moved.get(source.key) != found:
+            self._moved[source.key] = found
+            old = [str(url) for url in fallback.get("old") or []]
+            message = alerts.entry_points_message(source.name, source.key, old, found)
+            self.sender.send(message, "layout")
+
     def _check_layout(self, source: Source, outcome: CrawlOutcome) -> None:
         fetched, no_body = outcome.count("fetched"), outcome.count("no_body")
         if fetched >= LAYOUT_MIN_FETCHED and no_body >= fetched:
@@ -124,3 +146,16 @@ class RunMonitor:
                 self.sender.send(alerts.layout_message(source.name, source.key, fetched), "layout")
         elif fetched > no_body:
             self._layout_broken.discard(source.key)
+
+
+def _found_urls(fallback: object) -> tuple[str, ...]:
+    """The found URLs of a fallback record (a dict, or its JSON text from crawl_runs)."""
+    if isinstance(fallback, str):
+        try:
+            fallback = json.loads(fallback)
+        except ValueError:
+            return ()
+    if not isinstance(fallback, dict):
+        return ()
+    items = fallback.get("found") or []
+    return tuple(str(item.get("url")) for item in items if isinstance(item, dict))

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from crawler.durations import DurationError, parse_duration
+from crawler.normalize import KST
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 NDSOFT_ARTICLE = r"/news/articleView\.html\?idxno=\d+"
+TODAY = "{today}"  # in a discovery URL: the crawl day's KST date, YYYY-MM-DD
 SEARCH_ENGINES = frozenset({"naver", "google_news"})
 
 
@@ -42,6 +45,7 @@ class Source:
     search_url: str = ""  # that engine's endpoint (tests point it at 127.0.0.1)
     search_terms: tuple[str, ...] = ()  # queries; empty: derived from the configured topic
     extra_hosts: tuple[str, ...] = ()  # more hosts an outlet fetches from (see crawler/scope.py)
+    tls_ciphers: str = ""  # OpenSSL cipher string for an old server, e.g. "DEFAULT:@SECLEVEL=1"
     _compiled: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -83,12 +87,18 @@ class Source:
 
     @property
     def discovery_urls(self) -> tuple[tuple[str, str], ...]:
-        """(kind, URL) of every outlet discovery URL: feeds, sitemaps, then listings."""
-        return (
-            *(("feed", url) for url in self.feeds),
-            *(("sitemap", url) for url in self.sitemaps),
-            *(("listing", url) for url in self.listings),
+        """(kind, URL) of every outlet discovery URL: feeds, sitemaps, then listings;
+        '{today}' becomes today's KST date (daily pages such as /NewsDesk/2025-12-17)."""
+        return tuple(
+            (kind, _dated(url))
+            for kind, urls in (("feed", self.feeds), ("sitemap", self.sitemaps),
+                               ("listing", self.listings))
+            for url in urls
         )
+
+
+def _dated(url: str) -> str:
+    return url.replace(TODAY, datetime.now(KST).strftime("%Y-%m-%d")) if TODAY in url else url
 
 
 def _given(value: str) -> tuple[str, ...]:

@@ -28,12 +28,13 @@ SOURCES: tuple[Source, ...] = (
         name="광주MBC",
         region="gwangju",
         homepage="https://kjmbc.co.kr/",
-        listings=("https://kjmbc.co.kr/NewsList",),
+        listings=("https://kjmbc.co.kr/RealtimeNews/1", "https://kjmbc.co.kr/NewsDesk/{today}"),
         article_pattern=r"/NewsArticle/\d+",
         sample_article="https://kjmbc.co.kr/NewsArticle/1498791",
         provenance=(
-            "listing: unverified guess (/NewsList); articles: /NewsArticle/N as cited by "
-            "public repositories"
+            "listings: CONFIRMED forms, stored copies of the paginated /RealtimeNews/27 (page 1 "
+            "here) and of /NewsDesk/2025-12-17 (listed as /NewsDesk/{today}: the crawl day's "
+            "KST date); articles: CONFIRMED /NewsArticle/N (public repositories)"
         ),
     ),
     Source(
@@ -41,12 +42,14 @@ SOURCES: tuple[Source, ...] = (
         name="KBC광주방송",
         region="gwangju",
         homepage="https://www.ikbc.co.kr/",
-        listings=("https://www.ikbc.co.kr/article/list",),
+        listings=("https://news.ikbc.co.kr/article/list/kbc001009000",),
         article_pattern=r"/article/view/kbc\d{12}",
-        sample_article="https://www.ikbc.co.kr/article/view/kbc202502050036",
+        sample_article="https://news.ikbc.co.kr/article/view/kbc202403290022",
         provenance=(
-            "listing: unverified guess (/article/list); articles: /article/view/kbcYYYYMMDDNNNN "
-            "as cited by public repositories"
+            "listing: CONFIRMED, news moved to news.ikbc.co.kr and /article/list/kbc001009000 "
+            "is its 지역 category (stored copies); articles: CONFIRMED /article/view/kbc + 12 "
+            "digits, also under a Korean category path such as /저녁뉴스(사회)/article/view/… "
+            "(the pattern is unanchored, canonical URLs keep that path percent-encoded)"
         ),
     ),
 )

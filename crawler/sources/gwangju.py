@@ -1,20 +1,33 @@
 """Built-in registry: the Gwangju/Jeonnam daily papers and magazines, entries only.
 
-Nothing in this repository can reach these sites: each `provenance` says where every URL comes
-from and which are unverified conventions; `newsmon sources check` confirms them live.
+Nothing in this repository can reach these sites: each `provenance` says which URLs public
+evidence confirms (stored copies of the outlets' pages, other projects' scrapers) and which are
+guesses; `newsmon sources check` tests them live and `newsmon sources discover` finds new ones.
 """
 
 from __future__ import annotations
 
 from crawler.sources.base import NDSOFT_ARTICLE, Source
 
-NDSOFT_FEED_NOTE = (
-    "feed: unverified ndsoft CMS convention /rss/allArticle.xml; "
-    "articles: ndsoft convention /news/articleView.html?idxno=N"
+AID_ARTICLE = r"/article\.php\?aid=\d+"
+NDSOFT_GUESS = (
+    "feeds: GUESS, the ndsoft CMS locations (newer sites: https://cdn.<domain>/rss/"
+    "gn_rss_allArticle.xml, as 전남일보 publishes; older: /rss/allArticle.xml); listing: GUESS, "
+    "the ndsoft /news/articleList.html?view_type=sm"
 )
-NDSOFT_LISTING_NOTE = (
-    "listing: unverified ndsoft CMS convention /news/articleList.html?view_type=sm"
-)
+
+
+def _ndsoft_feeds(domain: str) -> tuple[str, ...]:
+    """The feed guesses of an ndsoft site, newer location first."""
+    return (
+        f"https://cdn.{domain}/rss/gn_rss_allArticle.xml",
+        f"https://www.{domain}/rss/allArticle.xml",
+    )
+
+
+def _ndsoft_listings(domain: str) -> tuple[str, ...]:
+    return (f"https://www.{domain}/news/articleList.html?view_type=sm",)
+
 
 SOURCES: tuple[Source, ...] = (
     Source(
@@ -22,13 +35,16 @@ SOURCES: tuple[Source, ...] = (
         name="광주일보",
         region="gwangju",
         homepage="http://www.kwangju.co.kr/",
-        listings=("http://www.kwangju.co.kr/section.php?sid=5",),
-        article_pattern=r"/article\.php\?aid=\d+",
+        listings=("http://www.kwangju.co.kr/section.php?sid=5", "http://www.kwangju.co.kr/"),
+        article_pattern=AID_ARTICLE,
         sample_article="http://www.kwangju.co.kr/article.php?aid=1779721200799342131",
         provenance=(
-            "listing: unverified (section.php?sid=N section pages of the site's own CMS); "
-            "articles: /article.php?aid=N as cited by public repositories and by seeds 001, "
-            "003, 004 of this corpus"
+            "articles: CONFIRMED /article.php?aid=N (public repositories; seeds 001, 003, 004); "
+            "listing section.php?sid=5: CONFIRMED as the 경제 section by public scrapers; the "
+            "front page: GUESS that it links recent articles; no feed (public RSS lists mark it "
+            "absent); the older hosts img./imgm./new./m. serve EUC-KR (the pattern is "
+            "host-free, pages are decoded by their declared charset); other sid values: find "
+            "them with `newsmon sources discover http://www.kwangju.co.kr/`"
         ),
     ),
     Source(
@@ -40,9 +56,9 @@ SOURCES: tuple[Source, ...] = (
         article_pattern=NDSOFT_ARTICLE,
         sample_article="https://www.jnilbo.com/news/articleView.html?idxno=90000015817",
         provenance=(
-            "feed: <link rel=alternate type=application/rss+xml> of the stored page "
-            "tests/fixtures/korean-news/pages/01_jnilbo.html; articles: that page's URL "
-            "(ndsoft CMS)"
+            "feed: CONFIRMED, the <link rel=alternate type=application/rss+xml> of the stored "
+            "page tests/fixtures/korean-news/pages/01_jnilbo.html; articles: CONFIRMED, that "
+            "page's URL (ndsoft CMS)"
         ),
     ),
     Source(
@@ -50,12 +66,13 @@ SOURCES: tuple[Source, ...] = (
         name="무등일보",
         region="gwangju",
         homepage="https://www.mdilbo.com/",
-        listings=("https://www.mdilbo.com/",),
+        listings=("https://www.mdilbo.com/sec.html?code=2X6WML&p=1",),
         article_pattern=r"/detail/\w+/\d+",
         sample_article="https://www.mdilbo.com/detail/tohfpC/755848",
         provenance=(
-            "listing: the front page (unverified that it links recent articles); "
-            "articles: /detail/<code>/N as cited by public repositories (Naver API results)"
+            "listing: CONFIRMED form, a stored copy of https://www.mdilbo.com/sec.html?"
+            "code=2X6WML&p=266 (page 1 of that section; other section codes unknown); "
+            "articles: CONFIRMED /detail/<code>/N (public repositories, Naver API results)"
         ),
     ),
     Source(
@@ -63,50 +80,94 @@ SOURCES: tuple[Source, ...] = (
         name="남도일보",
         region="gwangju",
         homepage="https://www.namdonews.com/",
-        feeds=("https://www.namdonews.com/rss/allArticle.xml",),
         article_pattern=NDSOFT_ARTICLE,
         sample_article="https://www.namdonews.com/news/articleView.html?idxno=913832",
-        provenance=(
-            NDSOFT_FEED_NOTE + "; sample article cited by public repositories, whose test code "
-            "also lists its /news/articleList.html"
-        ),
+        provenance=NDSOFT_GUESS + "; articles: CONFIRMED, sample cited by public repositories",
+        feeds=_ndsoft_feeds("namdonews.com"),
+        listings=_ndsoft_listings("namdonews.com"),
     ),
     Source(
         key="gjdream",
-        name="광주드림",
+        name="광주드림 (드림투데이)",
         region="gwangju",
         homepage="https://www.gjdream.com/",
-        feeds=("https://www.gjdream.com/rss/allArticle.xml",),
         article_pattern=NDSOFT_ARTICLE,
         sample_article="https://www.gjdream.com/news/articleView.html?idxno=663073",
-        provenance=NDSOFT_FEED_NOTE + "; sample article cited by public repositories",
+        provenance=NDSOFT_GUESS + "; articles: CONFIRMED, sample cited by public repositories; "
+        "the outlet is now branded 드림투데이 (GUESS that the domain is unchanged)",
+        feeds=_ndsoft_feeds("gjdream.com"),
+        listings=_ndsoft_listings("gjdream.com"),
     ),
     Source(
         key="gwangnam",
         name="광남일보",
         region="gwangju",
         homepage="https://www.gwangnam.co.kr/",
-        feeds=("https://www.gwangnam.co.kr/rss/allArticle.xml",),
-        listings=("https://www.gwangnam.co.kr/news/articleList.html?view_type=sm",),
-        article_pattern=NDSOFT_ARTICLE + r"|/read\.php3\?aid=\d+",
-        sample_article="http://www.gwangnam.co.kr/read.php3?aid=1634551153399107010",
+        listings=(
+            "http://www.gwangnam.co.kr/section.php?sid=43",
+            "http://www.gwangnam.co.kr/section.php?sid=123",
+            "http://www.gwangnam.co.kr/section.php?sid=129",
+        ),
+        article_pattern=AID_ARTICLE + r"|/read\.php3\?aid=\d+",
+        sample_article="http://gwangnam.co.kr/article.php?aid=1761038376519890000",
         provenance=(
-            NDSOFT_FEED_NOTE + "; " + NDSOFT_LISTING_NOTE + " (public test code lists "
-            "/news/articleList.html); articles: /read.php3?aid=N as cited by a public repository "
-            "(2021), ndsoft pattern added in case the site moved to that CMS"
+            "listings: CONFIRMED, stored copies of section.php?sid=43, 123 and 129; articles: "
+            "CONFIRMED /article.php?aid=N (a stored 2025 article) and the older /read.php3?aid=N "
+            "(a public repository, 2021); no feed known; the mobile site serves EUC-KR"
         ),
     ),
     Source(
-        key="sisaon",
+        key="sisaissue",
         name="시사의창",
         region="gwangju",
-        homepage="https://www.sisaon.co.kr/",
-        feeds=("https://www.sisaon.co.kr/rss/allArticle.xml",),
-        article_pattern=NDSOFT_ARTICLE,
-        sample_article="https://www.sisaon.co.kr/news/articleView.html?idxno=201625",
+        homepage="https://sisaissue.com/",
+        listings=("https://sisaissue.com/",),
+        article_pattern=r"/View\.aspx\?No=\d+",
+        sample_article="https://sisaissue.com/View.aspx?No=3822713",
         provenance=(
-            NDSOFT_FEED_NOTE + "; seed 000 of this corpus came from this outlet; sample article "
-            "cited by public repositories, which call sisaon.co.kr '시사오늘'"
+            "outlet: CONFIRMED, a stored copy of the sample article starts with the text of "
+            "seed 000 ('[시사의창=송상교기자] 광주테크노파크…'); sisaon.co.kr, listed before, is "
+            "시사오늘, another outlet; articles: CONFIRMED /View.aspx?No=N (ASP.NET); listing: "
+            "GUESS, the front page (its section pages are unknown: run `newsmon sources "
+            "discover https://sisaissue.com/`)"
         ),
+    ),
+    Source(
+        key="kjdaily",
+        name="광주매일신문",
+        region="gwangju",
+        homepage="http://www.kjdaily.com/",
+        listings=("http://www.kjdaily.com/",),
+        article_pattern=AID_ARTICLE,
+        sample_article="http://www.kjdaily.com/article.php?aid=1790826796688054276",
+        provenance=(
+            "articles: CONFIRMED /article.php?aid=N on www. and m.kjdaily.com (public "
+            "repositories, 2019-2025), the CMS of 광주일보; listing: GUESS, the front page "
+            "(section.php?sid=N ids unknown); EUC-KR: GUESS, likely as on 광주일보"
+        ),
+    ),
+    Source(
+        key="gwangjuin",
+        name="광주in",
+        region="gwangju",
+        homepage="https://www.gwangjuin.com/",
+        article_pattern=NDSOFT_ARTICLE,
+        sample_article="https://www.gwangjuin.com/news/articleView.html?idxno=268060",
+        provenance=NDSOFT_GUESS + "; articles: CONFIRMED ndsoft, a sample cited by a public "
+        "repository (which also searches /news/articleList.html)",
+        feeds=_ndsoft_feeds("gwangjuin.com"),
+        listings=_ndsoft_listings("gwangjuin.com"),
+    ),
+    Source(
+        key="jntoday",
+        name="전남투데이",
+        region="jeonnam",
+        homepage="https://www.jntoday.co.kr/",
+        article_pattern=NDSOFT_ARTICLE,
+        sample_article="https://www.jntoday.co.kr/news/articleView.html?idxno=100000",
+        provenance=NDSOFT_GUESS + "; the domain is CONFIRMED by public outlet lists; the CMS, "
+        "the article form and the sample id are a GUESS (no article URL was seen)",
+        feeds=_ndsoft_feeds("jntoday.co.kr"),
+        listings=_ndsoft_listings("jntoday.co.kr"),
     ),
 )

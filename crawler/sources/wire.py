@@ -39,15 +39,15 @@ SOURCES: tuple[Source, ...] = (
         name="연합뉴스 광주·전남",
         region="gwangju-jeonnam",
         homepage="https://www.yna.co.kr/",
-        listings=(
-            "https://www.yna.co.kr/local/gwangju/index",
-            "https://www.yna.co.kr/local/jeonnam/index",
-        ),
+        feeds=("https://www.yna.co.kr/rss/local.xml",),
+        listings=("https://www.yna.co.kr/local/gwangju-jeonnam/index",),
         article_pattern=r"/view/AKR\d{17}",
         sample_article="https://www.yna.co.kr/view/AKR20250410105300001",
         provenance=(
-            "listings: unverified, by analogy with /local/gangwon/index/N used by public "
-            "scrapers; articles: /view/AKR + 17 digits as cited by public repositories"
+            "listing: a public scraper builds /local/gwangju-jeonnam/index/N (page 1 is the "
+            "bare index, unverified here); feed: CONFIRMED as widely used, the all-regions local "
+            "feed, kept to Gwangju/Jeonnam by the topic filter; articles: CONFIRMED /view/AKR + "
+            "17 digits (public repositories)"
         ),
     ),
 )

@@ -8,20 +8,23 @@ from datetime import UTC, datetime
 from typing import Any, Self
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.conditional import NOT_MODIFIED, remember_validators
-from crawler.discovery import DiscoveryError, parse_feed, parse_listing, parse_sitemap
+from crawler.discovery import DiscoveryError, read_discovery
 from crawler.items import ArticleItem
 from crawler.normalize import canonical_url
 from crawler.pagination import next_page_url
 from crawler.refusals import Refused, as_refusal, failure_reason
 from crawler.resources import resources_for
 from crawler.sources import Source
+from crawler.sources.fetch import TLS_HINT
+from crawler.spiders.fallback import FallbackDiscovery
 from crawler.spiders.searching import (
     MissingCredentials,
     next_search_request,
@@ -44,6 +47,8 @@ class NewsSpider(scrapy.Spider):
         self.source = source
         self.seen: set[str] = set()
         self.discovery_errors: list[str] = []
+        self.pattern = source.pattern  # discovery may replace it for this run
+        self.fallback = FallbackDiscovery(source)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -56,6 +61,11 @@ class NewsSpider(scrapy.Spider):
             crawler.settings.set(
                 "CONCURRENT_REQUESTS_PER_DOMAIN", source.concurrency, priority="spider"
             )
+        if source.tls_ciphers:
+            crawler.settings.set(
+                "DOWNLOADER_CLIENT_TLS_CIPHERS", source.tls_ciphers, priority="spider"
+            )
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
@@ -64,7 +74,7 @@ class NewsSpider(scrapy.Spider):
                 yield request
             return
         for kind, url in self.source.discovery_urls:
-            yield self._discovery_request(url, kind)
+            yield self._discovery_request(url, kind, initial=True)
 
     def _search_start(self) -> list[scrapy.Request]:
         try:
@@ -81,9 +91,10 @@ class NewsSpider(scrapy.Spider):
             return []
 
     def _discovery_request(
-        self, url: str, kind: str, depth: int = 0, page: int = 1
+        self, url: str, kind: str, depth: int = 0, page: int = 1, initial: bool = False
     ) -> scrapy.Request:
         meta = {
+            "newsmon_initial": initial,
             "newsmon_kind": kind,
             "newsmon_depth": depth,
             "newsmon_page": page,
@@ -105,12 +116,15 @@ class NewsSpider(scrapy.Spider):
         if response.status == NOT_MODIFIED:
             self._inc("newsmon/discovery/ok")
             self._inc("newsmon/discovery/not_modified")
+            self.fallback.answered(response.meta, useful=True)
             return
         try:
             urls, children = self._links(response, kind)
         except DiscoveryError as exc:
             self._discovery_error(response.url, f"bad {kind}: {exc}")
+            self.fallback.answered(response.meta, useful=False)
             return
+        self.fallback.answered(response.meta, useful=bool(urls or children))
         self._inc("newsmon/discovery/ok")
         remember_validators(self.settings, response)
         depth = response.meta["newsmon_depth"]
@@ -144,15 +158,8 @@ class NewsSpider(scrapy.Spider):
         )
 
     def _links(self, response: Response, kind: str) -> tuple[list[str], list[str]]:
-        if kind == "feed":
-            return [link.url for link in parse_feed(response.body, response.url)], []
-        if kind == "sitemap":
-            result = parse_sitemap(response.body, response.url)
-            urls = [link.url for link in result.articles if self.source.is_article_url(link.url)]
-            return urls, list(result.sitemaps)
-        pattern = self.source.pattern
-        assert pattern is not None  # a listing source always has one (checked by Source)
-        return parse_listing(response.body, response.url, pattern), []
+        found = read_discovery(kind, response.body, response.url, self.pattern)
+        return [link.url for link in found.links], found.children
 
     def _article_request(self, url: str) -> Iterator[scrapy.Request]:
         canonical = canonical_url(url)
@@ -198,9 +205,45 @@ class NewsSpider(scrapy.Spider):
         if isinstance(error, Refused):
             if error.reason == "off_scope":  # a sitemap of another site: not a source failure
                 self._refused(error)
+                self.fallback.answered(request.meta, useful=False)
                 return
             self._inc(f"newsmon/refused/{error.reason}")  # logged as the discovery error
-        self._discovery_error(request.url, failure_reason(failure))
+        reason = failure_reason(failure)
+        if reason.startswith("TLS error") and not self.source.tls_ciphers:
+            reason += f" ({TLS_HINT})"
+        self._discovery_error(request.url, reason)
+        self.fallback.answered(request.meta, useful=False)
+
+    def spider_idle(self) -> None:
+        """When every configured discovery URL failed: find the site's entry points from its
+        homepage (in a thread, off the reactor) and crawl what is found in this run."""
+        if self.fallback.start(self.settings, self._crawl_found):
+            logger.warning(
+                "%s: every discovery URL failed; looking for entry points from %s",
+                self.source.key,
+                self.source.homepage,
+            )
+            self._inc("newsmon/fallback/started")
+        if self.fallback.running:
+            raise DontCloseSpider
+
+    def _crawl_found(self) -> None:
+        found = self.fallback.found
+        if found is None or not found.entry_points:
+            self._inc("newsmon/fallback/nothing")
+            reasons = "; ".join(found.reasons) if found else "discovery failed"
+            self.discovery_errors.append(f"entry-point discovery: {reasons}")
+            return
+        self._inc("newsmon/fallback/found")
+        self.pattern = self.fallback.pattern_for_run()
+        logger.warning(
+            "%s: crawling the entry points discovery found: %s",
+            self.source.key,
+            ", ".join(url for _, url in found.entry_points),
+        )
+        assert self.crawler.engine is not None
+        for kind, url in found.entry_points:
+            self.crawler.engine.crawl(self._discovery_request(url, kind))
 
     def _discovery_error(self, url: str, reason: str) -> None:
         self._inc("newsmon/discovery/failed")

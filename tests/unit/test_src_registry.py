@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from crawler.config import ConfigError, build_config
-from crawler.normalize import canonical_url
+from crawler.normalize import KST, canonical_url
 from crawler.retry_after import retry_after_seconds
 from crawler.sources import (
     BUILTIN_SOURCES,
@@ -30,7 +30,15 @@ REQUIRED_DOMAINS = {
     "news.kbs.co.kr": "KBS 광주",
     "kjmbc.co.kr": "광주MBC",
     "ikbc.co.kr": "KBC광주방송",
-    "sisaon.co.kr": "시사의창",
+    "sisaissue.com": "시사의창",
+    "kjdaily.com": "광주매일신문",
+    "gwangju.go.kr": "광주광역시",
+    "gist.ac.kr": "GIST",
+    "asiae.co.kr": "아시아경제",
+    "gwangjuin.com": "광주in",
+    "gj.newdaily.co.kr": "뉴데일리",
+    "jntoday.co.kr": "전남투데이",
+    "naeil.com": "내일신문",
     "newsis.com": "뉴시스",
     "news1.kr": "뉴스1",
     "yna.co.kr": "연합뉴스",
@@ -62,6 +70,23 @@ def test_every_entry_has_provenance_and_http_urls(source: Source) -> None:
     assert source.provenance.strip()
     if source.search is not None:
         assert source.search_url.startswith("https://")
+
+
+def test_sisaon_is_not_listed_as_sisa_ui_chang() -> None:
+    assert all("sisaon.co.kr" not in source.homepage for source in OUTLET_SOURCES)
+
+
+def test_korean_category_path_keeps_the_ikbc_id() -> None:
+    ikbc = next(source for source in OUTLET_SOURCES if source.key == "ikbc")
+    url = "https://news.ikbc.co.kr/저녁뉴스(사회)/article/view/kbc202403290022"
+    assert ikbc.is_article_url(url) and ikbc.is_article_url(canonical_url(url))
+    assert canonical_url(url).endswith("/article/view/kbc202403290022")
+
+
+@pytest.mark.parametrize("source", OUTLET_SOURCES, ids=lambda s: s.key)
+def test_provenance_says_what_is_confirmed_or_guessed(source: Source) -> None:
+    text = source.provenance
+    assert any(word in text for word in ("CONFIRMED", "GUESS", "unverified", "confirmed"))
 
 
 def test_keys_are_unique() -> None:
@@ -185,3 +210,10 @@ def test_replace_keeps_validation() -> None:
     source = OUTLET_SOURCES[0]
     with pytest.raises(SourceError):
         dataclasses.replace(source, sample_article="https://elsewhere.example/")
+
+
+def test_today_in_a_listing_url_is_the_crawl_days_kst_date() -> None:
+    kjmbc = next(source for source in OUTLET_SOURCES if source.key == "kjmbc")
+    today = datetime.now(KST).strftime("%Y-%m-%d")
+    assert ("listing", f"https://kjmbc.co.kr/NewsDesk/{today}") in kjmbc.discovery_urls
+    assert "https://kjmbc.co.kr/NewsDesk/{today}" in kjmbc.listings  # the entry itself keeps it

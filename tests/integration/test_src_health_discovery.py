@@ -1,0 +1,52 @@
+"""`sources check` names a broken source and what discovery suggests; TLS failures say why."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from crawler.config import build_config
+from crawler.health import check_sources, format_health
+from crawler.sources.fetch import HttpFetcher
+from tests.fixture_server import FixtureSite, serve
+
+
+def _site() -> FixtureSite:
+    site = FixtureSite()
+    links = "".join(
+        f'<li><a href="/View.aspx?No={3822700 + i}">기사 {i}</a></li>' for i in range(5)
+    )
+    site.add("/", f"<html><head><title>시사창</title></head><body><ul>{links}</ul></body></html>")
+    return site
+
+
+def test_check_reports_broken_source_with_discovery_suggestion(tmp_path: Path) -> None:
+    with serve(_site()) as site:
+        text = f"""
+[corpus]
+dir = "{tmp_path}"
+[[sources]]
+key = "moved"
+name = "시사창"
+homepage = "{site.url("/")}"
+listings = ["{site.url("/List.aspx?CNo=9")}"]
+article_pattern = '/View\\.aspx\\?No=\\d+'
+"""
+        config = build_config(tomllib.loads(text), where="t.toml", env={})
+        (result,) = check_sources(config, ["moved"])
+    assert not result.ok
+    assert result.urls[0].error == "HTTP 404"
+    suggestion = result.suggestion
+    assert suggestion is not None and suggestion["found"]
+    assert suggestion["listings"] == [site.url("/")]
+    assert suggestion["article_pattern"] == r"/View\.aspx\?(?:[^#]*&)?No=\d+"
+    report = format_health([result])
+    assert "discovery suggests:" in report and "pattern" in report
+    assert result.as_dict()["suggestion"]["samples"][0] == site.url("/View.aspx?No=3822700")
+
+
+def test_tls_handshake_failure_names_the_cipher_setting() -> None:
+    with serve(_site()) as site, HttpFetcher("newsmon-test", timeout=5) as fetcher:
+        answer = fetcher.fetch(site.url("/").replace("http://", "https://"))
+    assert answer.error is not None and "tls_ciphers" in answer.error
+    assert answer.problem == answer.error
