@@ -10,8 +10,8 @@ from typing import Any, Literal
 
 from crawler.topic.text import term_pattern
 
-Kind = Literal["place", "entity", "namesake", "elsewhere", "topic", "flu"]
-KINDS: tuple[Kind, ...] = ("place", "entity", "namesake", "elsewhere", "topic", "flu")
+Kind = Literal["place", "entity", "namesake", "elsewhere", "topic", "flu", "word"]
+KINDS: tuple[Kind, ...] = ("place", "entity", "namesake", "elsewhere", "topic", "flu", "word")
 BUILTIN = "gwangju_ai.toml"
 
 
