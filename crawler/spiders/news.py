@@ -72,6 +72,7 @@ class NewsSpider(scrapy.Spider):
 
     def _explicit_requests(self) -> Iterator[scrapy.Request]:
         """Article requests for the given URLs, known or not (``newsmon topic recheck``)."""
+        self._inc("newsmon/discovery/ok")  # the given list is this crawl's discovery
         for url in self.urls:
             for request in self._article_request(url):
                 request.meta["newsmon_refetch"] = True
