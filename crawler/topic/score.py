@@ -8,7 +8,7 @@ An article is on topic when all of these hold (each is one line of ``missing`` o
   AI institutions …) weighs at least ``TOPIC_NEEDED``;
 * link: some body sentence names both (or an AI institution of Gwangju, which is both at
   once); when the body never names the place, the headline must name both;
-* spread: the place is named in two sentences at least (the headline is one);
+* spread: the place is named in the headline, or in two body sentences at least;
 * lead: the place is named in the headline or the first ``LEAD_SENTENCES`` body sentences, as
   news names its subject (a national story names Gwangju later, in passing);
 * focus: no other city or region weighs as much as Gwangju.
@@ -26,7 +26,7 @@ from crawler.topic.evidence import GWANGJU_KINDS, Mention, anaphors, scan, weigh
 from crawler.topic.gazetteer import Gazetteer
 from crawler.topic.text import Article
 
-PLACE_NEEDED = 3.0
+PLACE_NEEDED = 2.0
 TOPIC_NEEDED = 2.0
 LEAD_SENTENCES = 2
 
@@ -59,8 +59,8 @@ def assess(gazetteer: Gazetteer, headline: str, body: str) -> Assessment:
     ratios = {
         f"Gwangju evidence {place:g} < {PLACE_NEEDED:g}": place / PLACE_NEEDED,
         f"AI evidence {topic:g} < {TOPIC_NEEDED:g}": topic / TOPIC_NEEDED,
-        "Gwangju is named in one sentence only": (
-            1.0 if len({m.sentence for m in place_mentions}) > 1 else 0.5
+        "Gwangju is named in one body sentence only": (
+            1.0 if _spread(place_mentions) else 0.5
         ),
         "no sentence names Gwangju and AI together": (
             1.0 if _linked(place_mentions, topic_mentions) else 0.5
@@ -101,6 +101,11 @@ def _linked(places: list[Mention], topics: list[Mention]) -> bool:
     if body_places:
         return any(m.sentence in body_places for m in topics if not m.in_headline)
     return any(m.in_headline for m in places) and any(m.in_headline for m in topics)
+
+
+def _spread(places: list[Mention]) -> bool:
+    """A headline names the subject; a body that names it once may be naming it in passing."""
+    return any(m.in_headline for m in places) or len({m.sentence for m in places}) > 1
 
 
 def _in_lead(places: list[Mention], first_body: int) -> bool:

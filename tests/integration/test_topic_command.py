@@ -107,11 +107,11 @@ def test_review_then_recheck_after_widening(workdir: Path, database_url: str) ->
         assert all(row["source"] == "fixture" for row in rows)
         scores = [row["score"] for row in rows]
         assert scores == sorted(scores, reverse=True) and all(0 <= s < 1 for s in scores)
-        assert "Gwangju evidence 0 < 3" in by_headline[INSTITUTE_1.headline]["missing"]
+        assert "Gwangju evidence 0 < 2" in by_headline[INSTITUTE_1.headline]["missing"]
         assert any("AI evidence" in m for m in by_headline[AVIAN.headline]["missing"])
         text = run_newsmon("topic", "review", "--config", str(config), cwd=workdir)
         assert INSTITUTE_1.headline in text.stdout and site.url(AVIAN.path) in text.stdout
-        assert "missing: Gwangju evidence 0 < 3" in text.stdout
+        assert "missing: Gwangju evidence 0 < 2" in text.stdout
 
         widened = 'preset = "gwangju-ai"\nentities = ["새빛AI연구원"]'
         config = write_config(workdir, database_url, site, widened)
@@ -184,4 +184,4 @@ def test_explain_a_url_a_file_and_stdin(workdir: Path, database_url: str) -> Non
     )
     assert stdin.returncode == 0, stdin.stderr
     assert stdin.stdout.startswith(f"OFF TOPIC (score 0.00): {INSTITUTE_1.headline}")
-    assert "missing: Gwangju evidence 0 < 3" in stdin.stdout
+    assert "missing: Gwangju evidence 0 < 2" in stdin.stdout

@@ -58,6 +58,19 @@ CASES = [
         True,
     ),
     Case(
+        "headline-only/generic-body",
+        "광주, 제조 AX 실증 본격화",
+        "제조 현장의 AX 실증이 본격화된다.\n지역 중소기업 50곳이 참여한다.\n실증은 1년간 진행된다.",
+        True,
+    ),
+    Case(
+        "passing-mention/one-body-sentence",
+        "정부, 지역 AI 거점 예산 편성",
+        "과기정통부가 지역 AI 거점 예산을 편성했다.\n"
+        "예산은 광주 AI 실증 사업과 대구 로봇 사업에 쓰인다.\n세부 배분은 다음 달 확정된다.",
+        False,
+    ),
+    Case(
         "ax",
         "광주 금형기업 AX 전환 본격화",
         "광주 하남산단 금형기업들이 AX 전환에 나섰다.\n"
@@ -229,13 +242,13 @@ def test_explain_names_the_vetoing_confuser() -> None:
     case = next(c for c in CASES if c.name == "gyeonggi-by-towns")
     data = explain(DEFAULT_TOPIC, case.headline, case.body)
     assert data["on_topic"] is False
-    assert "Gwangju evidence 0 < 3" in data["missing"]
+    assert "Gwangju evidence 0 < 2" in data["missing"]
     towns = [row for row in data["evidence"] if row["kind"] == "namesake"]
     assert {row["term"] for row in towns} >= {"오포읍", "곤지암"}
     assert all(row["counted"] is False for row in towns)
     text = format_explanation(data)
     assert text.startswith("OFF TOPIC (score 0.00): 광주시, 오포읍 AI 주차 안내 시스템 도입")
-    assert "missing: Gwangju evidence 0 < 3" in text
+    assert "missing: Gwangju evidence 0 < 2" in text
     assert (
         "discounted as 경기 광주 context: 2 × 광주시 (evidence: 곤지암, 성남, 오포, 오포읍)" in text
     )
