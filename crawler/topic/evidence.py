@@ -18,6 +18,9 @@ from crawler.topic.text import Article, listed, term_pattern, word_pattern
 
 GWANGJU_KINDS: frozenset[Kind] = frozenset({"place", "entity"})
 NAMESAKE = "경기 광주 context"
+# One neighbour city ("용인 반도체 클러스터와 협력") does not move an article to Gyeonggi-do;
+# a town, the mayor, the full name or two neighbours do.
+NAMESAKE_NEEDED = 2.0
 AVIAN = "avian influenza"
 LISTED = "listed among other places"
 # A one-syllable particle may sit between "AI" and the word that decides its sense ("AI가 발생").
@@ -139,6 +142,21 @@ def _neighbour_sense(gazetteer: Gazetteer, text: str, mention: Mention) -> str:
     return ""
 
 
+def as_tool(gazetteer: Gazetteer, text: str, mention: Mention) -> bool:
+    """True when the words right after the mention make it a tool ("AI로 복원")."""
+    return bool(_tool(gazetteer.senses.tool_after).match(text, mention.start + len(mention.text)))
+
+
+@lru_cache(maxsize=16)
+def _tool(words: tuple[str, ...]) -> re.Pattern[str]:
+    # A particle alone must end the word: "AI로 복원" is a tool, "AI로봇" is not.
+    alternatives = "|".join(
+        re.escape(word) + ("(?![가-힣])" if len(word) <= 2 else "")
+        for word in sorted(words, key=len, reverse=True)
+    )
+    return re.compile(rf"[\s·]*(?:{alternatives or '(?!)'})")
+
+
 @lru_cache(maxsize=16)
 def _after(words: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
@@ -155,7 +173,7 @@ def _resolve_namesake(found: list[Mention]) -> list[Mention]:
     """
     namesake = sum(weight(m) for m in found if m.kind == "namesake" and not _passing(m, found))
     specific = sum(weight(m) for m in found if m.kind in GWANGJU_KINDS and not m.group.ambiguous)
-    if namesake == 0 or specific > namesake:
+    if namesake < NAMESAKE_NEEDED or specific > namesake:
         return found
     return [
         _with_sense(m, NAMESAKE) if m.kind == "place" and m.group.ambiguous else m for m in found

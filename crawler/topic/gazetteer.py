@@ -37,6 +37,7 @@ class Senses:
 
     tech_after: tuple[str, ...] = ()
     flu_after: tuple[str, ...] = ()
+    tool_after: tuple[str, ...] = ()
     flu_before: tuple[str, ...] = ()
 
 

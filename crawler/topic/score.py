@@ -10,7 +10,8 @@ An article is on topic when all of these hold (each is one line of ``missing`` o
   once); when the body never names the place, the headline must name both;
 * spread: the place is named in the headline, or in two body sentences at least;
 * lead: the place is named in the headline or the first ``LEAD_SENTENCES`` body sentences, as
-  news names its subject (a national story names Gwangju later, in passing);
+  news names its subject (a national story names Gwangju later, in passing), or in
+  ``THROUGHOUT_SENTENCES`` sentences (a feature that opens with a scene);
 * focus: no other city or region weighs as much as Gwangju.
 
 A headline mention weighs double. The score is the smallest of the six ratios (capped at 1),
@@ -22,13 +23,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from crawler.topic.evidence import GWANGJU_KINDS, Mention, anaphors, scan, weight
+from crawler.topic.evidence import GWANGJU_KINDS, Mention, anaphors, as_tool, scan, weight
 from crawler.topic.gazetteer import Gazetteer
 from crawler.topic.text import Article
 
 PLACE_NEEDED = 2.0
 TOPIC_NEEDED = 2.0
 LEAD_SENTENCES = 2
+THROUGHOUT_SENTENCES = 3  # a place named in this many sentences is the subject, lead or not
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,10 @@ def assess(gazetteer: Gazetteer, headline: str, body: str) -> Assessment:
     place = sum(weight(m) for m in place_mentions)
     topic = sum(_topic_weight(m) * (2 if m.in_headline else 1) for m in topic_mentions)
     other = _strongest_elsewhere(mentions)
+    # A headline like "광주 재단, AI로 사진 복원" pairs the place with a tool, not a subject.
+    subjects = [
+        m for m in topic_mentions if not (m.in_headline and as_tool(gazetteer, article.text, m))
+    ]
     first_body = article.sentence(article.body_start)
     ratios = {
         f"Gwangju evidence {place:g} < {PLACE_NEEDED:g}": place / PLACE_NEEDED,
@@ -63,7 +69,7 @@ def assess(gazetteer: Gazetteer, headline: str, body: str) -> Assessment:
             1.0 if _spread(place_mentions) else 0.5
         ),
         "no sentence names Gwangju and AI together": (
-            1.0 if _linked(place_mentions, topic_mentions) else 0.5
+            1.0 if _linked(place_mentions, subjects) else 0.5
         ),
         "Gwangju is not named in the headline or lead": (
             1.0 if _in_lead(place_mentions, first_body) else 0.5
@@ -109,7 +115,10 @@ def _spread(places: list[Mention]) -> bool:
 
 
 def _in_lead(places: list[Mention], first_body: int) -> bool:
-    return any(m.in_headline or m.sentence < first_body + LEAD_SENTENCES for m in places)
+    """Named in the headline or lead, or (a feature opening with a scene) all through the body."""
+    if any(m.in_headline or m.sentence < first_body + LEAD_SENTENCES for m in places):
+        return True
+    return len({m.sentence for m in places}) >= THROUGHOUT_SENTENCES
 
 
 def _strongest_elsewhere(mentions: list[Mention]) -> tuple[str, float]:

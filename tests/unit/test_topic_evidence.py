@@ -167,6 +167,38 @@ CASES = [
         False,
     ),
     Case(
+        "ai-as-a-tool/headline-only",
+        "광주 기념재단, AI로 옛 사진 복원",
+        "기념재단이 AI 기술로 훼손된 사진 300장을 복원했다.\n"
+        "인공지능이 흐린 얼굴을 선명하게 되살렸다.\n사진은 다음 달 전시된다.",
+        False,
+    ),
+    Case(
+        "feature-opening-with-a-scene",
+        "AI가 바꾼 공장…불량률 절반으로",
+        "새벽 3시, 불 꺼진 공장에서 카메라가 쉼 없이 부품을 훑는다.\n"
+        "사람 대신 인공지능이 불량을 가려내는 현장이다.\n"
+        "광주 평동산단의 부품사는 지난해 AI 검사 시스템을 들였다.\n"
+        "광주시는 AI 실증 기업을 100곳으로 늘린다.\n광주 기업들의 문의도 늘었다.",
+        True,
+    ),
+    Case(
+        "one-neighbour-city-does-not-move-gwangju",
+        "광주시, AI 반도체 설계 기업 유치 총력",
+        "광주시가 AI 반도체 설계 기업 유치에 나섰다.\n"
+        "시는 용인 반도체 클러스터와 협력해 설계 기업을 끌어온다.\n"
+        "광주시는 인공지능 집적단지에 전용 공간도 마련한다.",
+        True,
+    ),
+    Case(
+        "gyeonggi-by-its-province",
+        "광주시, AI 체납 안내 도입",
+        "광주시가 AI 체납 안내 시스템을 도입했다.\n"
+        "AI가 납부 가능성을 분석해 안내 문자를 보낸다.\n"
+        '광주시는 "경기도 내 시군 가운데 처음"이라고 밝혔다.',
+        False,
+    ),
+    Case(
         "basket-is-not-a-place",
         "광주리 공예 체험장 개장",
         "광주리를 엮는 체험장이 문을 열었다.\nAI 해설 로봇이 광주리 역사를 설명한다.",
@@ -192,6 +224,15 @@ def test_avian_influenza_discounts_every_ai_and_says_why() -> None:
     assert len(ai) == 3 and all(m.sense == "avian influenza" for m in ai)
     assert found.topic == 0
     assert any(line.startswith("avian influenza: 3 × AI") for line in found.discounted)
+
+
+def test_ai_disinfection_robot_is_the_technology() -> None:
+    body = (
+        "광주시가 지하철역에 AI 방역 로봇을 배치했다.\n"
+        "로봇은 인공지능으로 사람이 몰린 곳을 찾아 소독한다.\n광주시는 로봇을 늘린다."
+    )
+    found = DEFAULT_TOPIC.decide("광주시, AI 방역 로봇 도입", body).assessment
+    assert found is not None and not any(m.sense for m in found.mentions)
 
 
 def test_ai_for_avian_influenza_research_is_the_technology() -> None:
