@@ -116,7 +116,11 @@ def _resolve_ai(gazetteer: Gazetteer, article: Article, found: list[Mention]) ->
         if mention.kind == "topic" and mention.group.ambiguous:
             local = _neighbour_sense(gazetteer, article.text, mention)
             flu, tech = flu_by_sentence[mention.sentence], tech_by_sentence[mention.sentence]
-            if local == "flu" or (local == "" and (flu > tech or (flu == tech and article_is_flu))):
+            # A lone farm word ("방역") does not decide a sentence; a specific one does.
+            sentence_is_flu = flu >= 2 and flu > tech
+            if local == "flu" or (
+                local == "" and (sentence_is_flu or (flu >= tech and article_is_flu))
+            ):
                 mention = _with_sense(mention, AVIAN)
         result.append(mention)
     return result
