@@ -65,9 +65,7 @@ def assess(gazetteer: Gazetteer, headline: str, body: str) -> Assessment:
     ratios = {
         f"Gwangju evidence {place:g} < {PLACE_NEEDED:g}": place / PLACE_NEEDED,
         f"AI evidence {topic:g} < {TOPIC_NEEDED:g}": topic / TOPIC_NEEDED,
-        "Gwangju is named in one body sentence only": (
-            1.0 if _spread(place_mentions) else 0.5
-        ),
+        "Gwangju is named in one body sentence only": (1.0 if _spread(place_mentions) else 0.5),
         "no sentence names Gwangju and AI together": (
             1.0 if _linked(place_mentions, subjects) else 0.5
         ),
