@@ -65,17 +65,18 @@ def assess(gazetteer: Gazetteer, headline: str, body: str) -> Assessment:
     ratios = {
         f"Gwangju evidence {place:g} < {PLACE_NEEDED:g}": place / PLACE_NEEDED,
         f"AI evidence {topic:g} < {TOPIC_NEEDED:g}": topic / TOPIC_NEEDED,
-        "Gwangju is named in one body sentence only": (1.0 if _spread(place_mentions) else 0.5),
-        "no sentence names Gwangju and AI together": (
-            1.0 if _linked(place_mentions, subjects) else 0.5
-        ),
-        "Gwangju is not named in the headline or lead": (
-            1.0 if _in_lead(place_mentions, first_body) else 0.5
-        ),
-        f"{other[0]} weighs {other[1]:g}, as much as Gwangju": (
-            1.0 if other[1] < place or place == 0 else place / other[1] * 0.9
-        ),
     }
+    if place_mentions:  # where and with what the place is named, once it is named at all
+        ratios |= {
+            "Gwangju is named in one body sentence only": _half(_spread(place_mentions)),
+            "no sentence names Gwangju and AI together": _half(_linked(place_mentions, subjects)),
+            "Gwangju is not named in the headline or lead": _half(
+                _in_lead(place_mentions, first_body)
+            ),
+            f"{other[0]} weighs {other[1]:g}, as much as Gwangju": (
+                1.0 if other[1] < place else place / other[1] * 0.9
+            ),
+        }
     missing = tuple(reason for reason, ratio in ratios.items() if ratio < 1.0)
     score = min(min(ratios.values()), 1.0)
     return Assessment(
@@ -88,6 +89,11 @@ def assess(gazetteer: Gazetteer, headline: str, body: str) -> Assessment:
         discounted=_discounted(mentions),
         mentions=tuple(mentions),
     )
+
+
+def _half(passed: bool) -> float:
+    """The ratio of a yes/no condition: a failed one puts the article halfway to the line."""
+    return 1.0 if passed else 0.5
 
 
 def _topic_weight(mention: Mention) -> float:
