@@ -22,6 +22,7 @@ NAMESAKE = "경기 광주 context"
 # a town, the mayor, the full name or two neighbours do.
 NAMESAKE_NEEDED = 2.0
 AVIAN = "avian influenza"
+IN_PASSING = "경기 광주 named in passing"
 LISTED = "listed among other places"
 # A one-syllable particle may sit between "AI" and the word that decides its sense ("AI가 발생").
 _PARTICLE = r"(?:[가는의를로와이에]\s*)?"
@@ -175,7 +176,11 @@ def _resolve_namesake(found: list[Mention]) -> list[Mention]:
     only be Gwangju (광주광역시, its districts, institutions, mayor) means Gyeonggi's 광주시
     every time it writes 광주.
     """
-    namesake = sum(weight(m) for m in found if m.kind == "namesake" and not _passing(m, found))
+    found = [
+        _with_sense(m, IN_PASSING) if m.kind == "namesake" and _passing(m, found) else m
+        for m in found
+    ]
+    namesake = sum(weight(m) for m in found if m.kind == "namesake" and not m.sense)
     specific = sum(weight(m) for m in found if m.kind in GWANGJU_KINDS and not m.group.ambiguous)
     if namesake < NAMESAKE_NEEDED or specific > namesake:
         return found

@@ -23,7 +23,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from crawler.topic.evidence import GWANGJU_KINDS, Mention, anaphors, as_tool, scan, weight
+from crawler.topic.evidence import (
+    AVIAN,
+    GWANGJU_KINDS,
+    NAMESAKE,
+    Mention,
+    anaphors,
+    as_tool,
+    scan,
+    weight,
+)
 from crawler.topic.gazetteer import Gazetteer
 from crawler.topic.text import Article
 
@@ -142,14 +151,11 @@ def _discounted(mentions: list[Mention]) -> tuple[str, ...]:
     for mention in mentions:
         if mention.sense:
             reasons[mention.sense].append(mention.text)
-    deciders = {
-        "경기 광주 context": "namesake",
-        "avian influenza": "flu",
-    }
+    deciders = {NAMESAKE: "namesake", AVIAN: "flu"}
     lines = []
     for sense, texts in reasons.items():
         kind = deciders.get(sense)
-        evidence = sorted({m.text for m in mentions if m.kind == kind}) if kind else []
+        evidence = sorted({m.text for m in mentions if m.kind == kind and not m.sense})
         because = f" (evidence: {', '.join(evidence)})" if evidence else ""
         lines.append(f"{sense}: {len(texts)} × {', '.join(sorted(set(texts)))}{because}")
     return tuple(lines)
