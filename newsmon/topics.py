@@ -148,7 +148,10 @@ def review_rows(config: AppConfig, since: date | None, limit: int) -> list[dict[
     database = open_database(config.database.url)
     try:
         with database.session() as session:
-            rows = repository.off_topic_seen(session, start, limit)
+            # A redirected article is remembered under each URL it had: list it once.
+            rows = list(
+                {row.url: row for row in repository.off_topic_seen(session, start)}.values()
+            )
             return [
                 {
                     "score": row.topic_score,
@@ -158,7 +161,7 @@ def review_rows(config: AppConfig, since: date | None, limit: int) -> list[dict[
                     "rejected_at": row.last_seen_at.isoformat(),
                     "missing": (row.topic_missing or "").splitlines(),
                 }
-                for row in rows
+                for row in rows[:limit]
             ]
     finally:
         database.close()
@@ -193,9 +196,9 @@ def recheck_urls(config: AppConfig, since: date | None) -> dict[str, list[str]]:
     try:
         with database.session() as session:
             rows = repository.off_topic_seen(session, kst_day_start(since) if since else None)
-            by_source: dict[str, list[str]] = defaultdict(list)
-            for row in rows:
-                by_source[row.source].append(row.url)
+            by_source: dict[str, dict[str, None]] = defaultdict(dict)
+            for row in rows:  # one fetch per article, remembered under one URL or several
+                by_source[row.source][row.url] = None
     finally:
         database.close()
     known = {source.key for source in config.sources}
@@ -204,7 +207,7 @@ def recheck_urls(config: AppConfig, since: date | None) -> dict[str, list[str]]:
             "Recheck skips %d URLs of %s: not a configured source", len(by_source[key]), key
         )
         del by_source[key]
-    return dict(by_source)
+    return {source: list(urls) for source, urls in by_source.items()}
 
 
 def _recheck(config: AppConfig, args: argparse.Namespace) -> int:
