@@ -80,7 +80,7 @@ def assess(gazetteer: Gazetteer, headline: str, body: str) -> Assessment:
             "Gwangju is named in one body sentence only": _half(_spread(place_mentions)),
             "no sentence names Gwangju and AI together": _half(_linked(place_mentions, subjects)),
             "Gwangju is not named in the headline or lead": _half(
-                _in_lead(place_mentions, first_body)
+                _in_lead(place_mentions, first_body, _headline_place(mentions))
             ),
             f"{other[0]} weighs {other[1]:g}, as much as Gwangju": (
                 1.0 if other[1] < place else place / other[1] * 0.9
@@ -122,14 +122,29 @@ def _linked(places: list[Mention], topics: list[Mention]) -> bool:
     return any(m.in_headline for m in places) and any(m.in_headline for m in topics)
 
 
+def _headline_place(mentions: list[Mention]) -> Mention | None:
+    """The first place the headline names (Gwangju's when counted, another city's, or none)."""
+    kinds = {"elsewhere", "namesake"}
+    for mention in mentions:
+        if mention.in_headline and (
+            mention.kind in kinds or (mention.kind in GWANGJU_KINDS and not mention.sense)
+        ):
+            return mention
+    return None
+
+
 def _spread(places: list[Mention]) -> bool:
     """A headline names the subject; a body that names it once may be naming it in passing."""
     return any(m.in_headline for m in places) or len({m.sentence for m in places}) > 1
 
 
-def _in_lead(places: list[Mention], first_body: int) -> bool:
-    """Named in the headline or lead, or (a feature opening with a scene) all through the body."""
-    if any(m.in_headline or m.sentence < first_body + LEAD_SENTENCES for m in places):
+def _in_lead(places: list[Mention], first_body: int, headline_first: Mention | None) -> bool:
+    """Named first in the headline, or in the lead, or (a feature opening with a scene) all
+    through the body. A headline that names another place first ("판교 AI 스타트업 한파…
+    '광주는 예외'") is about that place."""
+    if headline_first is not None and headline_first.kind in GWANGJU_KINDS:
+        return True
+    if any(not m.in_headline and m.sentence < first_body + LEAD_SENTENCES for m in places):
         return True
     return len({m.sentence for m in places}) >= THROUGHOUT_SENTENCES
 
