@@ -153,6 +153,12 @@ def print_throughput(examples: list[Example], rounds: int = 50) -> None:
     total = rounds * len(examples)
     each = elapsed / total * 1e6
     _say(f"\n== throughput: {total / elapsed:,.0f} decisions/s ({each:.0f} µs each)")
+    # A hostile page: 100,000 characters dense with places, confusers and enumerations.
+    sentence = "광주시가 AI 집적단지를 키운다. 서울·부산·대구도 나선다. 오포읍 고병원성 AI 살처분. "
+    body = sentence * (100_000 // len(sentence))
+    start = time.perf_counter()
+    DEFAULT_TOPIC.decide("광주 AI", body)
+    _say(f"   one {len(body):,}-character article: {time.perf_counter() - start:.3f} s")
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -82,12 +83,14 @@ def scan(gazetteer: Gazetteer, article: Article) -> list[Mention]:
 def anaphors(gazetteer: Gazetteer, article: Article, mentions: list[Mention]) -> list[Mention]:
     """Words like "시는" whose nearest preceding place mention is a counted Gwangju one."""
     places = [m for m in mentions if m.kind in GWANGJU_KINDS | {"namesake", "elsewhere"}]
+    starts = [m.start for m in places]  # sorted, as mentions are
     group = TermGroup("place", "reference back to Gwangju", gazetteer.anaphora_weight, ())
     result = []
     for term in gazetteer.anaphora:
         for match in word_pattern(term).finditer(article.text):
-            before = [m for m in places if m.start < match.start()]
-            if before and before[-1].kind in GWANGJU_KINDS and not before[-1].sense:
+            index = bisect_left(starts, match.start()) - 1
+            last = places[index] if index >= 0 else None
+            if last is not None and last.kind in GWANGJU_KINDS and not last.sense:
                 result.append(_mention(article, match.group(), group, match.start()))
     return result
 
@@ -176,8 +179,15 @@ def _resolve_namesake(found: list[Mention]) -> list[Mention]:
     only be Gwangju (광주광역시, its districts, institutions, mayor) means Gyeonggi's 광주시
     every time it writes 광주.
     """
+    first_bare: dict[bool, int] = {}
+    for mention in found:
+        if mention.kind == "place" and mention.group.ambiguous:
+            first_bare.setdefault(mention.in_headline, mention.start)
+    bare = {m.text for m in found if m.kind == "place" and m.group.ambiguous}
     found = [
-        _with_sense(m, IN_PASSING) if m.kind == "namesake" and _passing(m, found) else m
+        _with_sense(m, IN_PASSING)
+        if m.kind == "namesake" and any(b in m.text for b in bare) and _passing(m, first_bare)
+        else m
         for m in found
     ]
     namesake = sum(weight(m) for m in found if m.kind == "namesake" and not m.sense)
@@ -189,21 +199,14 @@ def _resolve_namesake(found: list[Mention]) -> list[Mention]:
     ]
 
 
-def _passing(mention: Mention, found: list[Mention]) -> bool:
+def _passing(mention: Mention, first_bare: dict[bool, int]) -> bool:
     """True for the other city's full name written after a bare 광주 in the same part.
 
     News names the namesake in full at first mention ("경기 광주시는 … 광주시는"); a full name
     that follows bare mentions is the writer telling a Gwangju story apart from the other city.
+    ``first_bare`` holds where the first bare name stands in the headline (True) and the body.
     """
-    if not any(m.group.ambiguous and m.text in mention.text for m in found if m.kind == "place"):
-        return False
-    return any(
-        m.kind == "place"
-        and m.group.ambiguous
-        and m.start < mention.start
-        and m.in_headline == mention.in_headline
-        for m in found
-    )
+    return mention.start > first_bare.get(mention.in_headline, len(mention.text) + mention.start)
 
 
 def _resolve_lists(article: Article, found: list[Mention]) -> list[Mention]:
@@ -213,18 +216,23 @@ def _resolve_lists(article: Article, found: list[Mention]) -> list[Mention]:
     places or more in the sentence, a list separator between them and the mention.
     """
     peers = sorted(m.start for m in found if m.kind == "elsewhere")
+    by_sentence: dict[int, list[int]] = defaultdict(list)
+    for mention in found:
+        if mention.kind == "elsewhere":
+            by_sentence[mention.sentence].append(mention.start)
     return [
         _with_sense(m, LISTED)
-        if m.kind in GWANGJU_KINDS and not m.sense and _enumerated(m, article, peers)
+        if m.kind in GWANGJU_KINDS
+        and not m.sense
+        and _enumerated(m, article, peers, by_sentence.get(m.sentence, []))
         else m
         for m in found
     ]
 
 
-def _enumerated(mention: Mention, article: Article, peers: list[int]) -> bool:
+def _enumerated(mention: Mention, article: Article, peers: list[int], same: list[int]) -> bool:
     if listed(mention.start, article, peers):
         return True
-    same = [p for p in peers if article.sentence(p) == mention.sentence]
     if len(same) < 2:
         return False
     start, end = min(same[0], mention.start), max(same[-1], mention.start)
