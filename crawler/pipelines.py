@@ -59,12 +59,12 @@ class TopicFilterPipeline(_Component):
         if rejection is None:
             self._inc("newsmon/on_topic")
             return item
-        status, message = rejection
-        await self._in_writer(lambda rejected: self._remember(rejected, status), item)
+        status, message, extra = rejection
+        await self._in_writer(lambda rejected: self._remember(rejected, status, **extra), item)
         raise DropItem(message)
 
-    def _rejection(self, item: ArticleItem) -> tuple[str, str] | None:
-        """(seen status, reason) when the item is not for the corpus, else None."""
+    def _rejection(self, item: ArticleItem) -> tuple[str, str, dict[str, object]] | None:
+        """(seen status, reason, what to remember) when the item is not for the corpus."""
         extracted = item.extracted
         if extracted is None:
             if item.refused is not None:  # counted and logged where it was refused
@@ -72,7 +72,7 @@ class TopicFilterPipeline(_Component):
             if not item.gone:
                 self._inc("newsmon/dropped/no_body")
                 logger.info("%s: no article body in %s", item.source, item.url)
-            return ("gone" if item.gone else "no_body"), f"no article body: {item.url}"
+            return ("gone" if item.gone else "no_body"), f"no article body: {item.url}", {}
         minimum = self.crawler.settings.getint("NEWSMON_MIN_BODY_CHARS", 100)
         length = sum(len(p) for p in extracted.paragraphs)
         if length < minimum:
@@ -80,7 +80,7 @@ class TopicFilterPipeline(_Component):
             logger.info(
                 "Dropped %s: body has %d characters (minimum %d)", item.url, length, minimum
             )
-            return "no_body", f"short body ({length} < {minimum} characters): {item.url}"
+            return "no_body", f"short body ({length} < {minimum} characters): {item.url}", {}
         topic: Topic | None = self.crawler.settings.get("NEWSMON_TOPIC")
         if topic is None:
             return None
@@ -88,7 +88,13 @@ class TopicFilterPipeline(_Component):
         if decision.matched:
             return None
         self._inc("newsmon/dropped/off_topic")
-        return "off_topic", f"off topic ({decision.reason}): {item.url}"
+        # Enough to audit the rejection later (newsmon topic review) and to recheck it.
+        extra: dict[str, object] = {
+            "headline": extracted.headline,
+            "topic_score": decision.score,
+            "topic_missing": "\n".join(decision.missing or (decision.reason,)),
+        }
+        return "off_topic", f"off topic ({decision.reason}): {item.url}", extra
 
 
 class CorpusPipeline(_Component):

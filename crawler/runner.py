@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -83,12 +84,19 @@ def build_settings(config: AppConfig) -> Settings:
     return settings
 
 
-def run_crawl(config: AppConfig, sources: list[Source] | None = None) -> list[SourceReport]:
+def run_crawl(
+    config: AppConfig,
+    sources: list[Source] | None = None,
+    urls: Mapping[str, Sequence[str]] | None = None,
+) -> list[SourceReport]:
     """Crawl the given sources (default: all enabled) concurrently in this process; blocks.
 
-    Scrapy's reactor cannot restart, so this runs once per process.
+    With ``urls`` (source key -> article URLs), each source fetches exactly those pages, known
+    or not, and discovers nothing. Scrapy's reactor cannot restart, so this runs once per process.
     """
     chosen = sources if sources is not None else [s for s in config.sources if s.enabled]
+    if urls is not None:  # a source without URLs must not fall back to discovery
+        chosen = [s for s in chosen if urls.get(s.key)]
     if config.search.naver and naver_credentials(os.environ) is None:
         # Said once per crawl (not at every config load): the reason one source is missing.
         logger.info(
@@ -101,7 +109,8 @@ def run_crawl(config: AppConfig, sources: list[Source] | None = None) -> list[So
     for source in chosen:
         crawler = process.create_crawler(NewsSpider)
         crawlers.append((source, crawler))
-        process.crawl(crawler, source=source)
+        explicit = {"urls": tuple(urls.get(source.key, ()))} if urls is not None else {}
+        process.crawl(crawler, source=source, **explicit)
     try:
         process.start()
     finally:

@@ -43,6 +43,8 @@ class SeenUrl(Base):
     """What became of every canonical URL the crawler looked at (the skip list)."""
 
     __tablename__ = "seen_urls"
+    # Serves "recent off-topic rejections" (newsmon topic review / recheck).
+    __table_args__ = (Index("ix_seen_urls_status_last_seen_at", "status", "last_seen_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     canonical_url: Mapped[str] = mapped_column(String(2048), unique=True)
@@ -54,6 +56,10 @@ class SeenUrl(Base):
     similarity: Mapped[float | None] = mapped_column(Float)
     first_seen_at: Mapped[datetime] = mapped_column(default=utc_now)
     last_seen_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # What an off-topic rejection rested on, so it can be audited and rechecked.
+    headline: Mapped[str | None] = mapped_column(Text)
+    topic_score: Mapped[float | None] = mapped_column(Float)
+    topic_missing: Mapped[str | None] = mapped_column(Text)  # one missing piece per line
 
 
 class CrawlRun(Base):

@@ -119,8 +119,14 @@ def record_seen(
     similarity: float | None = None,
     *,
     seen_at: datetime | None = None,
+    headline: str | None = None,
+    topic_score: float | None = None,
+    topic_missing: str | None = None,
 ) -> None:
-    """Insert or update what became of a URL; concurrent writers of one URL do not clash."""
+    """Insert or update what became of a URL; concurrent writers of one URL do not clash.
+
+    An off-topic rejection also keeps its headline, score and missing evidence.
+    """
     seen_at = seen_at or utc_now()
     values = {
         "canonical_url": canonical_url,
@@ -132,6 +138,9 @@ def record_seen(
         "similarity": similarity,
         "first_seen_at": seen_at,
         "last_seen_at": seen_at,
+        "headline": headline,
+        "topic_score": topic_score,
+        "topic_missing": topic_missing,
     }
     insert = _insert(session, SeenUrl.__table__).values(**values)
     excluded = insert.excluded
@@ -146,6 +155,9 @@ def record_seen(
             "duplicate_of": excluded.duplicate_of,
             "similarity": excluded.similarity,
             "last_seen_at": excluded.last_seen_at,
+            "headline": func.coalesce(excluded.headline, SeenUrl.headline),
+            "topic_score": excluded.topic_score,
+            "topic_missing": excluded.topic_missing,
         },
     )
     session.execute(insert)
@@ -224,3 +236,15 @@ def put_fetch_state(
     # RETURNING the entity refreshes any stale copy in the session's identity map.
     query = insert.returning(FetchState).execution_options(populate_existing=True)
     return session.scalars(query).one()
+
+
+def off_topic_seen(
+    session: Session, since: datetime | None = None, limit: int | None = None
+) -> Sequence[SeenUrl]:
+    """URLs last rejected as off topic (at or after `since`), closest to the line first."""
+    query = select(SeenUrl).where(SeenUrl.status == "off_topic")
+    if since is not None:
+        query = query.where(SeenUrl.last_seen_at >= since)
+    score = func.coalesce(SeenUrl.topic_score, -1.0)
+    query = query.order_by(score.desc(), SeenUrl.last_seen_at.desc(), SeenUrl.id)
+    return session.scalars(query.limit(limit)).all()

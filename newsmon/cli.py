@@ -13,7 +13,7 @@ from crawler.config import AppConfig, ConfigError, load_config
 from crawler.health import check_sources, format_health
 from db.preflight import EnvironmentProblem, check_corpus_folder, check_database
 from db.staging import CorpusFolderError
-from newsmon import commands
+from newsmon import commands, topics
 from newsmon.export import corpus_stats, export_rows, format_stats, write_export
 from newsmon.logs import setup_logging
 
@@ -83,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     database = sub.add_parser("db", parents=[common], help="database maintenance")
     db_sub = database.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", parents=[common], help="apply migrations")
+    topics.add_parser(sub, common)
     return parser
 
 
@@ -133,6 +134,8 @@ def _command_name(args: argparse.Namespace) -> str:
         return f"corpus {args.corpus_command}"
     if args.command == "db":
         return f"db {args.db_command}"
+    if args.command == "topic":
+        return f"topic {args.topic_command}"
     return str(args.command)
 
 
@@ -255,4 +258,5 @@ _HANDLERS: dict[str, Callable[[AppConfig, argparse.Namespace], int]] = {
     "db upgrade": _db_upgrade,
     "daemon": _daemon,
     "status": _status,
+    **topics.HANDLERS,
 }

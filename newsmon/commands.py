@@ -115,6 +115,12 @@ def sources_table(rows: list[dict[str, Any]], config: AppConfig) -> str:
             if topic
             else "none (every article is kept)"
         )
+        + (
+            f" (evidence: built-in gazetteer + places={list(topic.places)}"
+            f" entities={list(topic.entities)} terms={list(topic.terms)})"
+            if topic and topic.evidence
+            else ""
+        )
     )
     return "\n".join(lines)
 

@@ -42,9 +42,10 @@ class NewsSpider(scrapy.Spider):
 
     name = "news"
 
-    def __init__(self, source: Source, **kwargs: Any) -> None:
+    def __init__(self, source: Source, urls: tuple[str, ...] = (), **kwargs: Any) -> None:
         super().__init__(name=f"news:{source.key}", **kwargs)
         self.source = source
+        self.urls = urls  # given: fetch exactly these article pages, discover nothing
         self.seen: set[str] = set()
         self.discovery_errors: list[str] = []
         self.pattern = source.pattern  # discovery may replace it for this run
@@ -69,12 +70,24 @@ class NewsSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.urls:
+            for request in self._explicit_requests():
+                yield request
+            return
         if self.source.search is not None:
             for request in self._search_start():
                 yield request
             return
         for kind, url in self.source.discovery_urls:
             yield self._discovery_request(url, kind, initial=True)
+
+    def _explicit_requests(self) -> Iterator[scrapy.Request]:
+        """Article requests for the given URLs, known or not (``newsmon topic recheck``)."""
+        self._inc("newsmon/discovery/ok")  # the given list is this crawl's discovery
+        for url in self.urls:
+            for request in self._article_request(url):
+                request.meta["newsmon_refetch"] = True
+                yield request
 
     def _search_start(self) -> list[scrapy.Request]:
         try:

@@ -1,10 +1,15 @@
 """The relevance filter: does an article's headline and body match the configured topic?
 
-A topic is three term lists with plain semantics: every ``all`` term must appear, at least one
-``any`` term must appear, no ``none`` term may appear. A ``[topic]`` table with only these
-three keys gets exactly that. Optional knobs, each off by default, make a topic robust; the
-built-in topic sets them all, and a table can start from it with ``preset = "gwangju-ai"``
-(any other key in the table then overrides that one setting of the preset):
+A topic is either weighed evidence or term lists. ``preset = "gwangju-ai"`` (the built-in
+topic) weighs the evidence of a gazetteer (``crawler.topic.score`` says how); the table's
+``places``, ``entities`` and ``terms`` extend that gazetteer, and its ``none`` terms still
+reject an article outright. Its ``all``/``any`` lists only seed search queries.
+
+Otherwise a topic is three term lists with plain semantics: every ``all`` term must appear, at
+least one ``any`` term must appear, no ``none`` term may appear. A ``[topic]`` table with only
+these three keys gets exactly that. Optional knobs, each off by default, make such a topic
+more robust (``preset = "gwangju-ai-terms"`` sets them all; any other key in the table then
+overrides that one setting):
 
 * ``min_mentions`` -- each ``all`` term must be mentioned this often; a mention in the headline
   counts ``headline_weight`` times. A national article naming 광주 once in a list of regions is
@@ -48,10 +53,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from typing import Any
 
-from crawler.topic_text import (
+from crawler.topic.gazetteer import Gazetteer, builtin_gazetteer
+from crawler.topic.score import Assessment, assess
+from crawler.topic.text import (
     Article,
     Shadows,
     any_near,
@@ -63,11 +71,16 @@ from crawler.topic_text import (
     word_pattern,
 )
 
-__all__ = ["DEFAULT_TOPIC", "PRESETS", "Topic", "TopicConfigError", "TopicDecision", "term_pattern"]
+__all__ = ["Topic", "TopicConfigError", "TopicDecision", "term_pattern"]
 
-_TERM_FIELDS = ("all", "any", "none", "rivals", "peers", "anaphora")
+_GAZETTEER_FIELDS = ("places", "entities", "terms")
+_TERM_FIELDS = ("all", "any", "none", "rivals", "peers", "anaphora", *_GAZETTEER_FIELDS)
 _COUNT_FIELDS = {"min_mentions": 1, "headline_weight": 1, "min_any": 1, "near": 0}
-_FLAG_FIELDS = ("same_sentence",)
+_FLAG_FIELDS = ("same_sentence", "evidence")
+_KNOB_DEFAULTS: dict[str, object] = {
+    "min_mentions": 1, "headline_weight": 1, "min_any": 1, "near": 0, "same_sentence": False,
+    "none_scope": "article", "rivals": (), "peers": (), "anaphora": (),
+}  # fmt: skip
 _NONE_SCOPES = ("article", "sentence")
 
 
@@ -77,10 +90,17 @@ class TopicConfigError(ValueError):
 
 @dataclass(frozen=True)
 class TopicDecision:
-    """Whether an article matched and a short reason code such as ``missing_all:광주``."""
+    """Whether an article matched and a short reason code such as ``missing_all:광주``.
+
+    An evidence topic also gives a score (1.0 on topic; a rejection near 1 was close to the
+    line), what was missing, and the full assessment for ``newsmon topic explain``.
+    """
 
     matched: bool
     reason: str
+    score: float = field(default=0.0, compare=False)
+    missing: tuple[str, ...] = field(default=(), compare=False)
+    assessment: Assessment | None = field(default=None, compare=False, repr=False)
 
 
 def _coerce(key: str, value: object, where: str) -> object:
@@ -121,6 +141,10 @@ class Topic:
     rivals: tuple[str, ...] = ()
     peers: tuple[str, ...] = ()
     anaphora: tuple[str, ...] = ()
+    evidence: bool = False
+    places: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for spec in fields(self):
@@ -130,6 +154,27 @@ class Topic:
             term_pattern(term)  # compile now so a bad term fails at load, not per article
         for term in self.anaphora:
             word_pattern(term)
+        self._check_mode()
+
+    def _check_mode(self) -> None:
+        """Evidence topics take no knobs; term-list topics take no gazetteer extensions."""
+        if self.evidence:
+            knobs = [key for key, value in _KNOB_DEFAULTS.items() if getattr(self, key) != value]
+            if knobs:
+                raise TopicConfigError(
+                    f"[topic] {knobs[0]} applies to term-list topics, not to the evidence "
+                    "preset gwangju-ai (extend it with places, entities or terms)"
+                )
+            self.gazetteer  # noqa: B018  (build it now: a bad term fails at load)
+        elif any(getattr(self, key) for key in _GAZETTEER_FIELDS):
+            raise TopicConfigError(
+                "[topic] places, entities and terms extend the gazetteer of an evidence topic"
+            )
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The built-in gazetteer with this topic's places, entities and terms added."""
+        return _gazetteer(self.places, self.entities, self.terms)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object], *, where: str) -> Topic:
@@ -144,6 +189,8 @@ class Topic:
         settings: dict[str, Any] = {}
         if "preset" in data:
             settings = _preset_settings(data["preset"], where)
+        elif any(key in data for key in _GAZETTEER_FIELDS) and not data.get("evidence"):
+            settings = _preset_settings("gwangju-ai", where)  # extending implies the preset
         for key, value in data.items():
             if key != "preset":
                 settings[key] = _coerce(key, value, where)
@@ -155,6 +202,8 @@ class Topic:
 
     def decide(self, headline: str, body: str) -> TopicDecision:
         """Match the article and say why it was kept or rejected."""
+        if self.evidence:
+            return self._weigh(headline, body)
         article = Article.of(headline, body)
         if self.none_scope == "article":
             for term in self.none:
@@ -171,6 +220,16 @@ class Topic:
                 return TopicDecision(False, reason)
         reason = self._check_any(article, sorted(counted))
         return TopicDecision(not reason, reason or "ok")
+
+    def _weigh(self, headline: str, body: str) -> TopicDecision:
+        """The evidence decision; a ``none`` term still rejects the article outright."""
+        text = Article.of(headline, body).text
+        for term in self.none:
+            if term_pattern(term).search(text):
+                return TopicDecision(False, f"excluded:{term}", 0.0, (f"excluded: {term}",))
+        found = assess(self.gazetteer, headline, body)
+        reason = "ok" if found.matched else "; ".join(found.missing)
+        return TopicDecision(found.matched, reason, found.score, found.missing, found)
 
     def _shadows(self, article: Article) -> tuple[Shadows, bool]:
         """Where rivals discount ``all`` mentions, and whether the namesake is named in full."""
@@ -250,69 +309,20 @@ def _all_positions(patterns: list[re.Pattern[str]], text: str) -> list[int]:
     return sorted(p for pattern in patterns for p in positions(pattern, text))
 
 
+@lru_cache(maxsize=16)
+def _gazetteer(
+    places: tuple[str, ...], entities: tuple[str, ...], terms: tuple[str, ...]
+) -> Gazetteer:
+    return builtin_gazetteer().extended(places, entities, terms)
+
+
 def _preset_settings(name: object, where: str) -> dict[str, Any]:
     """The settings of a named preset, as keyword arguments of ``Topic``."""
+    from crawler.topic.presets import PRESETS  # the presets are Topics themselves
+
     if not isinstance(name, str) or name not in PRESETS:
         raise TopicConfigError(
             f"{where}: [topic] preset must be one of {', '.join(sorted(PRESETS))}"
         )
     preset = PRESETS[name]
     return {spec.name: getattr(preset, spec.name) for spec in fields(preset)}
-
-
-# Places inside Gyeonggi-do's 광주시 and words that only contain "광주"; "하남" and "송정" are
-# left out on purpose because Gwangju has its own (하남산단, 광주송정역).
-GYEONGGI_GWANGJU_RIVALS = (
-    "광주리",
-    "오포읍",
-    "오포동",
-    "곤지암",
-    "퇴촌면",
-    "초월읍",
-    "남한산성",
-    "도척면",
-    "남종면",
-    "경안동",
-    "경안천",
-    "태전동",
-    "쌍령동",
-)
-
-# The other metropolitan cities and provinces: "서울, 부산, 대구, 광주 등" names no one of them.
-KOREAN_REGIONS = (
-    "서울",
-    "부산",
-    "대구",
-    "인천",
-    "대전",
-    "울산",
-    "세종",
-    "경기",
-    "강원",
-    "충북",
-    "충남",
-    "전북",
-    "전남",
-    "경북",
-    "경남",
-    "제주",
-)
-
-# Ways Korean news refers back to the city it just named; whole words only ("도시는" is not one).
-CITY_ANAPHORA = ("시는", "시가", "시의", "시와", "시 관계자는", "시 관계자가")
-
-DEFAULT_TOPIC = Topic(
-    all=("광주",),
-    any=("AI", "인공지능", "AX"),
-    none=("경기 광주", "경기도 광주"),
-    min_mentions=2,  # one headline mention, or two in the body outside enumerations
-    headline_weight=2,
-    min_any=2,  # one aside about "AI" in a football or 5·18 story is not enough
-    same_sentence=True,
-    none_scope="sentence",
-    rivals=GYEONGGI_GWANGJU_RIVALS,
-    peers=KOREAN_REGIONS,
-    anaphora=CITY_ANAPHORA,
-)
-
-PRESETS: Mapping[str, Topic] = {"gwangju-ai": DEFAULT_TOPIC}

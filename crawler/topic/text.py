@@ -55,8 +55,12 @@ class Article:
     def of(cls, headline: str, body: str) -> Article:
         headline = unicodedata.normalize("NFKC", headline).replace("\n", " ")
         text = headline + "\n" + unicodedata.normalize("NFKC", body)
-        ends = tuple(match.start() for match in _SENTENCE_END.finditer(text))
-        return cls(text, len(headline) + 1, ends)
+        ends: list[int] = []
+        for match in _SENTENCE_END.finditer(text):
+            # "끝났다.\n" ends one sentence, not two: sentences are numbered without gaps.
+            if not ends or text[ends[-1] + 1 : match.start()].strip():
+                ends.append(match.start())
+        return cls(text, len(headline) + 1, tuple(ends))
 
     def sentence(self, position: int) -> int:
         """Index of the sentence holding ``position`` (the headline is sentence 0)."""

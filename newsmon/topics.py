@@ -1,0 +1,236 @@
+"""`newsmon topic explain|review|recheck`: audit the topic filter, recover what it dropped."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from crawler.config import AppConfig, ConfigError
+from crawler.topic import DEFAULT_TOPIC, Topic
+from crawler.topic.explain import explain
+from db import repository
+from db.session import open_database
+from newsmon import commands
+from newsmon.export import kst_day_start
+
+logger = logging.getLogger(__name__)
+
+REVIEW_DAYS = 7  # `topic review` without --since looks back this far
+REVIEW_LIMIT = 20
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register `newsmon topic ...` on the CLI's subparsers."""
+    topic = sub.add_parser("topic", parents=[common], help="audit and recheck the topic filter")
+    topic_sub = topic.add_subparsers(dest="topic_command", required=True)
+    since = {"type": date.fromisoformat, "metavar": "YYYY-MM-DD"}
+    explain_cmd = topic_sub.add_parser(
+        "explain", parents=[common], help="the decision and its evidence for one article"
+    )
+    explain_cmd.add_argument("article", metavar="FILE|URL|-", help="text or HTML file, URL, stdin")
+    explain_cmd.add_argument("--json", action="store_true")
+    review = topic_sub.add_parser(
+        "review", parents=[common], help="recent off-topic rejections, closest to the line first"
+    )
+    review.add_argument(
+        "--since", help=f"rejected on or after (KST; default {REVIEW_DAYS} days)", **since
+    )
+    review.add_argument("--limit", type=int, default=REVIEW_LIMIT)
+    review.add_argument("--json", action="store_true")
+    recheck = topic_sub.add_parser(
+        "recheck", parents=[common], help="refetch remembered off-topic articles, re-decide them"
+    )
+    recheck.add_argument("--since", help="rejected on or after (KST; default: all)", **since)
+    recheck.add_argument("--json", action="store_true")
+
+
+def _say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _topic(config: AppConfig) -> Topic:
+    return config.topic if config.topic is not None else DEFAULT_TOPIC
+
+
+# --- explain -------------------------------------------------------------------------------
+
+
+def read_article(source: str, config: AppConfig) -> tuple[str, str]:
+    """(headline, body) of a text or HTML file, a URL, or stdin ("-")."""
+    if source == "-":
+        return split_text(sys.stdin.read())
+    if source.startswith(("http://", "https://")):
+        headers = {"User-Agent": config.crawl.user_agent}
+        response = httpx.get(
+            source, headers=headers, timeout=config.crawl.timeout, follow_redirects=True
+        )
+        response.raise_for_status()
+        return _from_html(response.content, str(response.url), response.headers.get("content-type"))
+    data = Path(source).read_bytes()
+    if b"<html" in data[:4096].lower() or b"<body" in data[:4096].lower():
+        return _from_html(data, Path(source).resolve().as_uri(), None)
+    return split_text(data.decode("utf-8", errors="replace"))
+
+
+def split_text(text: str) -> tuple[str, str]:
+    """A corpus-style text: the first non-empty line is the headline, the rest the body."""
+    lines = [line.strip() for line in text.strip().splitlines()]
+    return (lines[0], "\n".join(line for line in lines[1:] if line)) if lines else ("", "")
+
+
+def _from_html(data: bytes, url: str, content_type: str | None) -> tuple[str, str]:
+    from crawler.parsers import extract  # lxml and the parsers only for `topic explain`
+
+    extracted = extract(data, url, content_type=content_type)
+    if extracted is None:
+        raise ConfigError(f"no article body found in {url}")
+    return extracted.headline, "\n".join(extracted.paragraphs)
+
+
+def format_explanation(data: dict[str, Any]) -> str:
+    """The decision, what was missing, and a table of the evidence."""
+    verdict = "ON TOPIC" if data["on_topic"] else "OFF TOPIC"
+    score = f" (score {data['score']:.2f})" if data["score"] is not None else ""
+    lines = [f"{verdict}{score}: {data['headline']}"]
+    if not data["on_topic"]:
+        lines.extend(f"  missing: {reason}" for reason in data["missing"] or [data["reason"]])
+    if "gwangju_evidence" in data:
+        other = data["strongest_other_place"]
+        lines.append(
+            f"  Gwangju evidence {data['gwangju_evidence']:g} (needs {data['gwangju_needed']:g}),"
+            f" AI evidence {data['ai_evidence']:g} (needs {data['ai_needed']:g}),"
+            f" strongest other place: {other['place']} {other['weight']:g}"
+        )
+        lines.extend(f"  discounted as {line}" for line in data["discounted"])
+    rows = [
+        (
+            row["where"],
+            row["term"],
+            row["kind"],
+            f"{row['weight']:g}" if row["weight"] else "",
+            f"{row['topic_weight']:g}" if row["topic_weight"] else "",
+            "yes" if row["counted"] else f"no ({row['discounted_as'] or 'confuser'})",
+            row["group"],
+        )
+        for row in data["evidence"]
+    ]
+    headers = ("where", "term", "kind", "place weight", "AI weight", "counted", "group")
+    lines += ["", commands.table(headers, rows) if rows else "(no evidence found)"]
+    return "\n".join(lines)
+
+
+def _explain(config: AppConfig, args: argparse.Namespace) -> int:
+    try:
+        headline, body = read_article(args.article, config)
+    except (OSError, httpx.HTTPError) as exc:
+        raise ConfigError(f"cannot read {args.article}: {exc}") from exc
+    data = explain(_topic(config), headline, body)
+    _say(json.dumps(data, ensure_ascii=False, indent=2) if args.json else format_explanation(data))
+    return EXIT_OK
+
+
+# --- review --------------------------------------------------------------------------------
+
+
+def review_rows(config: AppConfig, since: date | None, limit: int) -> list[dict[str, Any]]:
+    """Off-topic rejections since the KST day (default: a week ago), closest to the line first."""
+    start = kst_day_start(since) if since else datetime.now(UTC) - timedelta(days=REVIEW_DAYS)
+    database = open_database(config.database.url)
+    try:
+        with database.session() as session:
+            # A redirected article is remembered under each URL it had: list it once.
+            rows = list(
+                {row.url: row for row in repository.off_topic_seen(session, start)}.values()
+            )
+            return [
+                {
+                    "score": row.topic_score,
+                    "headline": row.headline,
+                    "url": row.url,
+                    "source": row.source,
+                    "rejected_at": row.last_seen_at.isoformat(),
+                    "missing": (row.topic_missing or "").splitlines(),
+                }
+                for row in rows[:limit]
+            ]
+    finally:
+        database.close()
+
+
+def format_review(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "no off-topic rejections in that period"
+    blocks = []
+    for row in rows:
+        score = "-" if row["score"] is None else f"{row['score']:.2f}"
+        blocks.append(
+            f"{score}  [{row['source']}] {row['headline'] or '(no headline kept)'}\n"
+            f"      {row['url']}\n"
+            + "".join(f"      missing: {reason}\n" for reason in row["missing"])
+        )
+    return "\n".join(blocks).rstrip()
+
+
+def _review(config: AppConfig, args: argparse.Namespace) -> int:
+    rows = review_rows(config, args.since, args.limit)
+    _say(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else format_review(rows))
+    return EXIT_OK
+
+
+# --- recheck -------------------------------------------------------------------------------
+
+
+def recheck_urls(config: AppConfig, since: date | None) -> dict[str, list[str]]:
+    """Remembered off-topic URLs (rejected on or after the KST day), by configured source."""
+    database = open_database(config.database.url)
+    try:
+        with database.session() as session:
+            rows = repository.off_topic_seen(session, kst_day_start(since) if since else None)
+            by_source: dict[str, dict[str, None]] = defaultdict(dict)
+            for row in rows:  # one fetch per article, remembered under one URL or several
+                by_source[row.source][row.url] = None
+    finally:
+        database.close()
+    known = {source.key for source in config.sources}
+    for key in sorted(set(by_source) - known):
+        logger.warning(
+            "Recheck skips %d URLs of %s: not a configured source", len(by_source[key]), key
+        )
+        del by_source[key]
+    return {source: list(urls) for source, urls in by_source.items()}
+
+
+def _recheck(config: AppConfig, args: argparse.Namespace) -> int:
+    urls = recheck_urls(config, args.since)
+    if not urls:
+        _say("[]" if args.json else "no remembered off-topic articles in that period")
+        return EXIT_OK
+    from crawler.runner import run_crawl  # Scrapy is loaded only by commands that crawl
+
+    sources = [config.source(key) for key in urls]
+    reports = run_crawl(config, sources, urls=urls)
+    if args.json:
+        _say(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
+    else:
+        total = sum(len(found) for found in urls.values())
+        added = sum(r.added for r in reports)
+        _say(f"rechecked {total} off-topic articles: {added} now on topic and added")
+        _say(commands.crawl_table(reports))
+    return EXIT_FAILED if any(r.failed for r in reports) else EXIT_OK
+
+
+HANDLERS: dict[str, Callable[[AppConfig, argparse.Namespace], int]] = {
+    "topic explain": _explain,
+    "topic review": _review,
+    "topic recheck": _recheck,
+}
