@@ -68,7 +68,7 @@ class TopicFilterPipeline(_Component):
         extracted = item.extracted
         if extracted is None:
             if item.refused is not None:  # counted and logged where it was refused
-                return item.refused, f"refused ({item.refused}): {item.url}"
+                return item.refused, f"refused ({item.refused}): {item.url}", {}
             if not item.gone:
                 self._inc("newsmon/dropped/no_body")
                 logger.info("%s: no article body in %s", item.source, item.url)
