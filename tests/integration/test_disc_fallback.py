@@ -49,9 +49,11 @@ def add_pages(site: FixtureSite) -> None:
 class Recorder:
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        self.kinds: list[str] = []
 
-    def send(self, message: Message) -> None:
+    def send(self, message: Message, kind: str = "other") -> None:
         self.messages.append(message)
+        self.kinds.append(kind)
 
     def close(self, timeout: float = 5.0) -> None:
         """Nothing queued."""
@@ -104,6 +106,7 @@ def _alert_is_sent_once(report: dict[str, Any]) -> None:
         monitor.alert(source, outcome, review)
     texts = [m["text"] for m in sender.messages]
     assert len(texts) == 1 and "crawled the entry points found instead" in texts[0]
+    assert sender.kinds == ["layout"]
     body = json.dumps(sender.messages[0], ensure_ascii=False)
     assert "/rss/allArticle.xml" in body and MOVED_FEED in body
     clean = CrawlOutcome(source.key, "ok", now, now, 0, {})
