@@ -90,7 +90,8 @@ class CrawlRunRecorder:
             run = repository.finish_run(
                 session,
                 run,
-                status="failed" if failure else "ok",
+                # a signal stopped it (a daemon stopping or restarting): not the source's fault
+                status="killed" if reason == "shutdown" else ("failed" if failure else "ok"),
                 counts={k: v for k, v in counts_from_stats(stats).items() if k in RUN_COUNTS},
                 error_reason=failure,
                 added_files=stats.get("newsmon/added_files", []),

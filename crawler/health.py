@@ -22,7 +22,7 @@ from crawler.discovery import DiscoveryError, Link, read_discovery
 from crawler.search import google_news_query, google_news_url, naver_url, parse_naver, topic_queries
 from crawler.sources import Source
 from crawler.sources.discover import discover_site
-from crawler.sources.fetch import TLS_HINT, HttpFetcher, tls_context
+from crawler.sources.fetch import HttpFetcher, tls_context, with_tls_hint
 from crawler.sources.search import naver_credentials
 
 logger = logging.getLogger(__name__)
@@ -167,9 +167,7 @@ def _probe(client: httpx.Client, probe: _Probe, config: AppConfig) -> UrlHealth:
     try:
         response = _get(client, probe)
     except httpx.HTTPError as exc:
-        error = f"{type(exc).__name__}: {exc}".strip()
-        if "SSL" in error and not probe.source.tls_ciphers:
-            error += f" ({TLS_HINT})"
+        error = with_tls_hint(f"{type(exc).__name__}: {exc}".strip(), probe.source.tls_ciphers)
         return UrlHealth(url=shown, kind=probe.kind, error=error)
     status = response.status_code
     content_type = response.headers.get("Content-Type")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -101,17 +102,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _preflight(config, name)
         return handler(config, args)
-    except EnvironmentProblem as exc:
-        print(f"newsmon: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
-    except ConfigError as exc:
-        print(f"newsmon: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
-    except CorpusFolderError as exc:
+    except (EnvironmentProblem, ConfigError, CorpusFolderError) as exc:
         print(f"newsmon: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # Whoever read our output is gone (a killed daemon, `| head`): the work is done and
+        # recorded; say nothing more, and keep Python's exit-time flush from a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
 
 
 # Commands that open the database (all but `db upgrade` also the corpus folder); checked before

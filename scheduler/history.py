@@ -16,8 +16,15 @@ FINISHED_STATUSES = ("ok", *FAILED_STATUSES)
 
 
 def last_started(session: Session, source: str) -> datetime | None:
-    """When the latest run of `source` started (any status), None if never crawled."""
-    return session.scalar(select(func.max(CrawlRun.started_at)).where(CrawlRun.source == source))
+    """When the latest run of `source` started, None if never crawled.
+
+    A run that was killed (a daemon stopped or restarted under it) does not count: the
+    source is due again at once rather than one whole interval later.
+    """
+    query = select(func.max(CrawlRun.started_at)).where(
+        CrawlRun.source == source, CrawlRun.status != "killed"
+    )
+    return session.scalar(query)
 
 
 def last_run(session: Session, source: str) -> CrawlRun | None:
@@ -45,9 +52,14 @@ def mark_stale_runs(session: Session, started_before: datetime, reason: str) -> 
 def close_open_runs(
     session: Session, source: str, since: datetime, status: RunStatus, reason: str, now: datetime
 ) -> int:
-    """Close the runs of `source` begun since `since` that a stopped child left 'running'."""
+    """Close the runs of `source` begun since `since` that a stopped child left 'running'.
+
+    A child stopped at its timeout may have closed its own run as 'killed' (it saw only the
+    signal): the daemon knows better, so that run is a timeout too.
+    """
+    left = ("running", "killed") if status == "timeout" else ("running",)
     query = (update(CrawlRun)
-             .where(CrawlRun.source == source, CrawlRun.status == "running",
+             .where(CrawlRun.source == source, CrawlRun.status.in_(left),
                     CrawlRun.started_at >= since)
              .values(status=status, error_reason=reason, finished_at=now))
     return int(session.execute(query).rowcount)  # type: ignore[attr-defined]

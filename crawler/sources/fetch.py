@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,10 +14,21 @@ from protego import Protego
 
 MAX_BYTES = 2 * 1024 * 1024  # a homepage is rarely over 1 MB; a 5 MB one is cut, not refused
 LEGACY_TLS_CIPHERS = "DEFAULT:@SECLEVEL=1"
-TLS_HINT = (
-    "the site's TLS handshake failed; it may need an older cipher level: "
-    f'set tls_ciphers = "{LEGACY_TLS_CIPHERS}" for this source'
+TLS_HINT = f'try tls_ciphers = "{LEGACY_TLS_CIPHERS}"'
+# OpenSSL's words when client and server agree on no protocol or cipher: what an older
+# cipher level can cure (not e.g. "wrong version number", a server that speaks no TLS).
+_NEGOTIATION = re.compile(
+    r"handshake failure|no shared cipher|no ciphers? available|unsupported protocol|"
+    r"no protocols available|dh key too small|legacy renegotiation|insufficient security",
+    re.IGNORECASE,
 )
+
+
+def with_tls_hint(reason: str, tls_ciphers: str) -> str:
+    """`reason`, plus the tls_ciphers hint when it is a negotiation failure and none is set."""
+    if tls_ciphers or not _NEGOTIATION.search(reason):
+        return reason
+    return f"{reason} ({TLS_HINT})"
 
 
 @dataclass(frozen=True)
@@ -172,7 +184,4 @@ class HttpFetcher:
         return b"".join(chunks), False
 
     def _connect_error(self, exc: httpx.ConnectError) -> str:
-        text = f"{type(exc).__name__}: {exc}"
-        if "SSL" in text and not self.tls_ciphers:
-            return f"{text} ({TLS_HINT})"
-        return text
+        return with_tls_hint(f"{type(exc).__name__}: {exc}", self.tls_ciphers)

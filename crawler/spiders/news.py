@@ -23,7 +23,7 @@ from crawler.pagination import next_page_url
 from crawler.refusals import Refused, as_refusal, failure_reason
 from crawler.resources import resources_for
 from crawler.sources import Source
-from crawler.sources.fetch import TLS_HINT
+from crawler.sources.fetch import with_tls_hint
 from crawler.spiders.fallback import FallbackDiscovery
 from crawler.spiders.searching import (
     MissingCredentials,
@@ -221,9 +221,7 @@ class NewsSpider(scrapy.Spider):
                 self.fallback.answered(request.meta, useful=False)
                 return
             self._inc(f"newsmon/refused/{error.reason}")  # logged as the discovery error
-        reason = failure_reason(failure)
-        if reason.startswith("TLS error") and not self.source.tls_ciphers:
-            reason += f" ({TLS_HINT})"
+        reason = with_tls_hint(failure_reason(failure), self.source.tls_ciphers)
         self._discovery_error(request.url, reason)
         self.fallback.answered(request.meta, useful=False)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from crawler.config import build_config
 from crawler.health import check_sources, format_health
-from crawler.sources.fetch import HttpFetcher
+from crawler.sources.fetch import HttpFetcher, with_tls_hint
 from tests.fixture_server import FixtureSite, serve
 
 
@@ -45,8 +47,24 @@ article_pattern = '/View\\.aspx\\?No=\\d+'
     assert result.as_dict()["suggestion"]["samples"][0] == site.url("/View.aspx?No=3822700")
 
 
-def test_tls_handshake_failure_names_the_cipher_setting() -> None:
+def test_a_server_that_speaks_no_tls_is_not_sent_to_the_cipher_setting() -> None:
     with serve(_site()) as site, HttpFetcher("newsmon-test", timeout=5) as fetcher:
         answer = fetcher.fetch(site.url("/").replace("http://", "https://"))
-    assert answer.error is not None and "tls_ciphers" in answer.error
+    assert answer.error is not None and "SSL" in answer.error
+    assert "tls_ciphers" not in answer.error  # an older cipher level cannot cure this
     assert answer.problem == answer.error
+
+
+@pytest.mark.parametrize(
+    ("reason", "hinted"),
+    [
+        ("TLS error: sslv3 alert handshake failure", True),
+        ("ConnectError: [SSL: UNSUPPORTED_PROTOCOL] unsupported protocol (_ssl.c:1000)", True),
+        ("ConnectError: [SSL: DH_KEY_TOO_SMALL] dh key too small (_ssl.c:1000)", True),
+        ("TLS error: wrong version number", False),
+        ("TLS error: certificate verify failed", False),
+    ],
+)
+def test_negotiation_failures_name_the_cipher_setting(reason: str, hinted: bool) -> None:
+    assert ("tls_ciphers" in with_tls_hint(reason, "")) is hinted
+    assert with_tls_hint(reason, "DEFAULT:@SECLEVEL=1") == reason  # already set: no advice
