@@ -1,0 +1,68 @@
+"""The daemon's runner: poll a source in-process, start a crawl process only for news."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+
+from crawler.config import AppConfig
+from crawler.sources import Source
+from scheduler.jobs import ChildRegistry, Clock, CrawlOutcome, crawl_command, run_child, utc_now
+from scheduler.poll import Poll, Poller
+
+logger = logging.getLogger(__name__)
+
+
+class PollingRunner:
+    """A CrawlJob runner: an idle poll costs its conditional GETs and no process.
+
+    Sources with unknown article URLs get a child `newsmon crawl --urls-from FILE` fetching
+    exactly those; sources the poll cannot answer (Poll.full_crawl) get the usual full child
+    crawl. Either child keeps the daemon's isolation: own session, timeout, SIGTERM on stop.
+    """
+
+    def __init__(self, config: AppConfig, poller: Poller, registry: ChildRegistry,
+                 log_format: str = "text", clock: Clock = utc_now) -> None:
+        self.config = config
+        self.poller = poller
+        self.registry = registry
+        self.log_format = log_format
+        self.clock = clock
+
+    def __call__(self, source: Source) -> CrawlOutcome | None:
+        if self.registry.stopping.is_set():
+            return None
+        started = self.clock()
+        try:
+            poll = self.poller.poll(source)
+        except Exception as exc:  # the database or a bug: this run fails, the daemon goes on
+            logger.exception("Polling %s failed", source.key)
+            return CrawlOutcome(source.key, "failed", started, self.clock(),
+                                reason=f"poll_failed: {type(exc).__name__}: {exc}")
+        if poll.idle:
+            self.poller.commit(poll)
+            return CrawlOutcome(source.key, "ok", started, self.clock(), report=poll.report())
+        command = crawl_command(self.config, source.key, self.log_format)
+        if poll.full_crawl is not None:
+            logger.info("Polling %s: %s; crawling it whole", source.key, poll.full_crawl)
+            return self._run(command, source.key)
+        logger.info("Polling %s: %d new of %d article links; fetching them", source.key,
+                    len(poll.new_urls), poll.discovered)
+        return self._fetch_new(command, poll)
+
+    def _fetch_new(self, command: list[str], poll: Poll) -> CrawlOutcome | None:
+        handle, path = tempfile.mkstemp(prefix=f"newsmon-{poll.key}-", suffix=".urls")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write("".join(f"{url}\n" for url in poll.new_urls))
+            outcome = self._run([*command, "--urls-from", path], poll.key)
+        finally:
+            os.unlink(path)
+        if outcome is not None and outcome.status == "ok":
+            self.poller.commit(poll)  # a failed fetch leaves the pages to be read again
+        return outcome
+
+    def _run(self, command: list[str], key: str) -> CrawlOutcome | None:
+        return run_child(command, key, self.config.daemon.crawl_timeout, self.registry,
+                         self.clock)
