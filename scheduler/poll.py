@@ -28,7 +28,7 @@ from crawler.normalize import canonical_url
 from crawler.pagination import next_page_url
 from crawler.scope import in_scope, source_domains
 from crawler.sources import Source
-from crawler.sources.fetch import HttpFetcher
+from crawler.sources.fetch import TLS_HINT, HttpFetcher
 from db import repository
 from db.session import Database
 
@@ -45,6 +45,10 @@ class NeedsCrawl(Exception):
     """This discovery URL needs what only the spider does; the message says what."""
 
 
+class Unreadable(Exception):
+    """This discovery URL gave nothing usable (as the spider's discovery errors)."""
+
+
 @dataclass
 class Poll:
     """What one poll of a source found."""
@@ -56,17 +60,19 @@ class Poll:
     not_modified: int = 0
     requests: int = 0
     full_crawl: str | None = None  # why the whole source goes to a crawl process
+    errors: list[str] = field(default_factory=list)  # discovery URLs that failed, and why
+    failure: str | None = None  # the run failed: no discovery URL could be read
     validators: list[tuple[str, str | None, str | None]] = field(default_factory=list)
 
     @property
     def idle(self) -> bool:
-        """Answered here, nothing to fetch."""
-        return self.full_crawl is None and not self.new_urls
+        """Answered here (nothing to fetch, or failed), no process needed."""
+        return self.full_crawl is None and (not self.new_urls or self.failure is not None)
 
     def report(self) -> dict[str, object]:
         """The poll as a crawl report (the `newsmon crawl --json` shape, counts only)."""
         return {"key": self.key, "discovered": self.discovered, "skipped_known": self.known,
-                "failed": False, "reason": None}
+                "failed": self.failure is not None, "reason": self.failure}
 
 
 def user_agent(config: AppConfig) -> str:
@@ -92,17 +98,36 @@ class Poller:
             return result
         fetcher = self._fetcher(source)
         links: dict[str, str] = {}
+        useful = False  # as the spider's fallback: a 304 or a page with article links
         try:
             for kind, url in source.discovery_urls:
-                found = self._read(fetcher, source, kind, url, result)
-                for link in found:
+                try:
+                    found = self._read(fetcher, source, kind, url, result)
+                except Unreadable as why:
+                    logger.warning("%s: discovery failed for %s: %s", source.key, url, why)
+                    result.errors.append(f"{url}: {why}")
+                    continue
+                useful = useful or found is None or bool(found)
+                for link in found or ():
                     links.setdefault(canonical_url(link), link)
         except NeedsCrawl as why:
             result.full_crawl = str(why)
-            result.validators.clear()  # the crawl asks again, unconditionally where it matters
+        if not useful and result.full_crawl is None:
+            self._nothing_useful(source, result)
+        if result.full_crawl is not None:
+            result.validators.clear()  # the crawl reads these pages again, all of them
             return result
         self._sort(source, links, result)
         return result
+
+    @staticmethod
+    def _nothing_useful(source: Source, result: Poll) -> None:
+        """No URL gave links: the crawl's homepage fallback is due, or the run failed as the
+        spider's would (crawler.extensions.source_failure)."""
+        if source.homepage:
+            result.full_crawl = "no discovery URL gave article links (homepage fallback)"
+        elif len(result.errors) == len(source.discovery_urls):
+            result.failure = "; ".join(result.errors[:3])
 
     def commit(self, poll: Poll) -> None:
         """Store the validators of the pages read, once what they listed is taken care of."""
@@ -144,18 +169,18 @@ class Poller:
             return fetcher
 
     def _read(self, fetcher: HttpFetcher, source: Source, kind: str, url: str,
-              result: Poll) -> list[str]:
-        """Article links of one discovery URL; [] when it has not changed."""
+              result: Poll) -> list[str] | None:
+        """Article links of one discovery URL; None when it has not changed."""
         response_url, status, body, headers = self._get(fetcher, source, url, result)
         if status == NOT_MODIFIED:
             result.not_modified += 1
-            return []
+            return None
         if status != 200:
-            raise NeedsCrawl(f"{url}: HTTP {status}")
+            raise Unreadable(f"HTTP {status}")
         try:
             found = read_discovery(kind, body, response_url, source.pattern)
         except DiscoveryError as exc:
-            raise NeedsCrawl(f"{url}: bad {kind}: {exc}") from exc
+            raise Unreadable(f"bad {kind}: {exc}") from exc
         if found.children:
             raise NeedsCrawl(f"{url}: sitemap index")
         links = [link.url for link in found.links]
@@ -172,9 +197,9 @@ class Poller:
         domains = source_domains(source)
         for _ in range(MAX_REDIRECTS + 1):
             if not in_scope(url, domains):
-                raise NeedsCrawl(f"{url}: off scope")
+                raise Unreadable(f"{url} is off scope")
             if not fetcher.allowed(url):
-                raise NeedsCrawl(f"{url}: disallowed by robots.txt")
+                raise Unreadable("disallowed by robots.txt")
             result.requests += 1
             status, body, headers = self._send(fetcher, url)
             location = headers.get("Location")
@@ -182,7 +207,7 @@ class Poller:
                 url = urljoin(url, location.strip())
                 continue
             return url, status, body, headers
-        raise NeedsCrawl(f"{url}: more than {MAX_REDIRECTS} redirects")
+        raise Unreadable(f"more than {MAX_REDIRECTS} redirects")
 
     def _send(self, fetcher: HttpFetcher, url: str) -> tuple[int, bytes, httpx.Headers]:
         with self.database.session() as session:
@@ -199,10 +224,13 @@ class Poller:
                 for chunk in response.iter_bytes():
                     body += chunk
                     if len(body) > fetcher.max_bytes:
-                        raise NeedsCrawl(f"{url}: larger than {fetcher.max_bytes} bytes")
+                        raise Unreadable(f"larger than {fetcher.max_bytes} bytes")
                 return response.status_code, bytes(body), response.headers
         except (httpx.HTTPError, ValueError) as exc:
-            raise NeedsCrawl(f"{url}: {type(exc).__name__}: {exc}") from exc
+            reason = f"{type(exc).__name__}: {exc}"
+            if isinstance(exc, httpx.ConnectError) and "SSL" in reason and not fetcher.tls_ciphers:
+                reason += f" ({TLS_HINT})"
+            raise Unreadable(reason) from exc
 
 
 def _header(headers: httpx.Headers, name: str, limit: int) -> str | None:

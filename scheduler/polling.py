@@ -8,6 +8,7 @@ import tempfile
 
 from crawler.config import AppConfig
 from crawler.sources import Source
+from db.models import RunStatus
 from scheduler.jobs import ChildRegistry, Clock, CrawlOutcome, crawl_command, run_child, utc_now
 from scheduler.poll import Poll, Poller
 
@@ -42,7 +43,9 @@ class PollingRunner:
                                 reason=f"poll_failed: {type(exc).__name__}: {exc}")
         if poll.idle:
             self.poller.commit(poll)
-            return CrawlOutcome(source.key, "ok", started, self.clock(), report=poll.report())
+            status: RunStatus = "ok" if poll.failure is None else "failed"
+            return CrawlOutcome(source.key, status, started, self.clock(), report=poll.report(),
+                                reason=poll.failure)
         command = crawl_command(self.config, source.key, self.log_format)
         if poll.full_crawl is not None:
             logger.info("Polling %s: %s; crawling it whole", source.key, poll.full_crawl)
