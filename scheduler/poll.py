@@ -71,8 +71,13 @@ class Poll:
 
     def report(self) -> dict[str, object]:
         """The poll as a crawl report (the `newsmon crawl --json` shape, counts only)."""
-        return {"key": self.key, "discovered": self.discovered, "skipped_known": self.known,
-                "failed": self.failure is not None, "reason": self.failure}
+        return {
+            "key": self.key,
+            "discovered": self.discovered,
+            "skipped_known": self.known,
+            "failed": self.failure is not None,
+            "reason": self.failure,
+        }
 
 
 def user_agent(config: AppConfig) -> str:
@@ -150,8 +155,11 @@ class Poller:
         result.discovered = len(links)
         result.known = len(known)
         # An off-scope link would be refused by the crawl anyway: never worth a process.
-        result.new_urls = [url for canonical, url in links.items()
-                           if canonical not in known and in_scope(url, domains)]
+        result.new_urls = [
+            url
+            for canonical, url in links.items()
+            if canonical not in known and in_scope(url, domains)
+        ]
 
     def _fetcher(self, source: Source) -> HttpFetcher:
         now = time.monotonic()
@@ -162,14 +170,19 @@ class Poller:
             if held is not None:
                 held[1].close()
             crawl = self.config.crawl
-            fetcher = HttpFetcher(user_agent(self.config), timeout=crawl.timeout,
-                                  max_bytes=crawl.max_page_bytes, obey_robots=crawl.obey_robots,
-                                  tls_ciphers=source.tls_ciphers)
+            fetcher = HttpFetcher(
+                user_agent(self.config),
+                timeout=crawl.timeout,
+                max_bytes=crawl.max_page_bytes,
+                obey_robots=crawl.obey_robots,
+                tls_ciphers=source.tls_ciphers,
+            )
             self._fetchers[source.key] = (now, fetcher)
             return fetcher
 
-    def _read(self, fetcher: HttpFetcher, source: Source, kind: str, url: str,
-              result: Poll) -> list[str] | None:
+    def _read(
+        self, fetcher: HttpFetcher, source: Source, kind: str, url: str, result: Poll
+    ) -> list[str] | None:
         """Article links of one discovery URL; None when it has not changed."""
         response_url, status, body, headers = self._get(fetcher, source, url, result)
         if status == NOT_MODIFIED:
@@ -184,15 +197,21 @@ class Poller:
         if found.children:
             raise NeedsCrawl(f"{url}: sitemap index")
         links = [link.url for link in found.links]
-        if kind == "listing" and links and source.max_listing_pages > 1 \
-                and next_page_url(body, response_url) not in (None, response_url):
+        if (
+            kind == "listing"
+            and links
+            and source.max_listing_pages > 1
+            and next_page_url(body, response_url) not in (None, response_url)
+        ):
             raise NeedsCrawl(f"{url}: listing with more pages")
-        result.validators.append((response_url, _header(headers, "ETag", 256),
-                                  _header(headers, "Last-Modified", 128)))
+        result.validators.append(
+            (response_url, _header(headers, "ETag", 256), _header(headers, "Last-Modified", 128))
+        )
         return links
 
-    def _get(self, fetcher: HttpFetcher, source: Source, url: str,
-             result: Poll) -> tuple[str, int, bytes, httpx.Headers]:
+    def _get(
+        self, fetcher: HttpFetcher, source: Source, url: str, result: Poll
+    ) -> tuple[str, int, bytes, httpx.Headers]:
         """GET with this URL's validators; redirects followed here so each hop has its own."""
         domains = source_domains(source)
         for _ in range(MAX_REDIRECTS + 1):
@@ -218,8 +237,9 @@ class Poller:
         if state is not None and state.last_modified:
             conditional["If-Modified-Since"] = state.last_modified
         try:
-            with fetcher.client.stream("GET", url, headers=conditional,
-                                       follow_redirects=False) as response:
+            with fetcher.client.stream(
+                "GET", url, headers=conditional, follow_redirects=False
+            ) as response:
                 body = bytearray()
                 for chunk in response.iter_bytes():
                     body += chunk

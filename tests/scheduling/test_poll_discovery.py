@@ -38,8 +38,10 @@ class CountingRegistry(ChildRegistry):
 
 
 def story(idxno: int) -> Article:
-    body = (f"기사 {idxno}번: 광주 인공지능 산업 소식을 전하는 시험용 본문 문단입니다. "
-            "광주 AI 집적단지.")
+    body = (
+        f"기사 {idxno}번: 광주 인공지능 산업 소식을 전하는 시험용 본문 문단입니다. "
+        "광주 AI 집적단지."
+    )
     return Article(idxno, f"광주 AI 시험 기사 {idxno}", (body, body.replace("본문", "둘째 본문")))
 
 
@@ -51,9 +53,12 @@ def publish(site: ConditionalSite, idxnos: list[int], version: int) -> list[str]
     site.add(FEED, rss_feed(site.base_url, paths), content_type="application/rss+xml")
     site.validate(FEED, etag=f'"feed-v{version}"')
     urls = "".join(f"<url><loc>{site.url(p)}</loc></url>" for p in paths)
-    site.add(SITEMAP, '<?xml version="1.0" encoding="UTF-8"?><urlset '
-             f'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>',
-             content_type="application/xml")
+    site.add(
+        SITEMAP,
+        '<?xml version="1.0" encoding="UTF-8"?><urlset '
+        f'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>',
+        content_type="application/xml",
+    )
     site.validate(SITEMAP, modified=STAMP.replace("00:30", f"00:{30 + version}"))
     links = "".join(f'<li><a href="{p}">기사</a></li>' for p in paths)
     site.add(LISTING, f"<html><body><ul>{links}</ul></body></html>")  # no validators, one page
@@ -68,9 +73,13 @@ def site() -> Iterator[ConditionalSite]:
 
 
 @pytest.fixture
-def setup(tmp_path: Path, database_url: str,
-          site: ConditionalSite) -> Iterator[tuple[AppConfig, Database]]:
-    path = write_config(tmp_path, database_url, f"""
+def setup(
+    tmp_path: Path, database_url: str, site: ConditionalSite
+) -> Iterator[tuple[AppConfig, Database]]:
+    path = write_config(
+        tmp_path,
+        database_url,
+        f"""
 [topic]
 terms = ["광주"]
 [[sources]]
@@ -79,15 +88,17 @@ feeds = ["{site.url(FEED)}"]
 sitemaps = ["{site.url(SITEMAP)}"]
 listings = ["{site.url(LISTING)}"]
 article_pattern = "articleView"
-""")
+""",
+    )
     config = load_config(path, env={})
     database = open_database(database_url)
     yield config, database
     database.close()
 
 
-def poll_once(config: AppConfig, database: Database,
-              registry: CountingRegistry) -> list[CrawlOutcome]:
+def poll_once(
+    config: AppConfig, database: Database, registry: CountingRegistry
+) -> list[CrawlOutcome]:
     outcomes: list[CrawlOutcome] = []
     runner = PollingRunner(config, Poller(config, database), registry)
     job = CrawlJob(config, database, registry, lambda s, o: outcomes.append(o), runner=runner)
