@@ -87,7 +87,8 @@ def user_agent(config: AppConfig) -> str:
 
 
 class Poller:
-    """Polls sources from the daemon's threads; one reusable client per source."""
+    """Polls sources from the daemon's threads, with reusable clients (keep-alive, robots.txt
+    read once an hour per site)."""
 
     def __init__(self, config: AppConfig, database: Database) -> None:
         self.config = config
@@ -164,11 +165,11 @@ class Poller:
     def _fetcher(self, source: Source) -> HttpFetcher:
         now = time.monotonic()
         with self._lock:
-            held = self._fetchers.get(source.key)
+            # One client per TLS setting, not per source: each holds its CA store (~2 MB).
+            held = self._fetchers.get(source.tls_ciphers)
             if held is not None and now - held[0] < FETCHER_TTL:
                 return held[1]
-            if held is not None:
-                held[1].close()
+            # An expired client is dropped, not closed: another poll may be using it.
             crawl = self.config.crawl
             fetcher = HttpFetcher(
                 user_agent(self.config),
@@ -177,7 +178,7 @@ class Poller:
                 obey_robots=crawl.obey_robots,
                 tls_ciphers=source.tls_ciphers,
             )
-            self._fetchers[source.key] = (now, fetcher)
+            self._fetchers[source.tls_ciphers] = (now, fetcher)
             return fetcher
 
     def _read(
