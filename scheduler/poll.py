@@ -30,6 +30,7 @@ from crawler.scope import in_scope, source_domains
 from crawler.sources import Source
 from crawler.sources.fetch import TLS_HINT, HttpFetcher
 from db import repository
+from db.models import FetchState
 from db.session import Database
 
 logger = logging.getLogger(__name__)
@@ -206,7 +207,11 @@ class Poller:
         ):
             raise NeedsCrawl(f"{url}: listing with more pages")
         result.validators.append(
-            (response_url, _header(headers, "ETag", 256), _header(headers, "Last-Modified", 128))
+            (
+                response_url,
+                _header(headers, "ETag", _limit("etag")),
+                _header(headers, "Last-Modified", _limit("last_modified")),
+            )
         )
         return links
 
@@ -252,6 +257,11 @@ class Poller:
             if isinstance(exc, httpx.ConnectError) and "SSL" in reason and not fetcher.tls_ciphers:
                 reason += f" ({TLS_HINT})"
             raise Unreadable(reason) from exc
+
+
+def _limit(column: str) -> int:
+    """The width of a fetch_state column: a longer validator is not kept (as the crawl does)."""
+    return int(getattr(FetchState.__table__.c[column].type, "length", 0) or 0)
 
 
 def _header(headers: httpx.Headers, name: str, limit: int) -> str | None:
