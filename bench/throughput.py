@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -39,7 +40,8 @@ from scrapy.crawler import CrawlerProcess
 class Bare(scrapy.Spider):
     name = "bare"
     async def start(self):
-        yield scrapy.Request(sys.argv[1], callback=self.feed)
+        for feed in sys.argv[1:]:
+            yield scrapy.Request(feed, callback=self.feed)
     def feed(self, response):
         response.selector.remove_namespaces()
         for url in response.xpath("//item/link/text()").getall():
@@ -105,15 +107,18 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def run_newsmon(feed: str, work: Path) -> tuple[float, float, int]:
+def run_newsmon(feed: str | list[str], work: Path) -> tuple[float, float, int]:
     (work / "corpus").mkdir(parents=True)
     config = work / "newsmon.toml"
+    feeds = [feed] if isinstance(feed, str) else feed
+    sources = "".join(
+        f'[[sources]]\nkey = "bench{i}"\nfeeds = ["{url}"]\n' for i, url in enumerate(feeds)
+    )
     config.write_text(
         f'[corpus]\ndir = "{work / "corpus"}"\n'
         f'[database]\nurl = "sqlite:///{work / "db.sqlite"}"\n'
         "[crawl]\ndownload_delay = 0\nautothrottle = false\n"
-        "concurrent_requests = 16\nconcurrent_per_domain = 16\n"
-        f'[[sources]]\nkey = "bench"\nfeeds = ["{feed}"]\n',
+        "concurrent_requests = 16\nconcurrent_per_domain = 16\n" + sources,
         encoding="utf-8",
     )
     wall, cpu = timed([sys.executable, "-m", "newsmon", "crawl", "--config", str(config)], work)
@@ -121,10 +126,11 @@ def run_newsmon(feed: str, work: Path) -> tuple[float, float, int]:
     return wall, cpu, added
 
 
-def run_bare(feed: str, work: Path) -> tuple[float, float]:
+def run_bare(feed: str | list[str], work: Path) -> tuple[float, float]:
     script = work / "bare.py"
     script.write_text(BARE_SPIDER, encoding="utf-8")
-    return timed([sys.executable, str(script), feed], work)
+    feeds = [feed] if isinstance(feed, str) else feed
+    return timed([sys.executable, str(script), *feeds], work)
 
 
 def run_trafilatura(links: list[str], work: Path) -> tuple[float, float, int]:
@@ -172,7 +178,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--small", action="store_true", help="the small-crawl row: 5 sources x 50 new articles"
+    )
     args = parser.parse_args()
+    if args.small:
+        small_crawl(args.repeat)
+        return
     pages = build_pages(args.pages)
     site, paths = serve_site(pages)
     results: dict[str, list[tuple[float, float, int]]] = {
@@ -203,6 +215,46 @@ def main() -> None:
             )
             results["trafilatura"].append((wall, cpu, written))
     report(results, args.pages, extraction_quality(pages))
+
+
+SMALL_SOURCES, SMALL_ARTICLES = 5, 50
+
+
+def small_crawl(repeat: int) -> None:
+    """5 outlets x 50 new articles, cold: most real crawls are this small, start-up included.
+    Each outlet is a server of its own with its feed; every tool gets all 250 links."""
+    pages = build_pages(SMALL_SOURCES * SMALL_ARTICLES)
+    results: dict[str, list[tuple[float, float, int]]] = {
+        "newsmon": [],
+        "scrapy": [],
+        "trafilatura": [],
+    }
+    sites = []
+    for index in range(SMALL_SOURCES):
+        chunk = pages[index * SMALL_ARTICLES : (index + 1) * SMALL_ARTICLES]
+        sites.append(serve_site(chunk))
+    with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
+        for site, _ in sites:
+            stack.enter_context(serve(site))
+        feeds, links = [], []
+        for site, paths in sites:
+            site.add("/rss/allArticle.xml", rss_feed(site.base_url, paths),
+                     content_type="application/rss+xml; charset=utf-8")
+            feeds.append(site.url("/rss/allArticle.xml"))
+            links += [site.url(p) for p in paths]
+        for round_ in range(repeat):
+            base = Path(tmp) / str(round_)
+            results["newsmon"].append(run_newsmon(feeds, base / "newsmon"))
+            (base / "bare").mkdir(parents=True)
+            for site, _ in sites:
+                site.clear_log()
+            wall, cpu = run_bare(feeds, base / "bare")
+            fetched = sum(len(site.requested("/news/")) for site, _ in sites)
+            results["scrapy"].append((wall, cpu, fetched))
+            (base / "traf").mkdir(parents=True)
+            results["trafilatura"].append(run_trafilatura(links, base / "traf"))
+    print(f"small crawl: {SMALL_SOURCES} sources x {SMALL_ARTICLES} new articles, cold")
+    report(results, len(links), extraction_quality(pages))
 
 
 def report(results: dict[str, list[tuple[float, float, int]]], pages: int, f1: float) -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from crawler.config_values import KIND_NAMES, check_range, source_value, toml_type
-from crawler.dedup import DEFAULT_THRESHOLD
 from crawler.durations import DurationError, parse_duration
+from crawler.neardup.threshold import DEFAULT_THRESHOLD
 from crawler.sources import (
     BUILTIN_SOURCES,
     SEARCH_SOURCES,
@@ -74,6 +74,7 @@ class DaemonConfig:
     misfire_grace: float = 300.0
     listen: str = "127.0.0.1:8750"  # status page, /metrics, /healthz; "" switches it off
     listen_token: str = ""  # required to listen beyond loopback; never logged
+    poll: bool = True  # discovery in the daemon, a crawl process only for news (False: always)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,8 @@ STATIC_SETTINGS: dict[str, Any] = {
     },
     "EXTENSIONS": {
         "scrapy.extensions.telnet.TelnetConsole": None,
+        # off by REMOTE_CONTROL_ENABLED too, but loading it imports aiohttp (~0.1 s per crawl)
+        "scrapy.extensions.remote_control.RemoteControl": None,
         "crawler.extensions.CrawlRunRecorder": 100,
         "crawler.extensions.ProgressLogger": 200,
     },

@@ -12,9 +12,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
 
-from db.session import make_engine, sqlite_file
+from db.preflight import EnvironmentProblem
+from db.session import Database, make_engine, open_database, sqlite_file
 
 logger = logging.getLogger(__name__)
 
@@ -89,3 +90,30 @@ def _migration_lock(connection: Connection) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class SchemaBehind(EnvironmentProblem):
+    """A read-only command met a schema this newsmon cannot read as it is."""
+
+
+def open_current(url: str) -> Database:
+    """Open the database for a read-only command: never migrate existing data, refuse an
+    older schema. An empty database is set up (the first use, as README promises)."""
+    database = open_database(url, migrate=False)
+    try:
+        with database.engine.connect() as connection:
+            revision = MigrationContext.configure(connection).get_current_revision()
+            empty = revision is None and not inspect(connection).get_table_names()
+        wanted = head()
+        if empty:
+            upgrade(url, engine=database.engine)
+            revision = wanted
+    except BaseException:
+        database.close()
+        raise
+    if revision != wanted:
+        database.close()
+        at = f"at revision {revision}" if revision else "not under migrations"
+        raise SchemaBehind(f"database schema is {at}, this newsmon needs {wanted}: "
+                           "run newsmon db upgrade")
+    return database

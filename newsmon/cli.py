@@ -9,14 +9,16 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
-from crawler.config import AppConfig, ConfigError, load_config
-from crawler.health import check_sources, format_health
-from db.preflight import EnvironmentProblem, check_corpus_folder, check_database
-from db.staging import CorpusFolderError
-from newsmon import commands, topics
-from newsmon.export import corpus_stats, export_rows, format_stats, write_export
 from newsmon.logs import setup_logging
+from newsmon.topic_args import add_parser as add_topic_parser
+
+# Each command imports what it uses when it runs: `--help`, `status` and `export` start fast
+# and never load Scrapy or numpy (tests/unit/test_startup_imports.py holds them to it).
+if TYPE_CHECKING:
+    from crawler.config import AppConfig
+    from crawler.sources import Source
 
 logger = logging.getLogger("newsmon")
 
@@ -42,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
         "--source", action="append", metavar="KEY", help="only this source (repeatable)"
     )
     crawl.add_argument("--json", action="store_true", help="print the summary as JSON")
+    # The daemon's hand-off: fetch exactly these article URLs (one a line) of the one source.
+    crawl.add_argument("--urls-from", metavar="FILE", help=argparse.SUPPRESS)
 
     sources = sub.add_parser("sources", parents=[common], help="what would be crawled, from where")
     sources.add_argument(
@@ -84,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     database = sub.add_parser("db", parents=[common], help="database maintenance")
     db_sub = database.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", parents=[common], help="apply migrations")
-    topics.add_parser(sub, common)
+    add_topic_parser(sub, common)
     return parser
 
 
@@ -92,6 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     args = _parser().parse_args(argv)
     setup_logging(args.log_level, args.log_format)
+    from crawler.config import ConfigError, load_config
+    from db.preflight import EnvironmentProblem
+    from db.staging import CorpusFolderError
+
     try:
         config = load_config(args.config)
     except ConfigError as exc:
@@ -122,6 +130,8 @@ _USES_DATABASE = {"crawl", "corpus verify", "corpus stats", "export", "daemon", 
 
 
 def _preflight(config: AppConfig, command: str) -> None:
+    from db.preflight import check_corpus_folder, check_database
+
     if command not in _USES_DATABASE:
         return
     if command != "db upgrade":
@@ -140,8 +150,11 @@ def _command_name(args: argparse.Namespace) -> str:
 
 
 def _crawl(config: AppConfig, args: argparse.Namespace) -> int:
+    from newsmon import commands
+
     sources = [config.source(key) for key in args.source] if args.source else None
-    reports = commands.crawl(config, sources)
+    urls = _urls_from(args.urls_from, sources) if args.urls_from else None
+    reports = commands.crawl(config, sources, urls)
     if args.json:
         print(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
     else:
@@ -152,11 +165,25 @@ def _crawl(config: AppConfig, args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _urls_from(path: str, sources: list[Source] | None) -> dict[str, list[str]]:
+    from crawler.config import ConfigError
+
+    if sources is None or len(sources) != 1:
+        raise ConfigError("--urls-from needs exactly one --source")
+    try:
+        with open(path, encoding="utf-8") as lines:
+            return {sources[0].key: [line.strip() for line in lines if line.strip()]}
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
+
+
 def _sources(config: AppConfig, args: argparse.Namespace) -> int:
     if args.action == "check":
         return _sources_check(config, args)
     if args.action == "discover":
         return _sources_discover(config, args)
+    from newsmon import commands
+
     rows = commands.sources_rows(config)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -166,6 +193,8 @@ def _sources(config: AppConfig, args: argparse.Namespace) -> int:
 
 
 def _sources_check(config: AppConfig, args: argparse.Namespace) -> int:
+    from crawler.health import check_sources, format_health
+
     keys = [config.source(key).key for key in args.source] if args.source else None
     results = check_sources(config, keys)
     if args.json:
@@ -196,6 +225,8 @@ def _sources_discover(config: AppConfig, args: argparse.Namespace) -> int:
 
 
 def _verify(config: AppConfig, args: argparse.Namespace) -> int:
+    from newsmon import commands
+
     report = commands.verify(config, repair=args.repair)
     if args.json:
         print(json.dumps(commands.verify_dict(report), ensure_ascii=False, indent=2))
@@ -205,6 +236,8 @@ def _verify(config: AppConfig, args: argparse.Namespace) -> int:
 
 
 def _stats(config: AppConfig, args: argparse.Namespace) -> int:
+    from newsmon.export import corpus_stats, format_stats
+
     stats = corpus_stats(config)
     print(
         json.dumps(stats.as_dict(), ensure_ascii=False, indent=2)
@@ -215,6 +248,8 @@ def _stats(config: AppConfig, args: argparse.Namespace) -> int:
 
 
 def _export(config: AppConfig, args: argparse.Namespace) -> int:
+    from newsmon.export import export_rows, write_export
+
     rows = export_rows(config, args.since)
     if args.output is None:
         count = write_export(rows, args.format, sys.stdout)
@@ -226,6 +261,8 @@ def _export(config: AppConfig, args: argparse.Namespace) -> int:
 
 
 def _db_upgrade(config: AppConfig, args: argparse.Namespace) -> int:
+    from newsmon import commands
+
     revision = commands.db_upgrade(config)
     print(f"database at revision {revision}")
     return EXIT_OK
@@ -249,6 +286,12 @@ def _status(config: AppConfig, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _topic(config: AppConfig, args: argparse.Namespace) -> int:
+    from newsmon import topics
+
+    return topics.HANDLERS[_command_name(args)](config, args)
+
+
 _HANDLERS: dict[str, Callable[[AppConfig, argparse.Namespace], int]] = {
     "crawl": _crawl,
     "sources": _sources,
@@ -258,5 +301,7 @@ _HANDLERS: dict[str, Callable[[AppConfig, argparse.Namespace], int]] = {
     "db upgrade": _db_upgrade,
     "daemon": _daemon,
     "status": _status,
-    **topics.HANDLERS,
+    "topic explain": _topic,
+    "topic review": _topic,
+    "topic recheck": _topic,
 }

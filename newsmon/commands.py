@@ -16,12 +16,13 @@ from db.corpus import CorpusStore, VerifyReport
 from db.session import open_database
 
 
-def crawl(config: AppConfig, sources: list[Source] | None) -> list[SourceReport]:
-    """Run one crawl of the chosen sources (default: all enabled)."""
+def crawl(config: AppConfig, sources: list[Source] | None,
+          urls: dict[str, list[str]] | None = None) -> list[SourceReport]:
+    """Run one crawl of the chosen sources (default: all enabled); `urls`: only those pages."""
     # Imported here, not at the top: `daemon` and `status` never load Scrapy (half their memory).
     from crawler.runner import run_crawl
 
-    return run_crawl(config, sources)
+    return run_crawl(config, sources, urls)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -26,7 +26,8 @@ from zoneinfo import ZoneInfo
 from crawler.config import AppConfig
 from db import queries
 from db.corpus import CorpusStore
-from db.session import Database, open_database
+from db.migrate import open_current
+from db.session import Database
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ class CorpusStats:
 
 def _opened(config: AppConfig) -> Database:
     """The database, with any folder files it does not know indexed first."""
-    database = open_database(config.database.url)
+    database = open_current(config.database.url)
     if config.corpus.dir.is_dir():
         indexed = CorpusStore(config.corpus.dir, database).sync()
         logger.debug("Indexed %d new corpus files before reporting", indexed)

@@ -218,7 +218,13 @@ def _scheduler(config: AppConfig, database: Database, registry: ChildRegistry,
             observe(source, outcome)
         monitor(source, outcome)
 
-    job = CrawlJob(config, database, registry, after_run, log_format=log_format)
+    runner = None
+    if config.daemon.poll:
+        from scheduler.poll import Poller
+        from scheduler.polling import PollingRunner
+
+        runner = PollingRunner(config, Poller(config, database), registry, log_format)
+    job = CrawlJob(config, database, registry, after_run, runner=runner, log_format=log_format)
     scheduler = build_scheduler(specs, job, config.daemon.misfire_grace)
     monitor.on_gap = Rescheduler(scheduler)
     return scheduler

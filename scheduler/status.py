@@ -15,7 +15,8 @@ from crawler.config import AlertsConfig, AppConfig
 from crawler.sources import Source
 from db import activity
 from db.corpus import NAME_PATTERN
-from db.session import Database, open_database
+from db.migrate import open_current
+from db.session import Database
 from scheduler import history, timing
 from scheduler.daemon import next_after
 
@@ -118,7 +119,7 @@ def source_statuses(session: Session, config: AppConfig, now: datetime) -> list[
 def collect_status(config: AppConfig, now: datetime | None = None) -> list[SourceStatus]:
     """`source_statuses` in a session of its own."""
     now = now or datetime.now(UTC)
-    database = open_database(config.database.url)
+    database = open_current(config.database.url)
     try:
         with database.session() as session:
             return source_statuses(session, config, now)
@@ -202,7 +203,7 @@ def report_from(database: Database, config: AppConfig,
 
 def collect_report(config: AppConfig, now: datetime | None = None) -> StatusReport:
     """`newsmon status`: the report from a database opened (and migrated) for it."""
-    database = open_database(config.database.url)
+    database = open_current(config.database.url)
     try:
         return report_from(database, config, now)
     finally:

@@ -3,7 +3,24 @@
 See crawler.neardup.shingling for the measure and the figures behind DEFAULT_THRESHOLD.
 """
 
-from crawler.neardup.index import NearDuplicateIndex, NearMatch
-from crawler.neardup.shingling import DEFAULT_THRESHOLD, shingles, similarity
+from typing import TYPE_CHECKING, Any
+
+from crawler.neardup.threshold import DEFAULT_THRESHOLD
+
+if TYPE_CHECKING:
+    from crawler.neardup.index import NearDuplicateIndex, NearMatch
+    from crawler.neardup.shingling import shingles, similarity
+
+_LAZY = {"NearDuplicateIndex": "index", "NearMatch": "index", "shingles": "shingling",
+         "similarity": "shingling"}
+
+
+def __getattr__(name: str) -> Any:
+    # numpy loads with the index, not with the configuration (`status` never needs it)
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
 
 __all__ = ["DEFAULT_THRESHOLD", "NearDuplicateIndex", "NearMatch", "shingles", "similarity"]

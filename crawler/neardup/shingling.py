@@ -37,9 +37,10 @@ import unicodedata
 import numpy as np
 import numpy.typing as npt
 
+from crawler.neardup.threshold import DEFAULT_THRESHOLD as DEFAULT_THRESHOLD
+
 SHINGLE_SIZE = 7
 SIZE_GUARD = 0.5
-DEFAULT_THRESHOLD = 0.8
 
 U32Array = npt.NDArray[np.uint32]
 U64Array = npt.NDArray[np.uint64]

@@ -5,15 +5,17 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.settings import BaseSettings
 from twisted.internet import threads
 from twisted.python.failure import Failure
 
 from crawler.sources import Source
-from crawler.sources.discover import Discovery, discover_site
-from crawler.sources.fetch import MAX_BYTES, HttpFetcher
+
+if TYPE_CHECKING:  # discovery (httpx, the URL-shape analysis) loads only when it runs
+    from crawler.sources.discover import Discovery
+    from crawler.sources.fetch import HttpFetcher
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +51,9 @@ class FallbackDiscovery:
         """Start discovery in a thread when it is due; `then` runs on the reactor after."""
         if not self.due or not settings.getbool("NEWSMON_DISCOVERY_FALLBACK", True):
             return False
+        from crawler.sources.discover import discover_site
+        from crawler.sources.fetch import MAX_BYTES, HttpFetcher
+
         self.running = True
         fetcher = HttpFetcher(
             user_agent=settings.get("USER_AGENT") or "newsmon",

@@ -88,6 +88,8 @@ def test_hanging_source_is_killed_at_its_timeout_while_another_keeps_adding(
                 latest = articles[count - 1].text.encode()
                 assert wait_until(lambda: latest in _texts(tmp_path), 30), _log(tmp_path)  # noqa: B023
             assert wait_until(lambda: ("hang", "timeout") in _runs(tmp_path), 30), _log(tmp_path)
+            # polls with nothing new are quick: alpha's third run may come after hang's timeout
+            assert wait_until(lambda: _runs(tmp_path).count(("alpha", "ok")) >= 3, 30)
     runs = _runs(tmp_path)
     assert ("hang", "ok") not in runs
     assert runs.count(("alpha", "ok")) >= 3
@@ -95,11 +97,13 @@ def test_hanging_source_is_killed_at_its_timeout_while_another_keeps_adding(
 
 
 def test_sigterm_stops_within_the_grace_period_and_exits_zero(tmp_path: Path) -> None:
+    article = make_article(1)
     with serve(FixtureSite()) as hung:
-        hung.add(FEED, Page(b"<rss/>", "application/rss+xml", delay=120))
+        # the daemon's poll finds one new article; the crawl it starts hangs on its page
+        publish(hung, [article], delay=120)
         config = write_config(tmp_path, {"hang": hung.url(FEED)}, stop_grace="3s")
         with running_daemon(config, tmp_path / "daemon.log") as daemon:
-            assert wait_until(lambda: bool(hung.requested(FEED)), 30), _log(tmp_path)
+            assert wait_until(lambda: bool(hung.requested(article.path)), 30), _log(tmp_path)
             assert crawls_running(config)  # a crawl is in flight when the signal comes
             daemon.send_signal(signal.SIGTERM)
             try:
@@ -136,3 +140,20 @@ def test_sigkill_mid_crawl_then_restart_leaves_no_partial_file_and_loses_nothing
     verify = run_newsmon("corpus", "verify", "--config", str(config), cwd=tmp_path)
     assert verify.returncode == 0, verify.stdout + verify.stderr
     assert len(corpus_texts(corpus)) == len(articles)
+
+
+def test_sigterm_during_a_hung_poll_exits_zero_and_starts_no_crawl(tmp_path: Path) -> None:
+    with serve(FixtureSite()) as hung:
+        hung.add(FEED, Page(b"<rss/>", "application/rss+xml", delay=120))
+        config = write_config(tmp_path, {"hang": hung.url(FEED)}, stop_grace="3s")
+        with running_daemon(config, tmp_path / "daemon.log") as daemon:
+            assert wait_until(lambda: bool(hung.requested(FEED)), 30), _log(tmp_path)
+            assert not crawls_running(config)  # the daemon polls the feed itself
+            daemon.send_signal(signal.SIGTERM)
+            try:
+                code = daemon.wait(timeout=3 + 5 + 5)
+            except subprocess.TimeoutExpired:
+                pytest.fail("daemon did not stop within its grace period\n" + _log(tmp_path))
+            assert code == 0, _log(tmp_path)
+    assert "Daemon stopped" in _log(tmp_path)
+    assert ("hang", "killed") in _runs(tmp_path)

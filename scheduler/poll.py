@@ -1,0 +1,270 @@
+"""Daemon-side discovery: a source's conditional GETs and feed/listing parse, without a crawl.
+
+Most polls find nothing new. The daemon reads a source's discovery URLs itself (httpx, the
+stored ETag/Last-Modified, `crawler.discovery.read_discovery`: the dispatch the spider and
+`sources check` use) and starts a crawl process only for article URLs no run has seen, handing
+it exactly those. Whatever only the spider does makes the poll hand the whole source to a full
+crawl (`Poll.full_crawl` says why): search sources, a discovery URL that fails (the crawl
+retries it, reports it and may run the homepage fallback), a sitemap index, a listing whose
+first page has news and a next page. Validators are kept back until the poll's outcome is
+known (`Poller.commit`), so a crawl that fails to fetch the new URLs sees them again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urljoin
+
+import httpx
+
+from crawler.config import AppConfig
+from crawler.discovery import DiscoveryError, read_discovery
+from crawler.normalize import canonical_url
+from crawler.pagination import next_page_url
+from crawler.scope import in_scope, source_domains
+from crawler.sources import Source
+from crawler.sources.fetch import TLS_HINT, HttpFetcher
+from db import repository
+from db.models import FetchState
+from db.session import Database
+
+logger = logging.getLogger(__name__)
+
+MAX_REDIRECTS = 20  # as the crawl's redirect guard
+FETCHER_TTL = 3600.0  # seconds a source's client (and its robots.txt) is reused
+NOT_MODIFIED = 304
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+Clock = Callable[[], datetime]
+
+
+class NeedsCrawl(Exception):
+    """This discovery URL needs what only the spider does; the message says what."""
+
+
+class Unreadable(Exception):
+    """This discovery URL gave nothing usable (as the spider's discovery errors)."""
+
+
+@dataclass
+class Poll:
+    """What one poll of a source found."""
+
+    key: str
+    new_urls: list[str] = field(default_factory=list)  # unknown article URLs, as found
+    discovered: int = 0  # distinct article links (canonical), known or not
+    known: int = 0
+    not_modified: int = 0
+    requests: int = 0
+    full_crawl: str | None = None  # why the whole source goes to a crawl process
+    errors: list[str] = field(default_factory=list)  # discovery URLs that failed, and why
+    failure: str | None = None  # the run failed: no discovery URL could be read
+    validators: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+
+    @property
+    def idle(self) -> bool:
+        """Answered here (nothing to fetch, or failed), no process needed."""
+        return self.full_crawl is None and (not self.new_urls or self.failure is not None)
+
+    def report(self) -> dict[str, object]:
+        """The poll as a crawl report (the `newsmon crawl --json` shape, counts only)."""
+        return {
+            "key": self.key,
+            "discovered": self.discovered,
+            "skipped_known": self.known,
+            "failed": self.failure is not None,
+            "reason": self.failure,
+        }
+
+
+def user_agent(config: AppConfig) -> str:
+    """The crawl's User-Agent (runner.build_settings), so a site sees one client."""
+    crawl = config.crawl
+    return crawl.user_agent + (f" (+{crawl.contact_url})" if crawl.contact_url else "")
+
+
+class Poller:
+    """Polls sources from the daemon's threads, with reusable clients (keep-alive, robots.txt
+    read once an hour per site)."""
+
+    def __init__(self, config: AppConfig, database: Database) -> None:
+        self.config = config
+        self.database = database
+        self._lock = threading.Lock()
+        self._fetchers: dict[str, tuple[float, HttpFetcher]] = {}
+
+    def poll(self, source: Source) -> Poll:
+        """Read every discovery URL of `source`; never raises for what a site answers."""
+        result = Poll(source.key)
+        if source.search is not None or not source.discovery_urls:
+            result.full_crawl = "search source" if source.search else "no discovery URL"
+            return result
+        fetcher = self._fetcher(source)
+        links: dict[str, str] = {}
+        useful = False  # as the spider's fallback: a 304 or a page with article links
+        try:
+            for kind, url in source.discovery_urls:
+                try:
+                    found = self._read(fetcher, source, kind, url, result)
+                except Unreadable as why:
+                    logger.warning("%s: discovery failed for %s: %s", source.key, url, why)
+                    result.errors.append(f"{url}: {why}")
+                    continue
+                useful = useful or found is None or bool(found)
+                for link in found or ():
+                    links.setdefault(canonical_url(link), link)
+        except NeedsCrawl as why:
+            result.full_crawl = str(why)
+        if not useful and result.full_crawl is None:
+            self._nothing_useful(source, result)
+        if result.full_crawl is not None:
+            result.validators.clear()  # the crawl reads these pages again, all of them
+            return result
+        self._sort(source, links, result)
+        return result
+
+    @staticmethod
+    def _nothing_useful(source: Source, result: Poll) -> None:
+        """No URL gave links: the crawl's homepage fallback is due, or the run failed as the
+        spider's would (crawler.extensions.source_failure)."""
+        if source.homepage:
+            result.full_crawl = "no discovery URL gave article links (homepage fallback)"
+        elif len(result.errors) == len(source.discovery_urls):
+            result.failure = "; ".join(result.errors[:3])
+
+    def commit(self, poll: Poll) -> None:
+        """Store the validators of the pages read, once what they listed is taken care of."""
+        if not poll.validators:
+            return
+        with self.database.session() as session:
+            for url, etag, modified in poll.validators:
+                repository.put_fetch_state(session, url, etag, modified)
+
+    def close(self) -> None:
+        with self._lock:
+            for _, fetcher in self._fetchers.values():
+                fetcher.close()
+            self._fetchers.clear()
+
+    def _sort(self, source: Source, links: dict[str, str], result: Poll) -> None:
+        domains = source_domains(source)
+        with self.database.session() as session:
+            known = repository.known_urls(session, links)
+        result.discovered = len(links)
+        result.known = len(known)
+        # An off-scope link would be refused by the crawl anyway: never worth a process.
+        result.new_urls = [
+            url
+            for canonical, url in links.items()
+            if canonical not in known and in_scope(url, domains)
+        ]
+
+    def _fetcher(self, source: Source) -> HttpFetcher:
+        now = time.monotonic()
+        with self._lock:
+            # One client per TLS setting, not per source: each holds its CA store (~2 MB).
+            held = self._fetchers.get(source.tls_ciphers)
+            if held is not None and now - held[0] < FETCHER_TTL:
+                return held[1]
+            # An expired client is dropped, not closed: another poll may be using it.
+            crawl = self.config.crawl
+            fetcher = HttpFetcher(
+                user_agent(self.config),
+                timeout=crawl.timeout,
+                max_bytes=crawl.max_page_bytes,
+                obey_robots=crawl.obey_robots,
+                tls_ciphers=source.tls_ciphers,
+            )
+            self._fetchers[source.tls_ciphers] = (now, fetcher)
+            return fetcher
+
+    def _read(
+        self, fetcher: HttpFetcher, source: Source, kind: str, url: str, result: Poll
+    ) -> list[str] | None:
+        """Article links of one discovery URL; None when it has not changed."""
+        response_url, status, body, headers = self._get(fetcher, source, url, result)
+        if status == NOT_MODIFIED:
+            result.not_modified += 1
+            return None
+        if status != 200:
+            raise Unreadable(f"HTTP {status}")
+        try:
+            found = read_discovery(kind, body, response_url, source.pattern)
+        except DiscoveryError as exc:
+            raise Unreadable(f"bad {kind}: {exc}") from exc
+        if found.children:
+            raise NeedsCrawl(f"{url}: sitemap index")
+        links = [link.url for link in found.links]
+        if (
+            kind == "listing"
+            and links
+            and source.max_listing_pages > 1
+            and next_page_url(body, response_url) not in (None, response_url)
+        ):
+            raise NeedsCrawl(f"{url}: listing with more pages")
+        result.validators.append(
+            (
+                response_url,
+                _header(headers, "ETag", _limit("etag")),
+                _header(headers, "Last-Modified", _limit("last_modified")),
+            )
+        )
+        return links
+
+    def _get(
+        self, fetcher: HttpFetcher, source: Source, url: str, result: Poll
+    ) -> tuple[str, int, bytes, httpx.Headers]:
+        """GET with this URL's validators; redirects followed here so each hop has its own."""
+        domains = source_domains(source)
+        for _ in range(MAX_REDIRECTS + 1):
+            if not in_scope(url, domains):
+                raise Unreadable(f"{url} is off scope")
+            if not fetcher.allowed(url):
+                raise Unreadable("disallowed by robots.txt")
+            result.requests += 1
+            status, body, headers = self._send(fetcher, url)
+            location = headers.get("Location")
+            if status in REDIRECTS and location:
+                url = urljoin(url, location.strip())
+                continue
+            return url, status, body, headers
+        raise Unreadable(f"more than {MAX_REDIRECTS} redirects")
+
+    def _send(self, fetcher: HttpFetcher, url: str) -> tuple[int, bytes, httpx.Headers]:
+        with self.database.session() as session:
+            state = repository.get_fetch_state(session, url)
+        conditional = {}
+        if state is not None and state.etag:
+            conditional["If-None-Match"] = state.etag
+        if state is not None and state.last_modified:
+            conditional["If-Modified-Since"] = state.last_modified
+        try:
+            with fetcher.client.stream(
+                "GET", url, headers=conditional, follow_redirects=False
+            ) as response:
+                body = bytearray()
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if len(body) > fetcher.max_bytes:
+                        raise Unreadable(f"larger than {fetcher.max_bytes} bytes")
+                return response.status_code, bytes(body), response.headers
+        except (httpx.HTTPError, ValueError) as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+            if isinstance(exc, httpx.ConnectError) and "SSL" in reason and not fetcher.tls_ciphers:
+                reason += f" ({TLS_HINT})"
+            raise Unreadable(reason) from exc
+
+
+def _limit(column: str) -> int:
+    """The width of a fetch_state column: a longer validator is not kept (as the crawl does)."""
+    return int(getattr(FetchState.__table__.c[column].type, "length", 0) or 0)
+
+
+def _header(headers: httpx.Headers, name: str, limit: int) -> str | None:
+    """A validator as the crawl stores it (crawler.conditional): bounded, else useless."""
+    text = (headers.get(name) or "").strip()
+    return text if 0 < len(text) <= limit else None

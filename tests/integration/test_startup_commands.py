@@ -1,0 +1,133 @@
+"""Start-up: light commands import neither Scrapy nor numpy; read-only ones never migrate."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from db import migrate
+from tests.integration.harness import REPO, write_config
+
+HEAVY = ("scrapy", "twisted", "numpy")
+# Runs the real command line, then says which heavy modules the process had loaded.
+WRAPPER = f"""
+import json, sys
+from newsmon.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+sys.stderr.write("\\nLOADED " + json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))
+raise SystemExit(code)
+"""
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSMON_")}
+    return subprocess.run(
+        [sys.executable, "-c", WRAPPER, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**env, "PYTHONPATH": str(REPO)},
+    )
+
+
+def loaded(result: subprocess.CompletedProcess[str]) -> list[str]:
+    line = result.stderr.rsplit("LOADED ", 1)[1]
+    return list(json.loads(line))
+
+
+SOURCE = '[[sources]]\nkey = "o"\nfeeds = ["http://127.0.0.1:9/rss"]\n'
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("--help",),
+        ("status",),
+        ("status", "--json"),
+        ("export",),
+        ("corpus", "stats"),
+    ],
+    ids=" ".join,
+)
+def test_light_commands_load_neither_scrapy_nor_numpy(
+    tmp_path: Path,
+    command: tuple[str, ...],
+) -> None:
+    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'newsmon.db'}", SOURCE)
+    args = command if command == ("--help",) else (*command, "--config", str(config))
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert loaded(result) == []
+
+
+@pytest.mark.parametrize("command", [("status",), ("export",), ("corpus", "stats")], ids=" ".join)
+def test_read_only_commands_refuse_a_schema_behind_and_leave_it(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'newsmon.db'}"
+    migrate.upgrade(url, "0001")
+    config = write_config(tmp_path, url, SOURCE)
+    result = run(*command, "--config", str(config), cwd=tmp_path)
+    assert result.returncode == 2
+    message = result.stderr.rsplit("\nLOADED", 1)[0].strip()
+    assert message.count("\n") == 0 and message.endswith("run newsmon db upgrade"), message
+    assert migrate.current(url) == "0001"  # not migrated behind the user's back
+
+
+# Runs `newsmon crawl`, saying on stderr each time an extraction worker pool is started.
+POOL_PROBE = """
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from newsmon.cli import main
+started = ProcessPoolExecutor.__init__
+def probe(self, *args, **kwargs):
+    sys.stderr.write("\\nPOOL STARTED\\n")
+    started(self, *args, **kwargs)
+ProcessPoolExecutor.__init__ = probe
+raise SystemExit(main(sys.argv[1:]))
+"""
+
+
+def test_a_crawl_with_nothing_new_starts_no_extraction_worker(tmp_path: Path) -> None:
+    from tests.fixture_server import FixtureSite, serve
+    from tests.sitegen import Article, article_page, rss_feed
+
+    body = "광주 인공지능 산업 소식을 전하는 시험용 본문 문단입니다. 광주 AI 집적단지 소식."
+    article = Article(7, "광주 AI 시험 기사", (body, body.replace("본문", "둘째 본문")))
+    with serve(FixtureSite()) as site:
+        site.add(article.path, article_page(article))
+        site.add(
+            "/rss.xml", rss_feed(site.base_url, [article.path]), content_type="application/rss+xml"
+        )
+        config = write_config(
+            tmp_path,
+            f"sqlite:///{tmp_path / 'newsmon.db'}",
+            f'[topic]\nterms = ["광주"]\n[[sources]]\nkey = "o"\n'
+            f'feeds = ["{site.url("/rss.xml")}"]\n',
+        )
+        env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSMON_")}
+        runs = [
+            subprocess.run(
+                [sys.executable, "-c", POOL_PROBE, "crawl", "--config", str(config)],
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+                env={**env, "PYTHONPATH": str(REPO)},
+            )
+            for _ in range(2)
+        ]
+    assert [run.returncode for run in runs] == [0, 0], runs[1].stderr
+    assert "POOL STARTED" in runs[0].stderr  # a page to extract: the worker starts
+    assert "POOL STARTED" not in runs[1].stderr  # nothing new: it never does
