@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import NoReturn, Self, TypeVar
+from typing import Self, TypeVar
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -16,8 +16,7 @@ from crawler.normalize import normalize_text
 from crawler.resources import Resources, resources_for
 from crawler.topic import Topic
 from db import repository
-from db.models import Article
-from db.staging import CorpusWriteError, Staged
+from db.staging import CorpusWriteError
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -130,51 +129,49 @@ class CorpusPipeline(_Component):
         logger.error("%s: could not store %s: %s", item.source, item.url, exc, exc_info=exc)
 
     def _store(self, item: ArticleItem) -> ArticleItem:
+        """The whole append, top to bottom: stage, lock, exact check, near check, row and
+        seen URLs, file, commit; the near index learns the article while the lock is held."""
         assert item.extracted is not None
         text = normalize_text(item.extracted.text)
-        corpus = self.resources.corpus
+        corpus, near = self.resources.corpus, self.resources.near
         staged = corpus.stage(text)  # the slow fsync, outside the lock
         try:
-            # One step for every process: no other writer can add a copy in between.
-            with corpus.exclusive():
-                name = self._append(item, text, staged)
+            with corpus.transaction(staged) as append:
+                earlier = append.exact_duplicate()
+                if earlier is not None:
+                    self._inc("newsmon/duplicate/exact")
+                    _record_seen(append.session, item, "duplicate", duplicate_of=earlier.file_name)
+                    append.commit()
+                    raise DropItem(f"duplicate of {earlier.file_name}: {item.url}")
+                match = near.query(text) if near is not None else None
+                if match is not None:
+                    self._inc("newsmon/duplicate/near")
+                    _record_seen(
+                        append.session, item, "near_duplicate",
+                        duplicate_of=match.key, similarity=match.similarity,
+                    )  # fmt: skip
+                    append.commit()
+                    raise DropItem(
+                        f"near duplicate of {match.key} ({match.similarity:.2f}): {item.url}"
+                    )
+                article = append.add_article(
+                    url=item.url, canonical_url=item.canonical_url, source=item.source,
+                    headline=text.split("\n", 1)[0], published_at=item.extracted.published_at,
+                    fetched_at=item.fetched_at,
+                )  # fmt: skip
+                _record_seen(append.session, item, "added", article_id=article.id)
+                append.commit()
+                # Committed: the article is added whatever fails from here on.
+                if near is not None:
+                    self._index_near(item, article.file_name, text)
         finally:
             staged.release()
         self._inc("newsmon/added")
         assert self.crawler.stats is not None
         added = self.crawler.stats.get_value("newsmon/added_files", [])
-        self.crawler.stats.set_value("newsmon/added_files", [*added, name])
-        logger.info("%s: added %s (%s)", item.source, name, item.url)
+        self.crawler.stats.set_value("newsmon/added_files", [*added, article.file_name])
+        logger.info("%s: added %s (%s)", item.source, article.file_name, item.url)
         return item
-
-    def _append(self, item: ArticleItem, text: str, staged: Staged) -> str:
-        assert item.extracted is not None
-        corpus, near = self.resources.corpus, self.resources.near
-
-        def admit() -> None:  # under the corpus lock, once the bytes are known to be new
-            match = near.query(text) if near is not None else None
-            if match is not None:
-                self._inc("newsmon/duplicate/near")
-                self._remember(
-                    item, "near_duplicate", duplicate_of=match.key, similarity=match.similarity
-                )
-                raise DropItem(
-                    f"near duplicate of {match.key} ({match.similarity:.2f}): {item.url}"
-                )
-
-        def remember_added(session: Session, article: Article) -> None:
-            _record_seen(session, item, "added", article_id=article.id)
-
-        result = corpus.append(
-            text, url=item.url, canonical_url=item.canonical_url, source=item.source,
-            headline=text.split("\n", 1)[0], published_at=item.extracted.published_at,
-            fetched_at=item.fetched_at, staged=staged, in_transaction=remember_added, admit=admit,
-        )  # fmt: skip
-        if result.status == "duplicate":
-            self._duplicate(item, result.file_name)
-        if near is not None:
-            self._index_near(item, result.file_name, text)
-        return result.file_name
 
     def _index_near(self, item: ArticleItem, name: str, text: str) -> None:
         """After the commit the article is added, whatever fails here: a failure is its own
@@ -187,11 +184,6 @@ class CorpusPipeline(_Component):
             self._inc("newsmon/errors/near_index")
             logger.error("%s: stored %s, but the near-duplicate index was not updated: %s",
                          item.source, name, exc)  # fmt: skip
-
-    def _duplicate(self, item: ArticleItem, earlier: str) -> NoReturn:
-        self._inc("newsmon/duplicate/exact")
-        self._remember(item, "duplicate", duplicate_of=earlier)
-        raise DropItem(f"duplicate of {earlier}: {item.url}")
 
 
 def _record_seen(session: Session, item: ArticleItem, status: str, **extra: object) -> None:
