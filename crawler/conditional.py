@@ -14,9 +14,8 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
-from scrapy.settings import BaseSettings
 
-from crawler.resources import resources_for
+from crawler.services import services_of
 from db import repository
 
 logger = logging.getLogger(__name__)
@@ -36,11 +35,11 @@ class ConditionalRequestMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("NEWSMON_CONDITIONAL_ENABLED", True):
+        if not crawler.settings.getbool("NEWSMON_CONDITIONAL_ENABLED"):
             raise NotConfigured("NEWSMON_CONDITIONAL_ENABLED is off")
         return cls(crawler)
 
-    def process_request(self, request: Request) -> None:
+    async def process_request(self, request: Request) -> None:
         if not request.meta.get("newsmon_discovery") or request.meta.get("newsmon_unconditional"):
             return
         statuses = list(request.meta.get("handle_httpstatus_list", ()))
@@ -49,10 +48,8 @@ class ConditionalRequestMiddleware:
         # a redirect copies the headers of the first URL: validators are per URL
         request.headers.pop(b"If-None-Match", None)
         request.headers.pop(b"If-Modified-Since", None)
-        with resources_for(self.crawler.settings).database.session() as session:
-            state = repository.get_fetch_state(session, request.url)
-            etag = state.etag if state is not None else None
-            modified = state.last_modified if state is not None else None
+        # the query runs on the writer pool: the reactor keeps downloading meanwhile
+        etag, modified = await services_of(self.crawler).run(self._validators, request.url)
         if etag:
             request.headers[b"If-None-Match"] = etag.encode("latin-1")
         if modified:
@@ -61,18 +58,31 @@ class ConditionalRequestMiddleware:
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value("newsmon/conditional/sent")
 
+    def _validators(self, url: str) -> tuple[str | None, str | None]:
+        with services_of(self.crawler).database.session() as session:
+            state = repository.get_fetch_state(session, url)
+            if state is None:
+                return None, None
+            return state.etag, state.last_modified
 
-def remember_validators(settings: BaseSettings, response: Response) -> None:
+
+async def remember_validators(crawler: Crawler, response: Response) -> None:
     """Store the ETag/Last-Modified of a discovery page that was read successfully."""
-    if not settings.getbool("NEWSMON_CONDITIONAL_ENABLED", True) or response.status != 200:
+    enabled = crawler.settings.getbool("NEWSMON_CONDITIONAL_ENABLED")
+    if not enabled or response.status != 200:
         return
     etag = _header(response, b"ETag", 256)
     modified = _header(response, b"Last-Modified", 128)
     if etag is None and modified is None:
         return
     url = response.request.url if response.request is not None else response.url
-    with resources_for(settings).database.session() as session:
-        repository.put_fetch_state(session, url, etag, modified)
+    services = services_of(crawler)
+
+    def store() -> None:
+        with services.database.session() as session:
+            repository.put_fetch_state(session, url, etag, modified)
+
+    await services.run(store)
 
 
 def _header(response: Response, name: bytes, limit: int) -> str | None:

@@ -11,7 +11,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from twisted.internet import task
 
-from crawler.resources import resources_for
+from crawler.services import services_of
 from crawler.spiders.news import NewsSpider
 from db import repository
 from db.models import RUN_COUNTS, CrawlRun
@@ -70,20 +70,26 @@ class CrawlRunRecorder:
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
-    def spider_opened(self, spider: Spider) -> None:
+    async def spider_opened(self, spider: Spider) -> None:
         assert isinstance(spider, NewsSpider)
-        database = resources_for(self.crawler.settings).database
-        with database.session() as session:
-            run = repository.start_run(session, spider.source.key, datetime.now(UTC))
-            session.flush()
-            self.run_id = run.id
+        # on the writer pool, like every database call of the crawl: the reactor never waits
+        self.run_id = await services_of(self.crawler).run(self._start, spider.source.key)
 
-    def spider_closed(self, spider: Spider, reason: str) -> None:
-        assert self.crawler.stats is not None and isinstance(spider, NewsSpider)
+    def _start(self, source: str) -> int:
+        with services_of(self.crawler).database.session() as session:
+            run = repository.start_run(session, source, datetime.now(UTC))
+            session.flush()
+            return run.id
+
+    async def spider_closed(self, spider: Spider, reason: str) -> None:
+        assert isinstance(spider, NewsSpider)
+        await services_of(self.crawler).run(self._finish, spider, reason)
+
+    def _finish(self, spider: NewsSpider, reason: str) -> None:
+        assert self.crawler.stats is not None
         stats = self.crawler.stats.get_stats()
         failure = source_failure({**stats, "finish_reason": reason}, spider.discovery_errors)
-        database = resources_for(self.crawler.settings).database
-        with database.session() as session:
+        with services_of(self.crawler).database.session() as session:
             run = session.get(CrawlRun, self.run_id) if self.run_id else None
             if run is None:
                 return
@@ -112,7 +118,7 @@ class ProgressLogger:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        ext = cls(crawler, crawler.settings.getfloat("NEWSMON_PROGRESS_INTERVAL", 5.0))
+        ext = cls(crawler, crawler.settings.getfloat("NEWSMON_PROGRESS_INTERVAL"))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext

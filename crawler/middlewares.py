@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any, Self
 
 from scrapy import Request
@@ -10,7 +10,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from crawler.resources import resources_for
+from crawler.services import services_of
 from db import repository
 
 
@@ -29,26 +29,28 @@ class KnownUrlMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("NEWSMON_SKIP_KNOWN", True):
+        if not crawler.settings.getbool("NEWSMON_SKIP_KNOWN"):
             raise NotConfigured("NEWSMON_SKIP_KNOWN is off")
         return cls(crawler)
 
-    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
-        yield from self._unknown(list(result))
-
-    async def process_spider_output_async(
+    async def process_spider_output(
         self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
-        for output in self._unknown([output async for output in result]):
-            yield output
-
-    def _unknown(self, outputs: list[Any]) -> Iterator[Any]:
+        outputs = [output async for output in result]
         wanted = [_canonical(o) for o in outputs]
         asked = [url for url in wanted if url is not None]
-        known: set[str] = set()
-        if asked:
-            with resources_for(self.crawler.settings).database.session() as session:
-                known = repository.known_urls(session, asked)
+        # the query runs on the writer pool: the reactor keeps downloading meanwhile
+        known = await services_of(self.crawler).run(self._known, asked) if asked else set()
+        for output in self._unknown(outputs, wanted, known):
+            yield output
+
+    def _known(self, urls: list[str]) -> set[str]:
+        with services_of(self.crawler).database.session() as session:
+            return repository.known_urls(session, urls)
+
+    def _unknown(
+        self, outputs: list[Any], wanted: list[str | None], known: set[str]
+    ) -> Iterator[Any]:
         assert self.crawler.stats is not None
         fresh = any(url is not None and url not in known for url in wanted) or any(
             _is_refetch(output) for output in outputs

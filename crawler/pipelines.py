@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from typing import Self, TypeVar
+from typing import Self
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -13,39 +12,35 @@ from sqlalchemy.orm import Session
 
 from crawler.items import ArticleItem
 from crawler.normalize import normalize_text
-from crawler.resources import Resources, resources_for
+from crawler.services import Services, services_of
 from crawler.topic import Topic
 from db import repository
 from db.staging import CorpusWriteError
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 class _Component:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self._resources: Resources | None = None
+        self._services: Services | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
     @property
-    def resources(self) -> Resources:
-        if self._resources is None:
-            self._resources = resources_for(self.crawler.settings)
-        return self._resources
-
-    async def _in_writer(self, function: Callable[[ArticleItem], T], item: ArticleItem) -> T:
-        return await asyncio.wrap_future(self.resources.writers.submit(function, item))
+    def services(self) -> Services:
+        if self._services is None:
+            self._services = services_of(self.crawler)
+        return self._services
 
     def _inc(self, key: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(key)
 
     def _remember(self, item: ArticleItem, status: str, **extra: object) -> None:
-        with self.resources.database.session() as session:
+        with self.services.database.session() as session:
             _record_seen(session, item, status, **extra)
 
 
@@ -59,7 +54,7 @@ class TopicFilterPipeline(_Component):
             self._inc("newsmon/on_topic")
             return item
         status, message, extra = rejection
-        await self._in_writer(lambda rejected: self._remember(rejected, status, **extra), item)
+        await self.services.run(lambda: self._remember(item, status, **extra))
         raise DropItem(message)
 
     def _rejection(self, item: ArticleItem) -> tuple[str, str, dict[str, object]] | None:
@@ -72,7 +67,7 @@ class TopicFilterPipeline(_Component):
                 self._inc("newsmon/dropped/no_body")
                 logger.info("%s: no article body in %s", item.source, item.url)
             return ("gone" if item.gone else "no_body"), f"no article body: {item.url}", {}
-        minimum = self.crawler.settings.getint("NEWSMON_MIN_BODY_CHARS", 100)
+        minimum = self.crawler.settings.getint("NEWSMON_MIN_BODY_CHARS")
         length = sum(len(p) for p in extracted.paragraphs)
         if length < minimum:
             self._inc("newsmon/dropped/short_body")
@@ -103,7 +98,7 @@ class CorpusPipeline(_Component):
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         try:
-            return await self._in_writer(self._store, item)
+            return await self.services.run(self._store, item)
         except DropItem:
             raise
         except CorpusWriteError as exc:
@@ -133,7 +128,7 @@ class CorpusPipeline(_Component):
         seen URLs, file, commit; the near index learns the article while the lock is held."""
         assert item.extracted is not None
         text = normalize_text(item.extracted.text)
-        corpus, near = self.resources.corpus, self.resources.near
+        corpus, near = self.services.corpus, self.services.near
         staged = corpus.stage(text)  # the slow fsync, outside the lock
         try:
             with corpus.transaction(staged) as append:
@@ -176,9 +171,9 @@ class CorpusPipeline(_Component):
     def _index_near(self, item: ArticleItem, name: str, text: str) -> None:
         """After the commit the article is added, whatever fails here: a failure is its own
         error (the index is a cache; the next start adds the missing file from the corpus)."""
-        assert self.resources.near is not None
+        assert self.services.near is not None
         try:
-            self.resources.near.add(name, text)
+            self.services.near.add(name, text)
         except Exception as exc:
             self._inc("newsmon/errors")
             self._inc("newsmon/errors/near_index")

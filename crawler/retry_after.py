@@ -65,11 +65,11 @@ class RetryAfterMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        cap = settings.getfloat("NEWSMON_RETRY_AFTER_MAX", 300.0)
+        cap = settings.getfloat("NEWSMON_RETRY_AFTER_MAX")
         if cap <= 0 or not settings.getbool("RETRY_ENABLED"):
             raise NotConfigured("retries are off")
-        backoff = settings.getfloat("NEWSMON_RETRY_BACKOFF", 1.0)
-        return cls(crawler, cap, backoff, settings.getfloat("NEWSMON_RETRY_BACKOFF_MAX", 60.0))
+        backoff = settings.getfloat("NEWSMON_RETRY_BACKOFF")
+        return cls(crawler, cap, backoff, settings.getfloat("NEWSMON_RETRY_BACKOFF_MAX"))
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         if self._will_retry(request):

@@ -13,7 +13,7 @@ from scrapy.settings import Settings
 
 from crawler.config import AppConfig
 from crawler.extensions import counts_from_stats, source_failure
-from crawler.resources import close_all, resources_for
+from crawler.services import SERVICES_SETTING, Services
 from crawler.settings import STATIC_SETTINGS
 from crawler.sources import Source
 from crawler.sources.search import NAVER_ID_ENV, NAVER_SECRET_ENV, naver_credentials
@@ -103,7 +103,10 @@ def run_crawl(
             "Naver news search skipped: set %s and %s to use it", NAVER_ID_ENV, NAVER_SECRET_ENV
         )
     settings = build_settings(config)
-    resources_for(settings)  # migrations and corpus indexing before anything is fetched
+    # One set for all the crawlers of this process (one corpus lock, one near index), opened
+    # now: migrations and corpus indexing before anything is fetched.
+    services = Services.open(settings)
+    settings.set(SERVICES_SETTING, services, priority="project")
     process = CrawlerProcess(settings)
     crawlers: list[tuple[Source, Crawler]] = []
     for source in chosen:
@@ -114,7 +117,7 @@ def run_crawl(
     try:
         process.start()
     finally:
-        close_all()
+        services.close()
     return [_report(source, crawler) for source, crawler in crawlers]
 
 

@@ -26,7 +26,7 @@ class ScopeMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("NEWSMON_SCOPE_ENABLED", True):
+        if not crawler.settings.getbool("NEWSMON_SCOPE_ENABLED"):
             raise NotConfigured("NEWSMON_SCOPE_ENABLED is off")
         return cls(crawler)
 

@@ -4,7 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from crawler.neardup import DEFAULT_THRESHOLD
+
 BOT_NAME = "newsmon"
+
+# Every NEWSMON_* default, here only: components read these settings without fallbacks.
+NEWSMON_DEFAULTS: dict[str, Any] = {
+    "NEWSMON_PROGRESS_INTERVAL": 5.0,
+    "NEWSMON_MIN_BODY_CHARS": 100,
+    "NEWSMON_CONDITIONAL_ENABLED": True,  # ETag / Last-Modified on discovery pages
+    "NEWSMON_RETRY_AFTER_MAX": 300.0,  # seconds; a longer Retry-After is capped
+    "NEWSMON_RETRY_BACKOFF": 1.0,  # seconds before the first retry, doubling for each next one
+    "NEWSMON_RETRY_BACKOFF_MAX": 60.0,
+    # a source whose discovery URLs all fail looks for new ones from its homepage
+    "NEWSMON_DISCOVERY_FALLBACK": True,
+    "NEWSMON_SKIP_KNOWN": True,  # never request an article URL already seen
+    "NEWSMON_SCOPE_ENABLED": True,  # off-scope hosts are refused
+    "NEWSMON_NEAR_ENABLED": True,
+    "NEWSMON_NEAR_THRESHOLD": DEFAULT_THRESHOLD,
+    "NEWSMON_EXTRACT_WORKERS": 1,
+    "NEWSMON_TOPIC": None,
+}
 
 STATIC_SETTINGS: dict[str, Any] = {
     "BOT_NAME": BOT_NAME,
@@ -46,15 +66,9 @@ STATIC_SETTINGS: dict[str, Any] = {
     },
     "EXTENSIONS": {
         "scrapy.extensions.telnet.TelnetConsole": None,
+        "crawler.services.CrawlServices": 0,  # owns the database, corpus and indexes
         "crawler.extensions.CrawlRunRecorder": 100,
         "crawler.extensions.ProgressLogger": 200,
     },
-    "NEWSMON_PROGRESS_INTERVAL": 5.0,
-    "NEWSMON_MIN_BODY_CHARS": 100,
-    "NEWSMON_CONDITIONAL_ENABLED": True,  # ETag / Last-Modified on discovery pages
-    "NEWSMON_RETRY_AFTER_MAX": 300.0,  # seconds; a longer Retry-After is capped
-    "NEWSMON_RETRY_BACKOFF": 1.0,  # seconds before the first retry, doubling for each next one
-    "NEWSMON_RETRY_BACKOFF_MAX": 60.0,
-    # a source whose discovery URLs all fail looks for new ones from its homepage
-    "NEWSMON_DISCOVERY_FALLBACK": True,
+    **NEWSMON_DEFAULTS,
 }

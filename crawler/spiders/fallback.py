@@ -47,7 +47,7 @@ class FallbackDiscovery:
 
     def start(self, settings: BaseSettings, then: Callable[[], None]) -> bool:
         """Start discovery in a thread when it is due; `then` runs on the reactor after."""
-        if not self.due or not settings.getbool("NEWSMON_DISCOVERY_FALLBACK", True):
+        if not self.due or not settings.getbool("NEWSMON_DISCOVERY_FALLBACK"):
             return False
         self.running = True
         fetcher = HttpFetcher(

@@ -21,7 +21,7 @@ from crawler.items import ArticleItem
 from crawler.normalize import canonical_url
 from crawler.pagination import next_page_url
 from crawler.refusals import Refused, as_refusal, failure_reason
-from crawler.resources import resources_for
+from crawler.services import services_of
 from crawler.sources import Source
 from crawler.sources.fetch import TLS_HINT
 from crawler.spiders.fallback import FallbackDiscovery
@@ -124,7 +124,7 @@ class NewsSpider(scrapy.Spider):
             meta=meta,
         )
 
-    def parse_discovery(self, response: Response) -> Iterator[scrapy.Request]:
+    async def parse_discovery(self, response: Response) -> AsyncIterator[scrapy.Request]:
         kind = response.meta["newsmon_kind"]
         if response.status == NOT_MODIFIED:
             self._inc("newsmon/discovery/ok")
@@ -139,7 +139,13 @@ class NewsSpider(scrapy.Spider):
             return
         self.fallback.answered(response.meta, useful=bool(urls or children))
         self._inc("newsmon/discovery/ok")
-        remember_validators(self.settings, response)
+        await remember_validators(self.crawler, response)
+        for request in self._discovered(response, kind, urls, children):
+            yield request
+
+    def _discovered(
+        self, response: Response, kind: str, urls: list[str], children: list[str]
+    ) -> Iterator[scrapy.Request]:
         depth = response.meta["newsmon_depth"]
         if depth < MAX_SITEMAP_DEPTH:
             for child in children:
@@ -190,7 +196,7 @@ class NewsSpider(scrapy.Spider):
     async def parse_article(self, response: Response) -> AsyncIterator[ArticleItem]:
         self._inc("newsmon/fetched")
         content_type = response.headers.get(b"Content-Type")
-        extractor = resources_for(self.settings).extractor
+        extractor = services_of(self.crawler).extractor
         try:
             extracted = await extractor.extract(
                 response.body,

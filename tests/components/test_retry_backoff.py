@@ -24,7 +24,7 @@ def test_backoff_doubles_up_to_the_cap(attempt: int, low: float, high: float) ->
     ids=["500-first", "503-second", "500-no-retry-left", "404", "200"],
 )
 def test_a_retry_waits_only_when_one_will_follow(status: int, retry_times: int, held: bool) -> None:
-    crawler = get_crawler(settings_dict={**STATIC_SETTINGS, "RETRY_TIMES": 2})
+    crawler = get_crawler(settings_dict={**STATIC_SETTINGS, "EXTENSIONS": {}, "RETRY_TIMES": 2})
     middleware = RetryAfterMiddleware.from_crawler(crawler)
     waits: list[float] = []
     middleware._hold_slot = lambda request, wait: waits.append(wait)  # type: ignore[method-assign]
@@ -36,7 +36,7 @@ def test_a_retry_waits_only_when_one_will_follow(status: int, retry_times: int, 
 
 
 def test_connection_errors_back_off_too() -> None:
-    crawler = get_crawler(settings_dict={**STATIC_SETTINGS, "RETRY_TIMES": 2})
+    crawler = get_crawler(settings_dict={**STATIC_SETTINGS, "EXTENSIONS": {}, "RETRY_TIMES": 2})
     middleware = RetryAfterMiddleware.from_crawler(crawler)
     waits: list[float] = []
     middleware._hold_slot = lambda request, wait: waits.append(wait)  # type: ignore[method-assign]
