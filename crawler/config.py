@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from crawler.config_values import KIND_NAMES, check_range, source_value, toml_type
-from crawler.dedup import DEFAULT_THRESHOLD
 from crawler.durations import DurationError, parse_duration
+from crawler.neardup import DEFAULT_THRESHOLD
 from crawler.sources import (
     BUILTIN_SOURCES,
     SEARCH_SOURCES,

@@ -121,7 +121,8 @@ class RetryAfterMiddleware:
         if slot is None:
             return
         # The downloader leaves a slot alone while `latercall` is pending (its delay timer):
-        # replace that timer by one that fires after the wait.
+        # replace that timer by one that fires after the wait. Private API (slot.delay cannot
+        # hold a host without racing AutoThrottle): pinned by test_retry_backoff.
         if slot.latercall is not None:
             slot.latercall.cancel()
         slot.latercall = call_later(wait, downloader._latercall, slot)

@@ -45,7 +45,6 @@ STATIC_SETTINGS: dict[str, Any] = {
     "LOG_LEVEL": "WARNING",
     "LOG_INSTALL_ROOT_HANDLER": False,
     "LOGSTATS_INTERVAL": 0,
-    "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
     "SPIDER_MIDDLEWARES": {
         "crawler.middlewares.KnownUrlMiddleware": 50,
     },

@@ -13,13 +13,11 @@ from crawler.sources.wire import SOURCES as _WIRE
 BUILTIN_SOURCES: tuple[Source, ...] = check_registry(
     (*_OFFICIAL, *_GWANGJU, *_BROADCAST, *_WIRE, *_NATIONAL)
 )
-OUTLET_SOURCES = BUILTIN_SOURCES
 check_registry((*BUILTIN_SOURCES, *SEARCH_SOURCES))
 
 __all__ = [
     "BUILTIN_SOURCES",
     "NDSOFT_ARTICLE",
-    "OUTLET_SOURCES",
     "SEARCH_SOURCES",
     "Source",
     "SourceError",

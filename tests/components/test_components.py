@@ -23,9 +23,9 @@ from crawler.parsers.base import Extracted
 from crawler.pipelines import CorpusPipeline, TopicFilterPipeline
 from crawler.services import services_of
 from crawler.topic import Topic
-from db import repository
 from db.models import SeenUrl
 from db.staging import CorpusWriteError
+from tests import queries
 from tests.crawlers import newsmon_crawler
 
 TOPIC = Topic(all=("광주",), any=("AI", "인공지능"), none=("경기 광주",))
@@ -75,7 +75,7 @@ def run(pipeline: Any, article: ArticleItem) -> ArticleItem:
 
 def seen(crawler: Crawler, number: int) -> SeenUrl | None:
     with services_of(crawler).database.session() as session:
-        row = repository.seen_url(
+        row = queries.seen_url(
             session, f"https://news.example.kr/news/articleView.html?idxno={number}"
         )
         if row is not None:

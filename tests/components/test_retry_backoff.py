@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 from scrapy import Request
+from scrapy.core.downloader import Downloader, Slot
 from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
@@ -42,3 +45,14 @@ def test_connection_errors_back_off_too() -> None:
     middleware._hold_slot = lambda request, wait: waits.append(wait)  # type: ignore[method-assign]
     middleware.process_exception(Request("http://news.example.kr/a"), TimeoutError("slow"))
     assert len(waits) == 1 and 1.0 <= waits[0] <= 1.25
+
+
+def test_the_slot_hold_rests_on_scrapy_internals_that_still_behave_so() -> None:
+    """Holding a host uses Scrapy's private downloader timer (`Slot.latercall`,
+    `Downloader._latercall`): a Scrapy upgrade that changes either fails here, loudly."""
+    slot = Slot(concurrency=1, delay=0, randomize_delay=False)
+    assert slot.latercall is None
+    assert list(inspect.signature(Downloader._latercall).parameters) == ["self", "slot"]
+    # the queue is left alone while the timer is pending, and the timer clears it again
+    assert "if slot.latercall:" in inspect.getsource(Downloader._process_queue)
+    assert "slot.latercall = None" in inspect.getsource(Downloader._latercall)

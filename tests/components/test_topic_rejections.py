@@ -16,7 +16,7 @@ from crawler.parsers.base import Extracted
 from crawler.pipelines import TopicFilterPipeline
 from crawler.services import services_of
 from crawler.topic import DEFAULT_TOPIC, Topic
-from db import repository
+from tests import queries
 from tests.crawlers import newsmon_crawler
 
 URL = "https://news.example.kr/news/articleView.html?idxno="
@@ -69,7 +69,7 @@ def test_evidence_rejection_keeps_headline_score_and_missing(
     crawler = crawler_for(database_url, tmp_path, DEFAULT_TOPIC)
     reject(crawler, 1, "광주 오리농가 고병원성 AI 확진", AVIAN)
     with services_of(crawler).database.session() as session:
-        row = repository.seen_url(session, f"{URL}1")
+        row = queries.seen_url(session, f"{URL}1")
         assert row is not None and row.status == "off_topic"
         assert row.headline == "광주 오리농가 고병원성 AI 확진"
         assert row.topic_score == 0.0
@@ -86,5 +86,5 @@ def test_term_list_rejection_keeps_its_reason(database_url: str, tmp_path: Path)
     crawler = crawler_for(database_url, tmp_path, topic)
     reject(crawler, 2, "광주 오리농가 고병원성 AI 확진", AVIAN)
     with services_of(crawler).database.session() as session:
-        row = repository.seen_url(session, f"{URL}2")
+        row = queries.seen_url(session, f"{URL}2")
         assert row is not None and row.topic_missing == "missing_any"
