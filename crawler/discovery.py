@@ -14,11 +14,12 @@ from typing import Any, Literal
 from urllib.parse import urljoin
 
 import feedparser
-import lxml.html
 from lxml import etree
-from w3lib.encoding import html_to_unicode
+from lxml.html import HtmlElement
 
+from crawler.htmlpage import parse_html
 from crawler.normalize import normalize_line, parse_kst
+from crawler.pagination import next_page_in
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,6 @@ _BENIGN_BOZO = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverri
 _CLOSED_ITEM = re.compile(r"</(?:[\w.-]+:)?(?:item|entry)\s*>")
 _MARKUP_NOISE = re.compile(r"<!--.*?-->|<\?.*?\?>|<![^>]*>", re.DOTALL)
 _FIRST_TAG = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _URL_WHITESPACE = re.compile(r"[\t\n\r]")
 _HTTP_URL = re.compile(r"https?://", re.IGNORECASE)
 _FEED_ROOTS = frozenset({"rss", "rdf", "feed"})
@@ -276,16 +276,19 @@ def parse_listing(html: bytes | str, base_url: str, pattern: re.Pattern[str] | s
 
     Links resolve against <base href> (itself relative to `base_url`); fragments are dropped.
     """
+    return listing_links(_listing_document(html), base_url, pattern)
+
+
+def _listing_document(html: bytes | str) -> HtmlElement:
+    doc = parse_html(html)
+    if doc is None:
+        raise DiscoveryError("empty or unparseable listing page")
+    return doc
+
+
+def listing_links(doc: HtmlElement, base_url: str, pattern: re.Pattern[str] | str) -> list[str]:
+    """`parse_listing` on a page parsed already."""
     regex = re.compile(pattern) if isinstance(pattern, str) else pattern
-    text = html if isinstance(html, str) else html_to_unicode(None, html)[1]
-    # lxml refuses str input that still declares an encoding.
-    text = _XML_DECLARATION.sub("", text, count=1)
-    if not text.strip():
-        raise DiscoveryError("empty listing page")
-    try:
-        doc = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError) as exc:
-        raise DiscoveryError(f"unparseable listing page: {exc}") from exc
     base_href = next((el.get("href") for el in doc.iter("base") if el.get("href")), None)
     base = urljoin(base_url, base_href.strip()) if base_href else base_url
     found: dict[str, None] = {}
@@ -328,6 +331,7 @@ class Found:
 
     links: list[Link]
     children: list[str]
+    next_page: str | None = None  # a listing's next page (read from the same parse)
 
 
 def read_discovery(
@@ -345,6 +349,7 @@ def read_discovery(
     if kind == "listing":
         if pattern is None:
             raise DiscoveryError("a listing page needs an article pattern")
-        links = [Link(url=found, published_at=None) for found in parse_listing(body, url, pattern)]
-        return Found(links, [])
+        doc = _listing_document(body)  # parsed once for its links and its next page
+        links = [Link(url=found, published_at=None) for found in listing_links(doc, url, pattern)]
+        return Found(links, [], next_page_in(doc, url))
     raise DiscoveryError(f"unknown discovery kind {kind!r}")

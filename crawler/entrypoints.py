@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
 import tldextract
 from lxml import etree
-from w3lib.encoding import html_to_unicode
+
+from crawler.htmlpage import parse_html
 
 MAX_LINKS = 5000  # links read from one page: a real front page has a few hundred
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
@@ -23,7 +23,6 @@ _NOT_PAGES = re.compile(
     r"\.(?:jpe?g|png|gif|webp|svg|css|js|pdf|zip|hwp|mp4|mp3|ico|xml)$|^/?(?:javascript|mailto)",
     re.IGNORECASE,
 )
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 # The Public Suffix List snapshot shipped with tldextract: never fetched at run time.
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
@@ -69,13 +68,8 @@ def bare_domain(host: str) -> str:
 
 def page_links(body: bytes, base_url: str, content_type: str | None = None) -> PageLinks:
     """Links, feed <link>s and the title of an HTML page in any encoding (EUC-KR included)."""
-    text = html_to_unicode(content_type, body)[1]
-    text = _XML_DECLARATION.sub("", text, count=1)
-    if not text.strip():
-        return PageLinks((), (), "")
-    try:
-        doc = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
+    doc = parse_html(body, content_type)
+    if doc is None:
         return PageLinks((), (), "")
     base_href = next((el.get("href") for el in doc.iter("base") if el.get("href")), None)
     base = urljoin(base_url, base_href.strip()) if base_href else base_url

@@ -13,22 +13,20 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 
 from crawler.config import AppConfig
 from crawler.discovery import DiscoveryError, Link, read_discovery
-from crawler.search import google_news_query, google_news_url, naver_url, parse_naver, topic_queries
+from crawler.search import MissingCredentials, parse_search, search_requests
 from crawler.sources import Source
 from crawler.sources.discover import discover_site
 from crawler.sources.fetch import TLS_HINT, HttpFetcher, tls_context
-from crawler.sources.search import naver_credentials
+from crawler.timeutil import KST
 
 logger = logging.getLogger(__name__)
 
 MAX_WORKERS = 8
-KST = ZoneInfo("Asia/Seoul")
 
 
 @dataclass(frozen=True)
@@ -99,9 +97,7 @@ def check_sources(config: AppConfig, keys: list[str] | None = None) -> list[Sour
     sources = [config.source(k) for k in keys] if keys else [s for s in config.sources if s.enabled]
     probes = [(source, _probes(source, config)) for source in sources]
     flat = [probe for _, items in probes for probe in items if isinstance(probe, _Probe)]
-    agent = config.crawl.user_agent + (
-        f" (+{config.crawl.contact_url})" if config.crawl.contact_url else ""
-    )
+    agent = config.crawl.agent
     ciphers = {probe.source.tls_ciphers for probe in flat}
     clients = {
         cipher: httpx.Client(
@@ -147,18 +143,17 @@ def _with_suggestion(
 
 
 def _probes(source: Source, config: AppConfig) -> list[_Probe | UrlHealth]:
-    if source.search == "naver":
-        credentials = naver_credentials(os.environ)
-        queries = topic_queries(config.topic, source.search_terms)
-        url = naver_url(source.search_url, queries[0], 1) if queries else None
-        if credentials is None or url is None:
-            reason = "no API credentials" if credentials is None else "no query (no topic)"
-            return [UrlHealth(url=source.search_url, kind="search", skipped=reason)]
-        headers = (("X-Naver-Client-Id", credentials[0]), ("X-Naver-Client-Secret", credentials[1]))
-        return [_Probe(source, "search", url, headers, shown_url=source.search_url)]
-    if source.search == "google_news":
-        query = google_news_query(config.topic, source.search_terms)
-        return [_Probe(source, "search", google_news_url(source.search_url, query))]
+    if source.search is not None:  # the crawl's first request, from the same builder
+        try:
+            requests = search_requests(source, config.topic, os.environ)
+        except MissingCredentials:
+            return [UrlHealth(url=source.search_url, kind="search", skipped="no API credentials")]
+        if not requests:
+            return [UrlHealth(url=source.search_url, kind="search", skipped="no query (no topic)")]
+        first = requests[0]
+        # a URL carrying API keys in headers is shown as its endpoint
+        shown = source.search_url if first.headers else ""
+        return [_Probe(source, "search", first.url, first.headers, shown_url=shown)]
     return [_Probe(source, kind, url) for kind, url in source.discovery_urls]
 
 
@@ -178,8 +173,8 @@ def _probe(client: httpx.Client, probe: _Probe, config: AppConfig) -> UrlHealth:
         return UrlHealth(**base, error=f"HTTP {status}")
     body = response.content[: config.crawl.max_page_bytes]
     try:
-        if probe.source.search == "naver":
-            links = list(parse_naver(body, str(response.url)).links)
+        if probe.source.search is not None:
+            links = list(parse_search(probe.source, body, str(response.url)).links)
         else:
             links = _outlet(body, str(response.url), probe.source, probe.kind)
     except DiscoveryError as exc:

@@ -7,12 +7,11 @@ import re
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from urllib.parse import unquote, urlsplit, urlunsplit
-from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateutil_parser
 from w3lib.url import canonicalize_url
 
-KST = ZoneInfo("Asia/Seoul")
+from crawler.timeutil import KST
 
 # Query parameters that only track the visitor; everything else may carry the article id.
 _TRACKING_PARAMS = re.compile(

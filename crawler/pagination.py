@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
-import lxml.html
-from lxml import etree
-from w3lib.encoding import html_to_unicode
+from lxml.html import HtmlElement
+
+from crawler.htmlpage import parse_html
 
 PAGE_PARAMS = ("page", "pg", "p", "pageno", "pageNo", "page_no", "cpage", "pageIndex")
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def next_page_url(html: bytes | str, base_url: str) -> str | None:
@@ -19,15 +17,15 @@ def next_page_url(html: bytes | str, base_url: str) -> str | None:
     `<link rel=next>`/`<a rel=next>` win; otherwise a link that differs from this page only
     by a page parameter (PAGE_PARAMS) one higher than this page's (1 when it has none).
     """
-    text = html if isinstance(html, str) else html_to_unicode(None, html)[1]
-    text = _XML_DECLARATION.sub("", text, count=1)
-    if not text.strip():
-        return None
-    try:
-        doc = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
-        return None
-    hrefs = [(el.get("rel") or "", el.get("href") or "") for el in doc.iter("a", "link")]
+    doc = parse_html(html)
+    return None if doc is None else next_page_in(doc, base_url)
+
+
+def next_page_in(doc: HtmlElement, base_url: str) -> str | None:
+    """`next_page_url` on a page parsed already."""
+    hrefs: list[tuple[str, str]] = [
+        (el.get("rel") or "", el.get("href") or "") for el in doc.iter("a", "link")
+    ]
     for rel, href in hrefs:
         if "next" in rel.lower().split() and href.strip():
             return urljoin(base_url, href.strip())

@@ -55,10 +55,9 @@ def build_settings(config: AppConfig) -> Settings:
     crawl = config.crawl
     settings = Settings()
     settings.setdict(STATIC_SETTINGS, priority="project")
-    agent = crawl.user_agent + (f" (+{crawl.contact_url})" if crawl.contact_url else "")
     settings.setdict(
         {
-            "USER_AGENT": agent,
+            "USER_AGENT": crawl.agent,
             "ROBOTSTXT_OBEY": crawl.obey_robots,
             "CONCURRENT_REQUESTS": crawl.concurrent_requests,
             "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_per_domain,

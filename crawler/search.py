@@ -9,14 +9,17 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from crawler.discovery import DiscoveryError, Link, _http_url
+from crawler.discovery import DiscoveryError, Link, _http_url, parse_feed
 from crawler.normalize import normalize_line
+from crawler.sources.base import Source
+from crawler.sources.search import NAVER_ID_ENV, NAVER_SECRET_ENV, naver_credentials
 from crawler.topic import Topic
 
 NAVER_PAGE_SIZE = 100  # the API's maximum `display`
@@ -121,3 +124,66 @@ def _int(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         return 0
+
+
+# --- the one request builder, shared by the spider and `sources check` ----------------------
+
+
+class MissingCredentials(Exception):
+    """The search engine needs API keys that are not set."""
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search request: its URL, the headers it needs, and which query and page it asks."""
+
+    url: str
+    query: str
+    page: int
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def search_requests(
+    source: Source, topic: Topic | None, env: Mapping[str, str]
+) -> list[SearchRequest]:
+    """The first request of each query of a search source (raises MissingCredentials)."""
+    if source.search == "naver":
+        credentials = naver_credentials(env)
+        if credentials is None:
+            raise MissingCredentials(f"set {NAVER_ID_ENV} and {NAVER_SECRET_ENV}")
+        firsts = (
+            _naver_request(source, q, 1, credentials)
+            for q in topic_queries(topic, source.search_terms)
+        )
+        return [request for request in firsts if request is not None]
+    query = google_news_query(topic, source.search_terms)
+    return [SearchRequest(google_news_url(source.search_url, query), query, 1)] if query else []
+
+
+def next_search_request(
+    source: Source, asked: SearchRequest, answer: SearchPage, env: Mapping[str, str]
+) -> SearchRequest | None:
+    """The next result page of a Naver query, while there may be more and pages remain."""
+    if source.search != "naver" or not answer.more or asked.page >= source.max_listing_pages:
+        return None
+    credentials = naver_credentials(env)
+    if credentials is None:
+        return None
+    return _naver_request(source, asked.query, asked.page + 1, credentials)
+
+
+def parse_search(source: Source, body: bytes, url: str) -> SearchPage:
+    """Links of one search answer (raises DiscoveryError when it is no such answer)."""
+    if source.search == "naver":
+        return parse_naver(body, url)
+    return SearchPage(links=tuple(parse_feed(body, url)), more=False)
+
+
+def _naver_request(
+    source: Source, query: str, page: int, credentials: tuple[str, str]
+) -> SearchRequest | None:
+    url = naver_url(source.search_url, query, page)
+    if url is None:
+        return None
+    headers = (("X-Naver-Client-Id", credentials[0]), ("X-Naver-Client-Secret", credentials[1]))
+    return SearchRequest(url, query, page, headers)

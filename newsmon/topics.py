@@ -21,6 +21,7 @@ from db import repository
 from db.session import open_database
 from newsmon import commands
 from newsmon.export import kst_day_start
+from newsmon.tables import table
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +126,7 @@ def format_explanation(data: dict[str, Any]) -> str:
         for row in data["evidence"]
     ]
     headers = ("where", "term", "kind", "place weight", "AI weight", "counted", "group")
-    lines += ["", commands.table(headers, rows) if rows else "(no evidence found)"]
+    lines += ["", table(headers, rows) if rows else "(no evidence found)"]
     return "\n".join(lines)
 
 

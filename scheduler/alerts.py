@@ -10,13 +10,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 
+from crawler.timeutil import KST
+
 logger = logging.getLogger(__name__)
 
-KST = ZoneInfo("Asia/Seoul")
 Message = dict[str, Any]
 DeliveryHook = Callable[[str, bool], None]  # (alert kind, delivered) after each attempt series
 DIGEST_LIMIT = 20  # Slack allows 50 blocks per message; keep the digest readable.

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from apscheduler.executors.base import BaseExecutor
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -22,8 +21,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.config import AppConfig
 from crawler.sources import Source
+from crawler.timeutil import KST
+from db import history
 from db.session import Database, open_database
-from scheduler import history, timing
+from scheduler import timing
 from scheduler.alerts import AlertSender, NullSender, make_sender
 from scheduler.jobs import KILL_AFTER, AfterRun, ChildRegistry, CrawlJob, CrawlOutcome, utc_now
 from scheduler.listeners import RunMonitor, install_listeners
@@ -32,7 +33,7 @@ from scheduler.pidfile import DaemonPidFile, pid_file_path
 logger = logging.getLogger(__name__)
 
 # Crontab lines are read as Korean wall-clock time: the outlets publish on it.
-CRON_TIMEZONE = ZoneInfo("Asia/Seoul")
+CRON_TIMEZONE = KST
 # Each crawl is a Scrapy process of its own (~100 MB); this caps how many run at once.
 MAX_PARALLEL_CRAWLS = 8
 EXIT_OK, EXIT_CONFIG = 0, 2

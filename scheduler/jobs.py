@@ -13,24 +13,20 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from crawler.config import AppConfig
 from crawler.sources import Source
+from crawler.timeutil import utc_now as utc_now  # the default clock of jobs and listeners
+from db import history
 from db.models import RUN_COUNTS, RunStatus
 from db.session import Database
-from scheduler import history
 
 logger = logging.getLogger(__name__)
 
 KILL_AFTER = 5.0  # seconds between SIGTERM and SIGKILL of a child's process group
 Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    """The real clock (tests pass their own)."""
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

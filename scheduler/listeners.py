@@ -19,8 +19,9 @@ from apscheduler.schedulers.base import BaseScheduler
 
 from crawler.config import AppConfig
 from crawler.sources import Source
+from db import history
 from db.session import Database
-from scheduler import alerts, history, timing
+from scheduler import alerts, timing
 from scheduler.alerts import AlertSender, DigestItem, NullSender
 from scheduler.jobs import Clock, CrawlOutcome, utc_now
 

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from crawler.config import AlertsConfig, AppConfig
 from crawler.sources import Source
-from db import activity
+from crawler.timeutil import KST
+from db import activity, history
 from db.corpus import NAME_PATTERN
 from db.session import Database, open_database
-from scheduler import history, timing
+from scheduler import timing
 from scheduler.daemon import next_after
 
-KST = ZoneInfo("Asia/Seoul")
 NEWEST_ARTICLES = 50
 CHART_DAYS = 30
 
@@ -221,47 +219,3 @@ def corpus_size(config: AppConfig) -> int:
 
 def _regular(path: Path) -> bool:
     return path.is_file() and not path.is_symlink()
-
-
-def _when(moment: datetime | None, now: datetime) -> str:
-    if moment is None:
-        return "-"
-    local = moment.astimezone(KST)
-    ago = (now - moment).total_seconds()
-    if abs(ago) < 86400:
-        return local.strftime("%H:%M:%S")
-    return local.strftime("%Y-%m-%d %H:%M")
-
-
-def _row(row: SourceStatus) -> list[str]:
-    last = f"{_when(row.last_run_at, row.now)} {row.last_status}" if row.last_status else "never"
-    if not row.enabled:
-        next_run = "disabled"
-    else:
-        next_run = "now" if row.overdue else _when(row.next_run_at, row.now)
-    return [row.key, row.name, row.schedule, last, _when(row.last_success_at, row.now),
-            str(row.failures_in_row), str(row.added_24h), str(row.added_7d), next_run]
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
-def format_status(rows: list[SourceStatus], corpus_files: int) -> str:
-    """A text table (times in KST) followed by the corpus size."""
-    headers = ["source", "name", "schedule", "last run", "last success", "fails",
-               "24h", "7d", "next run"]
-    cells = [headers, *(_row(row) for row in rows)]
-    widths = [max(_width(line[i]) for line in cells) for i in range(len(headers))]
-    lines = ["  ".join(_pad(c, w) for c, w in zip(line, widths, strict=True)).rstrip()
-             for line in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    for row in rows:
-        if row.last_status not in (None, "ok", "running") and row.last_error:
-            lines.append(f"  ! {row.key}: {row.last_error}")
-    lines.append(f"corpus: {corpus_files} file{'s' if corpus_files != 1 else ''} (times in KST)")
-    return "\n".join(lines)

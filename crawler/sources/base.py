@@ -9,7 +9,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from crawler.durations import DurationError, parse_duration
-from crawler.normalize import KST
+from crawler.timeutil import KST
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 NDSOFT_ARTICLE = r"/news/articleView\.html\?idxno=\d+"

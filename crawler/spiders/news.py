@@ -19,18 +19,12 @@ from crawler.conditional import NOT_MODIFIED, remember_validators
 from crawler.discovery import DiscoveryError, read_discovery
 from crawler.items import ArticleItem
 from crawler.normalize import canonical_url
-from crawler.pagination import next_page_url
 from crawler.refusals import Refused, as_refusal, failure_reason
 from crawler.services import services_of
 from crawler.sources import Source
 from crawler.sources.fetch import TLS_HINT
 from crawler.spiders.fallback import FallbackDiscovery
-from crawler.spiders.searching import (
-    MissingCredentials,
-    next_search_request,
-    parse_search,
-    search_requests,
-)
+from crawler.spiders.searching import MissingCredentials, first_requests, next_request, read_answer
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +85,7 @@ class NewsSpider(scrapy.Spider):
 
     def _search_start(self) -> list[scrapy.Request]:
         try:
-            return search_requests(
+            return first_requests(
                 self.source,
                 self.settings.get("NEWSMON_TOPIC"),
                 self.parse_search,
@@ -132,19 +126,25 @@ class NewsSpider(scrapy.Spider):
             self.fallback.answered(response.meta, useful=True)
             return
         try:
-            urls, children = self._links(response, kind)
+            found = read_discovery(kind, response.body, response.url, self.pattern)
         except DiscoveryError as exc:
             self._discovery_error(response.url, f"bad {kind}: {exc}")
             self.fallback.answered(response.meta, useful=False)
             return
+        urls, children = [link.url for link in found.links], found.children
         self.fallback.answered(response.meta, useful=bool(urls or children))
         self._inc("newsmon/discovery/ok")
         await remember_validators(self.crawler, response)
-        for request in self._discovered(response, kind, urls, children):
+        for request in self._discovered(response, kind, urls, children, found.next_page):
             yield request
 
     def _discovered(
-        self, response: Response, kind: str, urls: list[str], children: list[str]
+        self,
+        response: Response,
+        kind: str,
+        urls: list[str],
+        children: list[str],
+        next_page: str | None,
     ) -> Iterator[scrapy.Request]:
         depth = response.meta["newsmon_depth"]
         if depth < MAX_SITEMAP_DEPTH:
@@ -153,32 +153,29 @@ class NewsSpider(scrapy.Spider):
         for url in urls:
             yield from self._article_request(url)
         if kind == "listing":
-            yield from self._next_listing_page(response)
+            yield from self._next_listing_page(response, next_page)
 
-    def _next_listing_page(self, response: Response) -> Iterator[scrapy.Request]:
+    def _next_listing_page(
+        self, response: Response, url: str | None
+    ) -> Iterator[scrapy.Request]:
         page = int(response.meta.get("newsmon_page", 1))
         if page >= self.source.max_listing_pages:
             return
-        url = next_page_url(response.body, response.url)
         if url is not None and url != response.url:
             yield self._discovery_request(url, "listing", page=page + 1)
 
     def parse_search(self, response: Response) -> Iterator[scrapy.Request]:
         try:
-            page = parse_search(self.source, response)
+            page = read_answer(self.source, response)
         except DiscoveryError as exc:
             self._discovery_error(response.url, f"bad search answer: {exc}")
             return
         self._inc("newsmon/discovery/ok")
         for link in page.links:
             yield from self._article_request(link.url)
-        yield from next_search_request(
+        yield from next_request(
             self.source, response, page, self.parse_search, self.discovery_failed
         )
-
-    def _links(self, response: Response, kind: str) -> tuple[list[str], list[str]]:
-        found = read_discovery(kind, response.body, response.url, self.pattern)
-        return [link.url for link in found.links], found.children
 
     def _article_request(self, url: str) -> Iterator[scrapy.Request]:
         canonical = canonical_url(url)

@@ -1,8 +1,7 @@
-"""Search-source requests for the news spider: Naver News Search API and Google News RSS."""
+"""Search-source requests for the news spider, built by crawler.search (as `sources check`)."""
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -10,101 +9,60 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from crawler.discovery import Link, parse_feed
 from crawler.search import (
+    MissingCredentials,
     SearchPage,
-    google_news_query,
-    google_news_url,
-    naver_url,
-    parse_naver,
-    topic_queries,
+    SearchRequest,
+    next_search_request,
+    parse_search,
+    search_requests,
 )
 from crawler.sources import Source
-from crawler.sources.search import NAVER_ID_ENV, NAVER_SECRET_ENV, naver_credentials
 from crawler.topic import Topic
 
-logger = logging.getLogger(__name__)
+__all__ = ["MissingCredentials", "first_requests", "next_request", "read_answer"]
 
 Callback = Callable[..., Any]
 
 
-class MissingCredentials(Exception):
-    """The search engine needs API keys that are not set."""
-
-
-def search_requests(
+def first_requests(
     source: Source, topic: Topic | None, callback: Callback, errback: Callback
 ) -> list[scrapy.Request]:
     """The first request of each query of a search source (raises MissingCredentials)."""
-    if source.search == "naver":
-        credentials = naver_credentials(os.environ)
-        if credentials is None:
-            raise MissingCredentials(f"set {NAVER_ID_ENV} and {NAVER_SECRET_ENV}")
-        queries = topic_queries(topic, source.search_terms)
-        return [
-            request
-            for query in queries
-            for request in _naver_request(source, query, 1, credentials, callback, errback)
-        ]
-    query = google_news_query(topic, source.search_terms)
-    if not query:
-        return []
-    url = google_news_url(source.search_url, query)
-    return [_request(url, callback, errback, {"newsmon_query": query, "newsmon_page": 1})]
+    return [
+        _request(asked, callback, errback) for asked in search_requests(source, topic, os.environ)
+    ]
 
 
-def next_search_request(
+def next_request(
     source: Source, response: Response, page: SearchPage, callback: Callback, errback: Callback
 ) -> Iterator[scrapy.Request]:
-    """The next result page of a Naver query, while there may be more and pages remain."""
-    number = int(response.meta["newsmon_page"])
-    credentials = naver_credentials(os.environ)
-    if source.search != "naver" or not page.more or number >= source.max_listing_pages:
-        return
-    if credentials is None:
-        return
-    query = str(response.meta["newsmon_query"])
-    yield from _naver_request(source, query, number + 1, credentials, callback, errback)
-
-
-def parse_search(source: Source, response: Response) -> SearchPage:
-    """Links of one search answer (raises DiscoveryError when it is no such answer)."""
-    if source.search == "naver":
-        return parse_naver(response.body, response.url)
-    links: list[Link] = parse_feed(response.body, response.url)
-    return SearchPage(links=tuple(links), more=False)
-
-
-def _naver_request(
-    source: Source,
-    query: str,
-    number: int,
-    credentials: tuple[str, str],
-    callback: Callback,
-    errback: Callback,
-) -> Iterator[scrapy.Request]:
-    url = naver_url(source.search_url, query, number)
-    if url is None:
-        return
-    request = _request(url, callback, errback, {"newsmon_query": query, "newsmon_page": number})
-    request.headers["X-Naver-Client-Id"] = credentials[0]
-    request.headers["X-Naver-Client-Secret"] = credentials[1]
-    if number > 1:
+    """The next result page of a query, while there may be more and pages remain."""
+    asked: SearchRequest = response.meta["newsmon_search"]
+    following = next_search_request(source, asked, page, os.environ)
+    if following is not None:
+        request = _request(following, callback, errback)
         request.meta["newsmon_if_new"] = True
-    yield request
+        yield request
 
 
-def _request(
-    url: str, callback: Callback, errback: Callback, meta: dict[str, Any]
-) -> scrapy.Request:
+def read_answer(source: Source, response: Response) -> SearchPage:
+    """Links of one search answer (raises DiscoveryError when it is no such answer)."""
+    return parse_search(source, response.body, response.url)
+
+
+def _request(asked: SearchRequest, callback: Callback, errback: Callback) -> scrapy.Request:
     return scrapy.Request(
-        url,
+        asked.url,
         callback=callback,
         errback=errback,
+        headers=dict(asked.headers),
         dont_filter=True,
         priority=10,
         meta={
-            **meta,
+            "newsmon_search": asked,
+            "newsmon_query": asked.query,
+            "newsmon_page": asked.page,
             "newsmon_kind": "search",
             "newsmon_discovery": True,
             "newsmon_unconditional": True,  # answers change with every new article

@@ -9,7 +9,8 @@ import pytest
 
 from crawler.config import AppConfig
 from db.session import Database
-from scheduler.status import collect_status, corpus_size, format_status
+from newsmon.tables import format_status
+from scheduler.status import collect_status, corpus_size
 from tests.scheduling.conftest import T0, add_run, make_config
 
 SOURCES = """

@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 import pytest
 
 from crawler.normalize import (
-    KST,
     canonical_url,
     content_hash,
     normalize_line,
     normalize_text,
     parse_kst,
 )
+from crawler.timeutil import KST
 
 # --- canonical_url -----------------------------------------------------------------------
 
