@@ -22,7 +22,7 @@ from crawler.sources import (
     SourceError,
     check_registry,
 )
-from crawler.sources.search import with_search_sources
+from crawler.sources.engines import with_search_sources
 from crawler.topic import DEFAULT_TOPIC, Topic, TopicConfigError
 
 DEFAULT_CONFIG_NAME = "newsmon.toml"

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from crawler.config import AppConfig, ConfigError, load_config
-from crawler.health import check_sources, format_health
+from crawler.sources.check import check_sources, format_health
 from db.preflight import EnvironmentProblem, check_corpus_folder, check_database
 from db.staging import CorpusFolderError
 from newsmon import commands, topics

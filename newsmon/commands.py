@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from crawler.config import AppConfig
 
 if TYPE_CHECKING:
-    from crawler.runner import SourceReport
+    from crawler.crawl.runner import SourceReport
 from crawler.sources import Source
 from db import migrate
 from db.corpus import CorpusStore, VerifyReport
@@ -19,7 +19,7 @@ from newsmon.tables import table
 def crawl(config: AppConfig, sources: list[Source] | None) -> list[SourceReport]:
     """Run one crawl of the chosen sources (default: all enabled)."""
     # Imported here, not at the top: `daemon` and `status` never load Scrapy (half their memory).
-    from crawler.runner import run_crawl
+    from crawler.crawl.runner import run_crawl
 
     return run_crawl(config, sources)
 

@@ -216,7 +216,7 @@ def _recheck(config: AppConfig, args: argparse.Namespace) -> int:
     if not urls:
         _say("[]" if args.json else "no remembered off-topic articles in that period")
         return EXIT_OK
-    from crawler.runner import run_crawl  # Scrapy is loaded only by commands that crawl
+    from crawler.crawl.runner import run_crawl  # Scrapy is loaded only by commands that crawl
 
     sources = [config.source(key) for key in urls]
     reports = run_crawl(config, sources, urls=urls)

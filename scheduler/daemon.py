@@ -27,7 +27,7 @@ from db.session import Database, open_database
 from scheduler import timing
 from scheduler.alerts import AlertSender, NullSender, make_sender
 from scheduler.jobs import KILL_AFTER, AfterRun, ChildRegistry, CrawlJob, CrawlOutcome, utc_now
-from scheduler.listeners import RunMonitor, install_listeners
+from scheduler.monitor import RunMonitor, install_listeners
 from scheduler.pidfile import DaemonPidFile, pid_file_path
 
 logger = logging.getLogger(__name__)

@@ -8,9 +8,9 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.utils.test import get_crawler
 
-from crawler.settings import NEWSMON_DEFAULTS
+from crawler.crawl.settings import NEWSMON_DEFAULTS
 
-SERVICES_EXTENSION = {"crawler.services.CrawlServices": 0}
+SERVICES_EXTENSION = {"crawler.crawl.services.CrawlServices": 0}
 
 
 def newsmon_crawler(

@@ -10,7 +10,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.htmlpage import parse_html
-from crawler.normalize import normalize_line
+from crawler.text import normalize_line
 
 BLOCK_TAGS = frozenset(
     [

@@ -17,11 +17,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.http import HtmlResponse
 
-from crawler.items import ArticleItem
-from crawler.middlewares import KnownUrlMiddleware
+from crawler.crawl.items import ArticleItem
+from crawler.crawl.known_urls import KnownUrlMiddleware
+from crawler.crawl.pipelines import CorpusPipeline, TopicFilterPipeline
+from crawler.crawl.services import services_of
 from crawler.parsers.base import Extracted
-from crawler.pipelines import CorpusPipeline, TopicFilterPipeline
-from crawler.services import services_of
 from crawler.topic import Topic
 from db.models import SeenUrl
 from db.staging import CorpusWriteError

@@ -8,8 +8,8 @@ from unittest import mock
 
 from scrapy.crawler import Crawler
 
-from crawler.pipelines import CorpusPipeline
-from crawler.services import services_of
+from crawler.crawl.pipelines import CorpusPipeline
+from crawler.crawl.services import services_of
 from tests.components.test_components import BODY, corpus_files, crawler, item, run, seen
 
 __all__ = ["crawler"]  # the fixture, shared with the other component tests

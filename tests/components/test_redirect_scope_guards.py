@@ -8,12 +8,12 @@ from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.redirects import SECRET_HEADERS, RedirectGuardMiddleware
-from crawler.refusals import Refused, as_refusal, failure_reason
+from crawler.crawl.redirects import SECRET_HEADERS, RedirectGuardMiddleware
+from crawler.crawl.refusals import Refused, as_refusal, failure_reason
+from crawler.crawl.scope_guard import ScopeMiddleware
+from crawler.crawl.spiders.news import NewsSpider
 from crawler.scope import registrable_domain, source_domains
-from crawler.scope_guard import ScopeMiddleware
 from crawler.sources import Source
-from crawler.spiders.news import NewsSpider
 from tests.crawlers import newsmon_crawler
 
 SECRETS = {name: "s3cret" for name in SECRET_HEADERS}

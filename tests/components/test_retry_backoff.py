@@ -10,8 +10,8 @@ from scrapy.core.downloader import Downloader, Slot
 from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
-from crawler.retry_after import RetryAfterMiddleware, backoff_seconds
-from crawler.settings import STATIC_SETTINGS
+from crawler.crawl.retry_after import RetryAfterMiddleware, backoff_seconds
+from crawler.crawl.settings import STATIC_SETTINGS
 
 
 @pytest.mark.parametrize(
@@ -50,7 +50,7 @@ def test_connection_errors_back_off_too() -> None:
 def test_the_slot_hold_rests_on_scrapy_internals_that_still_behave_so() -> None:
     """Holding a host uses Scrapy's private downloader timer (`Slot.latercall`,
     `Downloader._latercall`): a Scrapy upgrade that changes either fails here, loudly."""
-    slot = Slot(concurrency=1, delay=0, randomize_delay=False)
+    slot = Slot(concurrency=1, delay=0, jitter=0)
     assert slot.latercall is None
     assert list(inspect.signature(Downloader._latercall).parameters) == ["self", "slot"]
     # the queue is left alone while the timer is pending, and the timer clears it again

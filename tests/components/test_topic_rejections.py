@@ -11,10 +11,10 @@ import pytest
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from crawler.items import ArticleItem
+from crawler.crawl.items import ArticleItem
+from crawler.crawl.pipelines import TopicFilterPipeline
+from crawler.crawl.services import services_of
 from crawler.parsers.base import Extracted
-from crawler.pipelines import TopicFilterPipeline
-from crawler.services import services_of
 from crawler.topic import DEFAULT_TOPIC, Topic
 from tests import queries
 from tests.crawlers import newsmon_crawler

@@ -16,7 +16,7 @@ from db.models import CrawlRun
 from db.session import Database, make_engine
 from scheduler.alerts import Message
 from scheduler.jobs import CrawlOutcome
-from scheduler.listeners import Review, RunMonitor
+from scheduler.monitor import Review, RunMonitor
 from tests.fixture_server import FixtureSite, serve
 from tests.integration import harness
 from tests.integration.harness import SEEDS, corpus_files, run_newsmon
@@ -50,7 +50,7 @@ class Recorder:
     def __init__(self) -> None:
         self.messages: list[Message] = []
 
-    def send(self, message: Message) -> None:
+    def send(self, message: Message, kind: str = "other") -> None:
         self.messages.append(message)
 
     def close(self, timeout: float = 5.0) -> None:

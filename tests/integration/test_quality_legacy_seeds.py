@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from crawler.config import load_config
-from crawler.normalize import canonical_url
+from crawler.urls import canonical_url
 from db.session import open_database
 from newsmon.export import export_rows
 from tests import queries

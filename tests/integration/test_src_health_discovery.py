@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 
 from crawler.config import build_config
-from crawler.health import check_sources, format_health
+from crawler.sources.check import check_sources, format_health
 from crawler.sources.fetch import HttpFetcher
 from tests.fixture_server import FixtureSite, serve
 

@@ -13,9 +13,9 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from crawler.discovery import read_discovery
-from crawler.normalize import canonical_url
 from crawler.sources import BUILTIN_SOURCES, Source
 from crawler.sources.fetch import HttpFetcher
+from crawler.urls import canonical_url
 from tests.discovery_sites import FamilySite, served
 from tests.fixture_server import FixtureSite, serve
 from tests.integration import harness

@@ -13,7 +13,7 @@ from db.session import Database
 from scheduler import alerts
 from scheduler.alerts import AlertSender, DigestItem
 from scheduler.jobs import CrawlOutcome
-from scheduler.listeners import RunMonitor
+from scheduler.monitor import RunMonitor
 from tests.scheduling.conftest import FakeClock, add_run, make_config
 from tests.scheduling.webhook_server import Webhook
 

@@ -164,7 +164,7 @@ def test_a_failing_job_is_logged_and_the_schedule_goes_on(
     with caplog.at_level(logging.ERROR, logger="scheduler"):
         _run(scheduler, fake_time, 35)
     assert len(calls) >= 3
-    errors = [r for r in caplog.records if r.name == "scheduler.listeners"]
+    errors = [r for r in caplog.records if r.name == "scheduler.monitor"]
     assert len(errors) == len(calls)
     assert "crawl of busy exploded" in errors[0].getMessage()
     assert scheduler.running

@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from crawler.config import ConfigError, build_config
-from crawler.normalize import canonical_url
-from crawler.retry_after import retry_after_seconds
+from crawler.crawl.retry_after import retry_after_seconds
 from crawler.sources import (
     BUILTIN_SOURCES,
     SEARCH_SOURCES,
@@ -19,6 +18,7 @@ from crawler.sources import (
 )
 from crawler.sources.base import homepage_domain
 from crawler.timeutil import KST
+from crawler.urls import canonical_url
 
 REQUIRED_DOMAINS = {
     "kwangju.co.kr": "광주일보",

@@ -9,7 +9,7 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from crawler.search import (
+from crawler.discovery.search import (
     MissingCredentials,
     SearchPage,
     SearchRequest,

@@ -16,10 +16,11 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from crawler.discovery import DiscoveryError, Link, _http_url, parse_feed
-from crawler.normalize import normalize_line
+from crawler.discovery import DiscoveryError, Link, parse_feed
+from crawler.discovery.links import _http_url
 from crawler.sources.base import Source
-from crawler.sources.search import NAVER_ID_ENV, NAVER_SECRET_ENV, naver_credentials
+from crawler.sources.engines import NAVER_ID_ENV, NAVER_SECRET_ENV, naver_credentials
+from crawler.text import normalize_line
 from crawler.topic import Topic
 
 NAVER_PAGE_SIZE = 100  # the API's maximum `display`

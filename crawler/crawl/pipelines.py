@@ -10,9 +10,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from sqlalchemy.orm import Session
 
-from crawler.items import ArticleItem
-from crawler.normalize import normalize_text
-from crawler.services import Services, services_of
+from crawler.crawl.items import ArticleItem
+from crawler.crawl.services import Services, services_of
+from crawler.text import normalize_text
 from crawler.topic import Topic
 from db import repository
 from db.staging import CorpusWriteError

@@ -8,7 +8,7 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawler.refusals import Refused
+from crawler.crawl.refusals import Refused
 from crawler.scope import in_scope, source_domains
 
 

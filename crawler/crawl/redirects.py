@@ -11,8 +11,8 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from w3lib.url import safe_url_string
 
-from crawler.normalize import canonical_url
-from crawler.refusals import Refused
+from crawler.crawl.refusals import Refused
+from crawler.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 

@@ -15,16 +15,21 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.conditional import NOT_MODIFIED, remember_validators
+from crawler.crawl.conditional import NOT_MODIFIED, remember_validators
+from crawler.crawl.items import ArticleItem
+from crawler.crawl.refusals import Refused, as_refusal, failure_reason
+from crawler.crawl.services import services_of
+from crawler.crawl.spiders.engine_requests import (
+    MissingCredentials,
+    first_requests,
+    next_request,
+    read_answer,
+)
+from crawler.crawl.spiders.fallback import FallbackDiscovery
 from crawler.discovery import DiscoveryError, read_discovery
-from crawler.items import ArticleItem
-from crawler.normalize import canonical_url
-from crawler.refusals import Refused, as_refusal, failure_reason
-from crawler.services import services_of
 from crawler.sources import Source
 from crawler.sources.fetch import TLS_HINT
-from crawler.spiders.fallback import FallbackDiscovery
-from crawler.spiders.searching import MissingCredentials, first_requests, next_request, read_answer
+from crawler.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 

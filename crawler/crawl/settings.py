@@ -29,7 +29,7 @@ NEWSMON_DEFAULTS: dict[str, Any] = {
 STATIC_SETTINGS: dict[str, Any] = {
     "BOT_NAME": BOT_NAME,
     "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
-    "SPIDER_MODULES": ["crawler.spiders"],
+    "SPIDER_MODULES": ["crawler.crawl.spiders"],
     "ROBOTSTXT_OBEY": True,
     "COOKIES_ENABLED": False,
     "TELNETCONSOLE_ENABLED": False,
@@ -46,28 +46,28 @@ STATIC_SETTINGS: dict[str, Any] = {
     "LOG_INSTALL_ROOT_HANDLER": False,
     "LOGSTATS_INTERVAL": 0,
     "SPIDER_MIDDLEWARES": {
-        "crawler.middlewares.KnownUrlMiddleware": 50,
+        "crawler.crawl.known_urls.KnownUrlMiddleware": 50,
     },
     "DOWNLOADER_MIDDLEWARES": {
         # before RobotsTxtMiddleware (100): an off-scope host is not asked for anything
-        "crawler.scope_guard.ScopeMiddleware": 50,
+        "crawler.crawl.scope_guard.ScopeMiddleware": 50,
         # its process_response sees a 3xx before RedirectMiddleware (600) follows it
-        "crawler.redirects.RedirectGuardMiddleware": 610,
+        "crawler.crawl.redirects.RedirectGuardMiddleware": 610,
         "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
-        "crawler.size_guard.SizeGuardCompressionMiddleware": 590,
+        "crawler.crawl.size_guard.SizeGuardCompressionMiddleware": 590,
         # process_response runs before RetryMiddleware (550) re-queues a 429/503
-        "crawler.retry_after.RetryAfterMiddleware": 560,
-        "crawler.conditional.ConditionalRequestMiddleware": 580,
+        "crawler.crawl.retry_after.RetryAfterMiddleware": 560,
+        "crawler.crawl.conditional.ConditionalRequestMiddleware": 580,
     },
     "ITEM_PIPELINES": {
-        "crawler.pipelines.TopicFilterPipeline": 100,
-        "crawler.pipelines.CorpusPipeline": 200,
+        "crawler.crawl.pipelines.TopicFilterPipeline": 100,
+        "crawler.crawl.pipelines.CorpusPipeline": 200,
     },
     "EXTENSIONS": {
         "scrapy.extensions.telnet.TelnetConsole": None,
-        "crawler.services.CrawlServices": 0,  # owns the database, corpus and indexes
-        "crawler.extensions.CrawlRunRecorder": 100,
-        "crawler.extensions.ProgressLogger": 200,
+        "crawler.crawl.services.CrawlServices": 0,  # owns the database, corpus and indexes
+        "crawler.crawl.extensions.CrawlRunRecorder": 100,
+        "crawler.crawl.extensions.ProgressLogger": 200,
     },
     **NEWSMON_DEFAULTS,
 }

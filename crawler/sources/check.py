@@ -18,7 +18,7 @@ import httpx
 
 from crawler.config import AppConfig
 from crawler.discovery import DiscoveryError, Link, read_discovery
-from crawler.search import MissingCredentials, parse_search, search_requests
+from crawler.discovery.search import MissingCredentials, parse_search, search_requests
 from crawler.sources import Source
 from crawler.sources.discover import discover_site
 from crawler.sources.fetch import TLS_HINT, HttpFetcher, tls_context

@@ -11,8 +11,8 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from twisted.internet import task
 
-from crawler.services import services_of
-from crawler.spiders.news import NewsSpider
+from crawler.crawl.services import services_of
+from crawler.crawl.spiders.news import NewsSpider
 from db import repository
 from db.models import RUN_COUNTS, CrawlRun
 

@@ -12,12 +12,12 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.config import AppConfig
-from crawler.extensions import counts_from_stats, source_failure
-from crawler.services import SERVICES_SETTING, Services
-from crawler.settings import STATIC_SETTINGS
+from crawler.crawl.extensions import counts_from_stats, source_failure
+from crawler.crawl.services import SERVICES_SETTING, Services
+from crawler.crawl.settings import STATIC_SETTINGS
+from crawler.crawl.spiders.news import NewsSpider
 from crawler.sources import Source
-from crawler.sources.search import NAVER_ID_ENV, NAVER_SECRET_ENV, naver_credentials
-from crawler.spiders.news import NewsSpider
+from crawler.sources.engines import NAVER_ID_ENV, NAVER_SECRET_ENV, naver_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def build_settings(config: AppConfig) -> Settings:
             "DOWNLOAD_WARNSIZE": crawl.max_page_bytes // 2,
             "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
             "AUTOTHROTTLE_START_DELAY": max(crawl.download_delay, 0.1),
-            "LOG_FORMATTER": "crawler.logformatter.QuietDropFormatter",
+            "LOG_FORMATTER": "crawler.crawl.logformatter.QuietDropFormatter",
             "NEWSMON_DATABASE_URL": config.database.url,
             "NEWSMON_CORPUS_DIR": str(config.corpus.dir),
             "NEWSMON_TOPIC": config.topic,

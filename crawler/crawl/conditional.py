@@ -15,7 +15,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from crawler.services import services_of
+from crawler.crawl.services import services_of
 from db import repository
 
 logger = logging.getLogger(__name__)

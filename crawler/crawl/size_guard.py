@@ -11,7 +11,7 @@ from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddlewa
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from crawler.refusals import Refused
+from crawler.crawl.refusals import Refused
 
 # Scrapy's own warnings about these refusals; the spider logs each refusal once, with a reason.
 _SCRAPY_SIZE_LOGGERS = (

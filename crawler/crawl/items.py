@@ -20,4 +20,4 @@ class ArticleItem:
     # canonical forms of earlier URLs that redirected here, so they count as known too
     redirected_from: tuple[str, ...] = field(default_factory=tuple)
     gone: bool = False  # the server answered 404/410: remember the URL, expect no text
-    refused: str | None = None  # a permanent refusal (crawler/refusals.py): remember, no text
+    refused: str | None = None  # a permanent refusal (crawler/crawl/refusals.py): remember, no text

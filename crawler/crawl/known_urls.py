@@ -10,7 +10,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from crawler.services import services_of
+from crawler.crawl.services import services_of
 from db import repository
 
 
