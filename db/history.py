@@ -28,17 +28,26 @@ def last_run(session: Session, source: str) -> CrawlRun | None:
 
 def last_success(session: Session, source: str) -> CrawlRun | None:
     """The latest run of `source` that ended ok."""
-    query = (select(CrawlRun).where(CrawlRun.source == source, CrawlRun.status == "ok")
-             .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc()).limit(1))
+    query = (
+        select(CrawlRun)
+        .where(CrawlRun.source == source, CrawlRun.status == "ok")
+        .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+        .limit(1)
+    )
     return session.scalar(query)
 
 
 def mark_stale_runs(session: Session, started_before: datetime, reason: str) -> int:
     """Runs still 'running' that began before `started_before` (a dead daemon's) -> 'killed'."""
-    query = (update(CrawlRun)
-             .where(CrawlRun.status == "running", CrawlRun.started_at < started_before)
-             .values(status="killed", error_reason=reason, finished_at=func.coalesce(
-                 CrawlRun.finished_at, started_before)))
+    query = (
+        update(CrawlRun)
+        .where(CrawlRun.status == "running", CrawlRun.started_at < started_before)
+        .values(
+            status="killed",
+            error_reason=reason,
+            finished_at=func.coalesce(CrawlRun.finished_at, started_before),
+        )
+    )
     return int(session.execute(query).rowcount)  # type: ignore[attr-defined]
 
 
@@ -46,10 +55,13 @@ def close_open_runs(
     session: Session, source: str, since: datetime, status: RunStatus, reason: str, now: datetime
 ) -> int:
     """Close the runs of `source` begun since `since` that a stopped child left 'running'."""
-    query = (update(CrawlRun)
-             .where(CrawlRun.source == source, CrawlRun.status == "running",
-                    CrawlRun.started_at >= since)
-             .values(status=status, error_reason=reason, finished_at=now))
+    query = (
+        update(CrawlRun)
+        .where(
+            CrawlRun.source == source, CrawlRun.status == "running", CrawlRun.started_at >= since
+        )
+        .values(status=status, error_reason=reason, finished_at=now)
+    )
     return int(session.execute(query).rowcount)  # type: ignore[attr-defined]
 
 
@@ -60,20 +72,29 @@ def runs_since(session: Session, source: str, since: datetime) -> int:
 
 
 def record_run(
-    session: Session, source: str, started_at: datetime, status: RunStatus,
-    counts: Mapping[str, int], reason: str | None, now: datetime,
+    session: Session,
+    source: str,
+    started_at: datetime,
+    status: RunStatus,
+    counts: Mapping[str, int],
+    reason: str | None,
+    now: datetime,
 ) -> CrawlRun:
     """Insert a finished run the child could not write itself (it died before its first write)."""
     run = repository.start_run(session, source, started_at)
     return repository.finish_run(session, run, status, counts, reason, finished_at=now)
 
 
-def failure_streak(session: Session, source: str, before: datetime | None = None,
-                   limit: int = 1000) -> int:
+def failure_streak(
+    session: Session, source: str, before: datetime | None = None, limit: int = 1000
+) -> int:
     """How many of the latest finished runs of `source` (begun before `before`) failed in a row."""
-    query = (select(CrawlRun.status)
-             .where(CrawlRun.source == source, CrawlRun.status.in_(FINISHED_STATUSES))
-             .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc()).limit(limit))
+    query = (
+        select(CrawlRun.status)
+        .where(CrawlRun.source == source, CrawlRun.status.in_(FINISHED_STATUSES))
+        .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+        .limit(limit)
+    )
     if before is not None:
         query = query.where(CrawlRun.started_at < before)
     streak = 0
@@ -86,15 +107,20 @@ def failure_streak(session: Session, source: str, before: datetime | None = None
 
 def adding_run_times(session: Session, source: str, limit: int = 50) -> list[datetime]:
     """Start times of the latest runs of `source` that added articles, oldest first."""
-    query = (select(CrawlRun.started_at).where(CrawlRun.source == source, CrawlRun.added > 0)
-             .order_by(CrawlRun.started_at.desc()).limit(limit))
+    query = (
+        select(CrawlRun.started_at)
+        .where(CrawlRun.source == source, CrawlRun.added > 0)
+        .order_by(CrawlRun.started_at.desc())
+        .limit(limit)
+    )
     return sorted(session.scalars(query))
 
 
 def previous_run_start(session: Session, source: str, before: datetime) -> datetime | None:
     """When the run of `source` before the one started at `before` started."""
     query = select(func.max(CrawlRun.started_at)).where(
-        CrawlRun.source == source, CrawlRun.started_at < before)
+        CrawlRun.source == source, CrawlRun.started_at < before
+    )
     return session.scalar(query)
 
 
@@ -114,7 +140,10 @@ def articles_added(session: Session, source: str, since: datetime) -> int:
 
 def previous_fallback(session: Session, source: str, before: datetime) -> str | None:
     """The fallback record (JSON) of the latest run of `source` begun before `before`."""
-    query = (select(CrawlRun.fallback).where(CrawlRun.source == source,
-                                             CrawlRun.started_at < before)
-             .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc()).limit(1))
+    query = (
+        select(CrawlRun.fallback)
+        .where(CrawlRun.source == source, CrawlRun.started_at < before)
+        .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+        .limit(1)
+    )
     return session.scalar(query)

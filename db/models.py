@@ -12,8 +12,17 @@ from db.base import Base, utc_now
 
 Origin = Literal["crawl", "folder"]
 SeenStatus = Literal[
-    "added", "duplicate", "near_duplicate", "off_topic", "no_body", "gone", "redirect",
-    "too_large", "redirect_loop", "too_many_redirects", "off_scope",
+    "added",
+    "duplicate",
+    "near_duplicate",
+    "off_topic",
+    "no_body",
+    "gone",
+    "redirect",
+    "too_large",
+    "redirect_loop",
+    "too_many_redirects",
+    "off_scope",
 ]
 RunStatus = Literal["running", "ok", "failed", "timeout", "killed"]
 RUN_COUNTS: tuple[str, ...] = ("discovered", "fetched", "on_topic", "duplicates", "added", "errors")

@@ -45,7 +45,6 @@ def article_by_hash(session: Session, content_hash: str) -> Article | None:
     return session.scalar(select(Article).where(Article.content_hash == content_hash))
 
 
-
 def article_by_seq(session: Session, seq: int) -> Article | None:
     """The article with this corpus sequence number, if any."""
     return session.scalar(select(Article).where(Article.seq == seq))
@@ -87,7 +86,6 @@ def set_missing(session: Session, file_names: Iterable[str], missing: bool = Tru
         )
         changed += result.rowcount  # type: ignore[attr-defined]
     return changed
-
 
 
 def known_urls(session: Session, canonical_urls: Iterable[str]) -> set[str]:
@@ -152,7 +150,6 @@ def record_seen(
         },
     )
     session.execute(insert)
-
 
 
 def start_run(session: Session, source: str, started_at: datetime) -> CrawlRun:

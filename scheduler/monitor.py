@@ -42,8 +42,11 @@ def on_job_missed(event: JobExecutionEvent) -> None:
 
 def on_max_instances(event: JobSubmissionEvent) -> None:
     """The previous crawl of this source is still running, so this run is skipped."""
-    logger.info("Job %s still running; skipped the run due at %s", event.job_id,
-                event.scheduled_run_times[0] if event.scheduled_run_times else "?")
+    logger.info(
+        "Job %s still running; skipped the run due at %s",
+        event.job_id,
+        event.scheduled_run_times[0] if event.scheduled_run_times else "?",
+    )
 
 
 def install_listeners(scheduler: BaseScheduler) -> None:
@@ -69,9 +72,14 @@ class Review:
 class RunMonitor:
     """After each run: alerts for new articles, failure streaks, recovery, silence, layout."""
 
-    def __init__(self, config: AppConfig, database: Database, sender: AlertSender | NullSender,
-                 clock: Clock = utc_now,
-                 on_gap: Callable[[Source, float | None], None] | None = None) -> None:
+    def __init__(
+        self,
+        config: AppConfig,
+        database: Database,
+        sender: AlertSender | NullSender,
+        clock: Clock = utc_now,
+        on_gap: Callable[[Source, float | None], None] | None = None,
+    ) -> None:
         self.alerts = config.alerts
         self.database = database
         self.sender = sender
@@ -99,7 +107,8 @@ class RunMonitor:
                 previous_run=history.previous_run_start(session, key, outcome.started_at),
                 digest=[DigestItem(a.headline, a.url, a.file_name) for a in articles],
                 previous_found=_found_urls(
-                    history.previous_fallback(session, key, outcome.started_at)),
+                    history.previous_fallback(session, key, outcome.started_at)
+                ),
             )
 
     def alert(self, source: Source, outcome: CrawlOutcome, review: Review) -> None:
@@ -110,21 +119,30 @@ class RunMonitor:
         self._check_entry_points(source, outcome, review.previous_found)
         if outcome.status != "ok":
             if review.streak == threshold:
-                self.sender.send(alerts.failure_message(source.name, source.key, review.streak,
-                                                        outcome.reason), "failure")
+                self.sender.send(
+                    alerts.failure_message(source.name, source.key, review.streak, outcome.reason),
+                    "failure",
+                )
             return
         if review.streak_before >= threshold:
             self.sender.send(
-                alerts.recovery_message(source.name, source.key, review.streak_before), "recovery")
+                alerts.recovery_message(source.name, source.key, review.streak_before), "recovery"
+            )
         self._check_layout(source, outcome)
         limit = timing.silence_threshold(review.last_added, review.gap, self.alerts.silent_factor)
-        if review.last_added is not None and review.gap is not None and timing.silence_crossed(
-                limit, review.previous_run, self.clock()):
-            self.sender.send(alerts.silence_message(source.name, source.key, review.last_added,
-                                                    review.gap), "silence")
+        if (
+            review.last_added is not None
+            and review.gap is not None
+            and timing.silence_crossed(limit, review.previous_run, self.clock())
+        ):
+            self.sender.send(
+                alerts.silence_message(source.name, source.key, review.last_added, review.gap),
+                "silence",
+            )
 
-    def _check_entry_points(self, source: Source, outcome: CrawlOutcome,
-                            previous: tuple[str, ...] = ()) -> None:
+    def _check_entry_points(
+        self, source: Source, outcome: CrawlOutcome, previous: tuple[str, ...] = ()
+    ) -> None:
         """The layout-change alert: sent once per set of found URLs, not at every run (nor
         again after a restart when the run before found the same)."""
         fallback = outcome.report.get("fallback")

@@ -102,8 +102,9 @@ class RetryAfterMiddleware:
         return int(request.meta.get("retry_times", 0)) < int(limit)
 
     def _back_off(self, request: Request, why: str) -> None:
-        wait = backoff_seconds(int(request.meta.get("retry_times", 0)), self.backoff,
-                               self.backoff_max)
+        wait = backoff_seconds(
+            int(request.meta.get("retry_times", 0)), self.backoff, self.backoff_max
+        )
         if wait <= 0:
             return
         self._hold_slot(request, wait)

@@ -91,8 +91,11 @@ class Source:
         '{today}' becomes today's KST date (daily pages such as /NewsDesk/2025-12-17)."""
         return tuple(
             (kind, _dated(url))
-            for kind, urls in (("feed", self.feeds), ("sitemap", self.sitemaps),
-                               ("listing", self.listings))
+            for kind, urls in (
+                ("feed", self.feeds),
+                ("sitemap", self.sitemaps),
+                ("listing", self.listings),
+            )
             for url in urls
         )
 

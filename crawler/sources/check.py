@@ -123,8 +123,10 @@ def check_sources(config: AppConfig, keys: list[str] | None = None) -> list[Sour
         )
         for source, items in probes
     ]
-    return [_with_suggestion(result, source, config, agent) for result, (source, _) in
-            zip(results, probes, strict=True)]
+    return [
+        _with_suggestion(result, source, config, agent)
+        for result, (source, _) in zip(results, probes, strict=True)
+    ]
 
 
 def _with_suggestion(
@@ -134,8 +136,12 @@ def _with_suggestion(
     that has a homepage gets what entry-point discovery finds there."""
     if any(probe.ok for probe in result.urls) or not source.homepage or source.search:
         return result
-    with HttpFetcher(agent, timeout=config.crawl.timeout, obey_robots=config.crawl.obey_robots,
-                     tls_ciphers=source.tls_ciphers) as fetcher:
+    with HttpFetcher(
+        agent,
+        timeout=config.crawl.timeout,
+        obey_robots=config.crawl.obey_robots,
+        tls_ciphers=source.tls_ciphers,
+    ) as fetcher:
         found = discover_site(source.homepage, fetcher)
     keys = ("found", "feeds", "sitemaps", "listings", "article_pattern", "samples", "reasons")
     suggestion = {key: value for key, value in found.as_dict().items() if key in keys}

@@ -160,9 +160,7 @@ class NewsSpider(scrapy.Spider):
         if kind == "listing":
             yield from self._next_listing_page(response, next_page)
 
-    def _next_listing_page(
-        self, response: Response, url: str | None
-    ) -> Iterator[scrapy.Request]:
+    def _next_listing_page(self, response: Response, url: str | None) -> Iterator[scrapy.Request]:
         page = int(response.meta.get("newsmon_page", 1))
         if page >= self.source.max_listing_pages:
             return
