@@ -8,13 +8,14 @@ import logging
 import sys
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from crawler.config import AppConfig, ConfigError
+from crawler.timeutil import utc_now
 from crawler.topic import DEFAULT_TOPIC, Topic
 from crawler.topic.explain import explain
 from db import repository
@@ -145,7 +146,7 @@ def _explain(config: AppConfig, args: argparse.Namespace) -> int:
 
 def review_rows(config: AppConfig, since: date | None, limit: int) -> list[dict[str, Any]]:
     """Off-topic rejections since the KST day (default: a week ago), closest to the line first."""
-    start = kst_day_start(since) if since else datetime.now(UTC) - timedelta(days=REVIEW_DAYS)
+    start = kst_day_start(since) if since else utc_now() - timedelta(days=REVIEW_DAYS)
     database = open_database(config.database.url)
     try:
         with database.session() as session:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from crawler.config import AlertsConfig, AppConfig
 from crawler.sources import Source
-from crawler.timeutil import KST
+from crawler.timeutil import KST, utc_now
 from db import activity, history
 from db.corpus import NAME_PATTERN
 from db.session import Database, open_database
@@ -135,7 +135,7 @@ def source_statuses(session: Session, config: AppConfig, now: datetime) -> list[
 
 def collect_status(config: AppConfig, now: datetime | None = None) -> list[SourceStatus]:
     """`source_statuses` in a session of its own."""
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     database = open_database(config.database.url)
     try:
         with database.session() as session:
@@ -239,7 +239,7 @@ def build_report(session: Session, config: AppConfig, now: datetime) -> StatusRe
 def report_from(database: Database, config: AppConfig, now: datetime | None = None) -> StatusReport:
     """`build_report` in one short session of `database`."""
     with database.session() as session:
-        return build_report(session, config, now or datetime.now(UTC))
+        return build_report(session, config, now or utc_now())
 
 
 def collect_report(config: AppConfig, now: datetime | None = None) -> StatusReport:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
 from typing import Any, Self
 
 from scrapy import Spider, signals
@@ -13,6 +12,7 @@ from twisted.internet import task
 
 from crawler.crawl.services import services_of
 from crawler.crawl.spiders.news import NewsSpider
+from crawler.timeutil import utc_now
 from db import repository
 from db.models import RUN_COUNTS, CrawlRun
 
@@ -77,7 +77,7 @@ class CrawlRunRecorder:
 
     def _start(self, source: str) -> int:
         with services_of(self.crawler).database.session() as session:
-            run = repository.start_run(session, source, datetime.now(UTC))
+            run = repository.start_run(session, source, utc_now())
             session.flush()
             return run.id
 
@@ -100,7 +100,7 @@ class CrawlRunRecorder:
                 counts={k: v for k, v in counts_from_stats(stats).items() if k in RUN_COUNTS},
                 error_reason=failure,
                 added_files=stats.get("newsmon/added_files", []),
-                finished_at=datetime.now(UTC),
+                finished_at=utc_now(),
             )
             fallback = spider.fallback.record()
             if fallback is not None:

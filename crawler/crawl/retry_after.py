@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import random
-from datetime import UTC, datetime
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Self
 
@@ -17,6 +17,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.utils.asyncio import call_later
+
+from crawler.timeutil import utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +38,7 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
         return None
     if when.tzinfo is None:
         return None
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    return max(0.0, (when - (now or utc_now())).total_seconds())
 
 
 def backoff_seconds(attempt: int, base: float, cap: float) -> float:

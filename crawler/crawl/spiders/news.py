@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 from typing import Any, Self
 
 import scrapy
@@ -29,6 +28,7 @@ from crawler.crawl.spiders.fallback import FallbackDiscovery
 from crawler.discovery import DiscoveryError, read_discovery
 from crawler.sources import Source
 from crawler.sources.fetch import TLS_HINT
+from crawler.timeutil import utc_now
 from crawler.urls import canonical_url
 
 logger = logging.getLogger(__name__)
@@ -213,7 +213,7 @@ class NewsSpider(scrapy.Spider):
             source=self.source.key,
             url=response.url,
             canonical_url=final,
-            fetched_at=datetime.now(UTC),
+            fetched_at=utc_now(),
             extracted=extracted,
             redirected_from=tuple(redirects),
         )
@@ -280,7 +280,7 @@ class NewsSpider(scrapy.Spider):
                 source=self.source.key,
                 url=request.url,
                 canonical_url=request.meta["newsmon_canonical"],
-                fetched_at=datetime.now(UTC),
+                fetched_at=utc_now(),
                 extracted=None,
                 gone=True,
             )
@@ -304,7 +304,7 @@ class NewsSpider(scrapy.Spider):
                 source=self.source.key,
                 url=request.url,
                 canonical_url=request.meta["newsmon_canonical"],
-                fetched_at=datetime.now(UTC),
+                fetched_at=utc_now(),
                 extracted=None,
                 redirected_from=_redirected_from(request),
                 refused=error.reason,
