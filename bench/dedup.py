@@ -99,7 +99,9 @@ def load_in_child(directory: Path) -> dict[str, float]:
     )
     output = subprocess.run(
         [sys.executable, "-c", code, str(directory), str(REPO)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     result: dict[str, float] = json.loads(output)
     return result
@@ -131,11 +133,13 @@ def bench_size(size: int, root: Path) -> float:
     unseen_ms, false_hits = median_query_ms(index, unseen)
     index.close()
     disk_mb = sum(path.stat().st_size for path in directory.rglob("*") if path.is_file()) / 2**20
-    print(f"{size:>8,d} docs  build {build_s:6.1f} s  load {loads[0]['load_s']:5.3f} s "
-          f"(best of 3 {loaded['load_s']:5.3f} s)  "
-          f"RSS {loaded['rss_mb']:6.1f} MB  disk {disk_mb:7.1f} MB  "
-          f"query copy {copy_ms:5.2f} ms ({found}/{len(copies)} found)  "
-          f"unseen {unseen_ms:5.2f} ms ({false_hits} false)")
+    print(
+        f"{size:>8,d} docs  build {build_s:6.1f} s  load {loads[0]['load_s']:5.3f} s "
+        f"(best of 3 {loaded['load_s']:5.3f} s)  "
+        f"RSS {loaded['rss_mb']:6.1f} MB  disk {disk_mb:7.1f} MB  "
+        f"query copy {copy_ms:5.2f} ms ({found}/{len(copies)} found)  "
+        f"unseen {unseen_ms:5.2f} ms ({false_hits} false)"
+    )
     return statistics.median([copy_ms, unseen_ms])
 
 
@@ -151,15 +155,18 @@ def signature_costs(samples: int = 300) -> None:
     ours = (time.perf_counter() - started) / samples * 1000
     started = time.perf_counter()
     for hashes in arrays:
-        MinHash(num_perm=NUM_PERM).update_batch([value.to_bytes(4, "little") for value in
-                                                 hashes.tolist()])
+        MinHash(num_perm=NUM_PERM).update_batch(
+            [value.to_bytes(4, "little") for value in hashes.tolist()]
+        )
     theirs = (time.perf_counter() - started) / samples * 1000
     started = time.perf_counter()
     for text in texts:
         shingle_array(text)
     shingling = (time.perf_counter() - started) / samples * 1000
-    print(f"per document: shingling {shingling:.3f} ms, signature {ours:.3f} ms "
-          f"(datasketch update_batch {theirs:.3f} ms), {NUM_PERM} permutations")
+    print(
+        f"per document: shingling {shingling:.3f} ms, signature {ours:.3f} ms "
+        f"(datasketch update_batch {theirs:.3f} ms), {NUM_PERM} permutations"
+    )
 
 
 def main() -> None:

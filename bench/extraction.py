@@ -125,8 +125,10 @@ def main(argv: list[str]) -> int:
         for scores in (ours, theirs)
     ]
     print(row(f"mean over {len(ours)} pages", means[0], means[1]))
-    print(f"worst newsmon F1: {min(s.f1 for s in ours):.3f}; headline right on {heads}/{len(ours)}"
-          f" pages; code lines in output: {code}")
+    print(
+        f"worst newsmon F1: {min(s.f1 for s in ours):.3f}; headline right on {heads}/{len(ours)}"
+        f" pages; code lines in output: {code}"
+    )
     median_ours, median_theirs = statistics.median(our_ms), statistics.median(their_ms)
     print(f"median ms/page: newsmon {median_ours:.2f}, trafilatura {median_theirs:.2f}")
     print(f"max ms/page:    newsmon {max(our_ms):.2f}, trafilatura {max(their_ms):.2f}")

@@ -114,8 +114,10 @@ def cpu_seconds(pid: int) -> float:
 
 def snapshot(label: str, pid: int, crawls: int, elapsed: float) -> tuple[int, int]:
     rss, fds = proc_kb(pid, "VmRSS"), open_fds(pid)
-    print(f"{label:>8}: {crawls:4d} crawls after {elapsed:6.1f}s  daemon RSS {rss / 1024:6.1f} MB"
-          f"  open fds {fds}")
+    print(
+        f"{label:>8}: {crawls:4d} crawls after {elapsed:6.1f}s  daemon RSS {rss / 1024:6.1f} MB"
+        f"  open fds {fds}"
+    )
     return rss, fds
 
 
@@ -152,8 +154,10 @@ class Scraper(threading.Thread):
 
 
 def soak(crawls: int, sources: int, every: str, work: Path, server: str) -> dict[str, float]:
-    print(f"-- status server {server}" + (f", scraped every {SCRAPE_EVERY:g}s" if server == "on"
-                                          else ""))
+    print(
+        f"-- status server {server}"
+        + (f", scraped every {SCRAPE_EVERY:g}s" if server == "on" else "")
+    )
     with ExitStack() as stack:
         sites = [stack.enter_context(serve(FixtureSite())) for _ in range(sources)]
         for site in sites:
@@ -190,11 +194,15 @@ def soak(crawls: int, sources: int, every: str, work: Path, server: str) -> dict
     print(f"daemon RSS growth {(rss1 - rss0) / 1024:+.1f} MB, open fds {fds0} -> {fds1}")
     print(f"daemon CPU {cpu:.2f}% of one core over {wall:.0f}s (its own, without the crawls)")
     if server == "on":
-        print(f"{scraper.requests} scrapes, {scraper.failures} failed, slowest "
-              f"{scraper.slowest * 1000:.0f} ms")
+        print(
+            f"{scraper.requests} scrapes, {scraper.failures} failed, slowest "
+            f"{scraper.slowest * 1000:.0f} ms"
+        )
     print(f"peak RSS of a child crawl {sampler.peak_kb / 1024:.1f} MB")
-    print(f"{rate:.1f} crawls/minute with {sources} sources every {every}"
-          f" ({publisher.published} articles published per source)")
+    print(
+        f"{rate:.1f} crawls/minute with {sources} sources every {every}"
+        f" ({publisher.published} articles published per source)"
+    )
     return {"rss_mb": rss1 / 1024, "cpu_percent": cpu}
 
 
@@ -203,19 +211,26 @@ def main() -> None:
     parser.add_argument("--crawls", type=int, default=200)
     parser.add_argument("--sources", type=int, default=3)
     parser.add_argument("--every", default="1s")
-    parser.add_argument("--server", choices=["off", "on", "both"], default="both",
-                        help="the daemon's status server (on: scraped every 5 s)")
+    parser.add_argument(
+        "--server",
+        choices=["off", "on", "both"],
+        default="both",
+        help="the daemon's status server (on: scraped every 5 s)",
+    )
     args = parser.parse_args()
     figures = {}
     for server in ("off", "on") if args.server == "both" else (args.server,):
         with tempfile.TemporaryDirectory(prefix="newsmon-soak-") as work:
-            figures[server] = soak(max(args.crawls, WARM_UP_CRAWLS + 1), args.sources,
-                                   args.every, Path(work), server)
+            figures[server] = soak(
+                max(args.crawls, WARM_UP_CRAWLS + 1), args.sources, args.every, Path(work), server
+            )
     if len(figures) == 2:
         off, on = figures["off"], figures["on"]
-        print(f"server on vs off: daemon RSS {on['rss_mb']:.1f} vs {off['rss_mb']:.1f} MB "
-              f"({on['rss_mb'] - off['rss_mb']:+.1f}), CPU {on['cpu_percent']:.2f}% vs "
-              f"{off['cpu_percent']:.2f}%")
+        print(
+            f"server on vs off: daemon RSS {on['rss_mb']:.1f} vs {off['rss_mb']:.1f} MB "
+            f"({on['rss_mb'] - off['rss_mb']:+.1f}), CPU {on['cpu_percent']:.2f}% vs "
+            f"{off['cpu_percent']:.2f}%"
+        )
 
 
 if __name__ == "__main__":

@@ -238,8 +238,11 @@ def small_crawl(repeat: int) -> None:
             stack.enter_context(serve(site))
         feeds, links = [], []
         for site, paths in sites:
-            site.add("/rss/allArticle.xml", rss_feed(site.base_url, paths),
-                     content_type="application/rss+xml; charset=utf-8")
+            site.add(
+                "/rss/allArticle.xml",
+                rss_feed(site.base_url, paths),
+                content_type="application/rss+xml; charset=utf-8",
+            )
             feeds.append(site.url("/rss/allArticle.xml"))
             links += [site.url(p) for p in paths]
         for round_ in range(repeat):

@@ -6,6 +6,7 @@ import codecs
 import dataclasses
 import os
 import tomllib
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -21,7 +22,7 @@ from crawler.sources import (
     SourceError,
     check_registry,
 )
-from crawler.sources.search import with_search_sources
+from crawler.sources.engines import with_search_sources
 from crawler.topic import DEFAULT_TOPIC, Topic, TopicConfigError
 
 DEFAULT_CONFIG_NAME = "newsmon.toml"
@@ -59,6 +60,11 @@ class CrawlConfig:
     autothrottle: bool = True
     min_body_chars: int = 100
     extract_workers: int = 1  # processes parsing pages beside the crawler; 0 = in-process
+
+    @property
+    def agent(self) -> str:
+        """The User-Agent every request sends: the name, then the contact URL if there is one."""
+        return self.user_agent + (f" (+{self.contact_url})" if self.contact_url else "")
 
 
 @dataclass(frozen=True)
@@ -207,13 +213,13 @@ def _section(name: str, raw: Any, where: str) -> Any:
     cls = _SECTIONS[name]
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: [{name}] must be a table")
-    known = {f.name: f for f in fields(cls)}
+    known = _field_types(cls)
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in known:
             raise ConfigError(f"{where}: unknown key '{name}.{key}'")
         label = f"{where}: '{name}.{key}'"
-        values[key] = _in_range(name, key, _coerce(name, key, value, known[key].type, label), label)
+        values[key] = _in_range(name, key, _coerce(name, key, value, known[key], label), label)
     return cls(**values)
 
 
@@ -224,8 +230,14 @@ def _in_range(section: str, key: str, value: Any, label: str) -> Any:
         raise ConfigError(f"{label}: {exc}") from exc
 
 
-def _coerce(section: str, key: str, value: Any, kind: Any, label: str) -> Any:
-    kind = str(kind)
+def _field_types(cls: type) -> dict[str, type]:
+    """The section's fields and their real types (annotations are strings under
+    `from __future__ import annotations`; the hints resolve them)."""
+    return typing.get_type_hints(cls)
+
+
+def _coerce(section: str, key: str, value: Any, type_: type, label: str) -> Any:
+    kind = type_.__name__  # sections hold only bool, int, float, str and Path fields
     try:
         if (section, key) in _DURATION_FIELDS:
             return parse_duration(value, allow_zero=key in _ZERO_DURATIONS)
@@ -269,7 +281,7 @@ def _apply_env(sections: dict[str, Any], env: Mapping[str, str]) -> dict[str, An
             continue
         section, key = _split_env(name)
         cls = _SECTIONS[section]
-        kind = {f.name: f.type for f in fields(cls)}[key]
+        kind = _field_types(cls)[key]
         label = f"environment {name}"
         coerced = _in_range(section, key, _coerce(section, key, value, kind, label), label)
         result[section] = dataclasses.replace(result[section], **{key: coerced})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+import typing
 from typing import Any
 
 from crawler.durations import parse_duration
@@ -59,7 +59,10 @@ def toml_type(value: Any) -> str:
     return "a string"
 
 
-_SOURCE_TYPES = {f.name: str(f.type) for f in fields(Source) if not f.name.startswith("_")}
+# Real types (typing.get_type_hints), not the annotations' text.
+_SOURCE_TYPES = {
+    name: kind for name, kind in typing.get_type_hints(Source).items() if not name.startswith("_")
+}
 _SOURCE_MINIMUM: dict[str, float] = {"max_listing_pages": 1, "concurrency": 1, "download_delay": 0}
 _EXPECTED = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,)}
 
@@ -68,11 +71,12 @@ def source_value(key: str, value: Any) -> Any:
     """A [[sources]] value checked against the Source field's type (ValueError otherwise);
     arrays become tuples, a delay may be a duration ("250ms")."""
     kind = _SOURCE_TYPES[key]
-    if kind.startswith("tuple"):
+    if typing.get_origin(kind) is tuple:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError(f"expected an array of strings, got {toml_type(value)}")
         return tuple(value)
-    base = kind.removesuffix(" | None")
+    # `X | None` fields take an X (TOML has no null)
+    base = next(t for t in typing.get_args(kind) or (kind,) if t is not type(None)).__name__
     if key == "download_delay" and isinstance(value, str):
         value = 0.0 if value.strip() == "0" else parse_duration(value)
     if isinstance(value, bool) != (base == "bool") or not isinstance(value, _EXPECTED[base]):

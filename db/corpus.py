@@ -19,7 +19,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -135,23 +135,24 @@ class CorpusStore:
         headline: str,
         published_at: datetime | None,
         fetched_at: datetime,
-        staged: Staged | None = None,
-        in_transaction: Callable[[Session, Article], None] | None = None,
-        admit: Callable[[], None] | None = None,
     ) -> AppendResult:
         """Store `text` as the next corpus file unless the same bytes are already stored.
 
-        `staged` is `self.stage(text)` done beforehand (outside any lock); it is released here.
-        `admit` runs under the lock once the bytes are known to be new; if it raises, nothing
-        is stored. `in_transaction` writes more rows about the new article in the same commit.
+        The whole transaction in one call, for callers with nothing to decide in between;
+        the crawl's pipeline drives `transaction` itself.
         """
-        staged = staged or self.stage(text)
+        staged = self.stage(text)
         try:
-            return self._append_staged(
-                staged, url=url, canonical_url=canonical_url, source=source, headline=headline,
-                published_at=published_at, fetched_at=fetched_at, in_transaction=in_transaction,
-                admit=admit,
-            )
+            with self.transaction(staged) as append:
+                existing = append.exact_duplicate()
+                if existing is not None:
+                    return AppendResult("duplicate", existing.file_name, existing.seq)
+                article = append.add_article(
+                    url=url, canonical_url=canonical_url, source=source, headline=headline,
+                    published_at=published_at, fetched_at=fetched_at,
+                )  # fmt: skip
+                append.commit()
+            return AppendResult("added", article.file_name, article.seq)
         finally:
             staged.release()
 
@@ -161,36 +162,26 @@ class CorpusStore:
             raise ValueError("corpus text must be normalised: it ends with a newline")
         return self._staging.stage(text.encode("utf-8"))
 
-    def _append_staged(
-        self, staged: Staged, *, url: str | None, canonical_url: str | None, source: str | None,
-        headline: str, published_at: datetime | None, fetched_at: datetime,
-        in_transaction: Callable[[Session, Article], None] | None,
-        admit: Callable[[], None] | None,
-    ) -> AppendResult:
-        digest = staged.digest
+    @contextmanager
+    def transaction(self, staged: Staged) -> Iterator[AppendTransaction]:
+        """Take the corpus lock and open one session for appending `staged`.
+
+        The caller drives the steps (exact check, its own checks, `add_article`, rows of its
+        own in `session`, `commit`); leaving the block without `commit` stores nothing.
+        No other writer, in any process, can add a copy or take a number in between.
+        """
         with self._locked():
             # Rows from other processes are in the DB already; only files nobody indexed
             # need a rescan, and adding one changes the folder's mtime.
             if self._synced_mtime_ns != self._mtime_ns():
                 self._sync_locked()
             with self.database.session() as session:
-                existing = repo.article_by_hash(session, digest)
-                if existing is not None:
-                    return AppendResult("duplicate", existing.file_name, existing.seq)
-                if admit is not None:
-                    admit()
-                seq = max(repo.max_seq(session), self._folder_max_seq) + 1
-                name = corpus_name(seq, digest)
-                article = repo.add_article(
-                    session, seq=seq, file_name=name, content_hash=digest, url=url,
-                    canonical_url=canonical_url, source=source, headline=headline,
-                    published_at=published_at, fetched_at=fetched_at, origin="crawl",
-                )  # fmt: skip
-                if in_transaction is not None:
-                    in_transaction(session, article)
-                self._place_file(session, name, staged)
-                self._folder_max_seq = seq
-        return AppendResult("added", name, seq)
+                append = AppendTransaction(self, staged, session)
+                try:
+                    yield append
+                finally:
+                    if not append.committed:
+                        session.rollback()
 
     def verify(self, repair: bool = False) -> VerifyReport:
         """Check that folder and database agree and names match bytes; optionally repair."""
@@ -218,8 +209,8 @@ class CorpusStore:
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:
-        """Hold the corpus lock across several steps (e.g. a near-duplicate check and the
-        append it allows); `append` inside the block reuses it."""
+        """Hold the corpus lock across several steps (e.g. opening the near-duplicate index,
+        which may create its files); lock-taking calls inside the block reuse it."""
         with self._locked():
             yield
 
@@ -353,6 +344,43 @@ class CorpusStore:
             report.name_mismatch.append(name)
         if row.content_hash != digest:
             report.content_changed.append(name)
+
+
+class AppendTransaction:
+    """One append under the corpus lock, in one session: the caller drives each step."""
+
+    def __init__(self, store: CorpusStore, staged: Staged, session: Session) -> None:
+        self.store = store
+        self.staged = staged
+        self.session = session  # for the caller's rows about this article, in the same commit
+        self.article: Article | None = None
+        self.committed = False
+
+    def exact_duplicate(self) -> Article | None:
+        """The stored article with the same bytes, if any."""
+        return repo.article_by_hash(self.session, self.staged.digest)
+
+    def add_article(
+        self, *, url: str | None, canonical_url: str | None, source: str | None, headline: str,
+        published_at: datetime | None, fetched_at: datetime,
+    ) -> Article:  # fmt: skip
+        """Add the row under the next free number (the file is placed by `commit`)."""
+        seq = max(repo.max_seq(self.session), self.store._folder_max_seq) + 1
+        self.article = repo.add_article(
+            self.session, seq=seq, file_name=corpus_name(seq, self.staged.digest),
+            content_hash=self.staged.digest, url=url, canonical_url=canonical_url, source=source,
+            headline=headline, published_at=published_at, fetched_at=fetched_at, origin="crawl",
+        )  # fmt: skip
+        return self.article
+
+    def commit(self) -> None:
+        """Place the added article's file (if any), fsync the folder, then commit."""
+        if self.article is None:
+            self.session.commit()
+        else:
+            self.store._place_file(self.session, self.article.file_name, self.staged)
+            self.store._folder_max_seq = self.article.seq
+        self.committed = True
 
 
 def _lock_directory(fd: int, directory: Path) -> None:

@@ -114,6 +114,7 @@ def open_current(url: str) -> Database:
     if revision != wanted:
         database.close()
         at = f"at revision {revision}" if revision else "not under migrations"
-        raise SchemaBehind(f"database schema is {at}, this newsmon needs {wanted}: "
-                           "run newsmon db upgrade")
+        raise SchemaBehind(
+            f"database schema is {at}, this newsmon needs {wanted}: run newsmon db upgrade"
+        )
     return database

@@ -12,8 +12,17 @@ from db.base import Base, utc_now
 
 Origin = Literal["crawl", "folder"]
 SeenStatus = Literal[
-    "added", "duplicate", "near_duplicate", "off_topic", "no_body", "gone", "redirect",
-    "too_large", "redirect_loop", "too_many_redirects", "off_scope",
+    "added",
+    "duplicate",
+    "near_duplicate",
+    "off_topic",
+    "no_body",
+    "gone",
+    "redirect",
+    "too_large",
+    "redirect_loop",
+    "too_many_redirects",
+    "off_scope",
 ]
 RunStatus = Literal["running", "ok", "failed", "timeout", "killed"]
 RUN_COUNTS: tuple[str, ...] = ("discovered", "fetched", "on_topic", "duplicates", "added", "errors")
@@ -35,7 +44,7 @@ class Article(Base):
     published_at: Mapped[datetime | None]
     fetched_at: Mapped[datetime]
     indexed_at: Mapped[datetime] = mapped_column(default=utc_now)
-    origin: Mapped[str] = mapped_column(String(16))
+    origin: Mapped[Origin] = mapped_column(String(16))
     missing: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
@@ -50,7 +59,7 @@ class SeenUrl(Base):
     canonical_url: Mapped[str] = mapped_column(String(2048), unique=True)
     url: Mapped[str] = mapped_column(String(2048))
     source: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(24))
+    status: Mapped[SeenStatus] = mapped_column(String(24))
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
     duplicate_of: Mapped[str | None] = mapped_column(String(255))
     similarity: Mapped[float | None] = mapped_column(Float)
@@ -73,7 +82,7 @@ class CrawlRun(Base):
     source: Mapped[str] = mapped_column(String(64))
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(16), default="running")
+    status: Mapped[RunStatus] = mapped_column(String(16), default="running")
     discovered: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     fetched: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     on_topic: Mapped[int] = mapped_column(default=0, server_default=text("0"))

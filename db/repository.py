@@ -45,11 +45,6 @@ def article_by_hash(session: Session, content_hash: str) -> Article | None:
     return session.scalar(select(Article).where(Article.content_hash == content_hash))
 
 
-def article_by_file_name(session: Session, file_name: str) -> Article | None:
-    """The article stored in this corpus file, if any."""
-    return session.scalar(select(Article).where(Article.file_name == file_name))
-
-
 def article_by_seq(session: Session, seq: int) -> Article | None:
     """The article with this corpus sequence number, if any."""
     return session.scalar(select(Article).where(Article.seq == seq))
@@ -91,12 +86,6 @@ def set_missing(session: Session, file_names: Iterable[str], missing: bool = Tru
         )
         changed += result.rowcount  # type: ignore[attr-defined]
     return changed
-
-
-def articles_since(session: Session, since: datetime) -> Sequence[Article]:
-    """Articles fetched at or after `since`, in seq order."""
-    query = select(Article).where(Article.fetched_at >= since).order_by(Article.seq)
-    return session.scalars(query).all()
 
 
 def known_urls(session: Session, canonical_urls: Iterable[str]) -> set[str]:
@@ -161,11 +150,6 @@ def record_seen(
         },
     )
     session.execute(insert)
-
-
-def seen_url(session: Session, canonical_url: str) -> SeenUrl | None:
-    """The seen_urls row of a canonical URL, if any."""
-    return session.scalar(select(SeenUrl).where(SeenUrl.canonical_url == canonical_url))
 
 
 def start_run(session: Session, source: str, started_at: datetime) -> CrawlRun:

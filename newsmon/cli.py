@@ -193,7 +193,7 @@ def _sources(config: AppConfig, args: argparse.Namespace) -> int:
 
 
 def _sources_check(config: AppConfig, args: argparse.Namespace) -> int:
-    from crawler.health import check_sources, format_health
+    from crawler.sources.check import check_sources, format_health
 
     keys = [config.source(key).key for key in args.source] if args.source else None
     results = check_sources(config, keys)
@@ -214,8 +214,7 @@ def _sources_discover(config: AppConfig, args: argparse.Namespace) -> int:
         return EXIT_CONFIG
     url = args.url if "://" in args.url else f"https://{args.url}"
     crawl = config.crawl
-    agent = crawl.user_agent + (f" (+{crawl.contact_url})" if crawl.contact_url else "")
-    with HttpFetcher(agent, timeout=crawl.timeout, obey_robots=crawl.obey_robots) as fetcher:
+    with HttpFetcher(crawl.agent, timeout=crawl.timeout, obey_robots=crawl.obey_robots) as fetcher:
         result = discover_site(url, fetcher)
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
@@ -275,7 +274,8 @@ def _daemon(config: AppConfig, args: argparse.Namespace) -> int:
 
 
 def _status(config: AppConfig, args: argparse.Namespace) -> int:
-    from scheduler.status import collect_report, format_status
+    from newsmon.tables import format_status
+    from scheduler.status import collect_report
 
     # One report for this command, the daemon's /api/status and its status page.
     report = collect_report(config)

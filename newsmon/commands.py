@@ -3,42 +3,27 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from crawler.config import AppConfig
 
 if TYPE_CHECKING:
-    from crawler.runner import SourceReport
+    from crawler.crawl.runner import SourceReport
 from crawler.sources import Source
 from db import migrate
 from db.corpus import CorpusStore, VerifyReport
 from db.session import open_database
+from newsmon.tables import table
 
 
-def crawl(config: AppConfig, sources: list[Source] | None,
-          urls: dict[str, list[str]] | None = None) -> list[SourceReport]:
+def crawl(
+    config: AppConfig, sources: list[Source] | None, urls: dict[str, list[str]] | None = None
+) -> list[SourceReport]:
     """Run one crawl of the chosen sources (default: all enabled); `urls`: only those pages."""
     # Imported here, not at the top: `daemon` and `status` never load Scrapy (half their memory).
-    from crawler.runner import run_crawl
+    from crawler.crawl.runner import run_crawl
 
     return run_crawl(config, sources, urls)
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A plain text table, columns padded to their widest cell (Hangul counts double)."""
-    cells = [[str(c) for c in headers], *[[str(c) for c in row] for row in rows]]
-    widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
-    lines = [
-        "  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
-        for row in cells
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-def _width(text: str) -> int:
-    return sum(2 if "\u1100" <= ch <= "\u11ff" or "\u3000" <= ch <= "\ud7af" else 1 for ch in text)
 
 
 def crawl_table(reports: list[SourceReport]) -> str:

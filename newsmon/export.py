@@ -21,9 +21,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Literal, TextIO
-from zoneinfo import ZoneInfo
 
 from crawler.config import AppConfig
+from crawler.timeutil import KST
 from db import queries
 from db.corpus import CorpusStore
 from db.migrate import open_current
@@ -31,7 +31,6 @@ from db.session import Database
 
 logger = logging.getLogger(__name__)
 
-KST = ZoneInfo("Asia/Seoul")
 EXPORT_FIELDS = (
     "file",
     "seq",

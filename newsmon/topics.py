@@ -8,19 +8,21 @@ import logging
 import sys
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from crawler.config import AppConfig, ConfigError
+from crawler.timeutil import utc_now
 from crawler.topic import DEFAULT_TOPIC, Topic
 from crawler.topic.explain import explain
 from db import repository
 from db.session import open_database
 from newsmon import commands
 from newsmon.export import kst_day_start
+from newsmon.tables import table
 from newsmon.topic_args import REVIEW_DAYS
 
 logger = logging.getLogger(__name__)
@@ -99,7 +101,7 @@ def format_explanation(data: dict[str, Any]) -> str:
         for row in data["evidence"]
     ]
     headers = ("where", "term", "kind", "place weight", "AI weight", "counted", "group")
-    lines += ["", commands.table(headers, rows) if rows else "(no evidence found)"]
+    lines += ["", table(headers, rows) if rows else "(no evidence found)"]
     return "\n".join(lines)
 
 
@@ -118,7 +120,7 @@ def _explain(config: AppConfig, args: argparse.Namespace) -> int:
 
 def review_rows(config: AppConfig, since: date | None, limit: int) -> list[dict[str, Any]]:
     """Off-topic rejections since the KST day (default: a week ago), closest to the line first."""
-    start = kst_day_start(since) if since else datetime.now(UTC) - timedelta(days=REVIEW_DAYS)
+    start = kst_day_start(since) if since else utc_now() - timedelta(days=REVIEW_DAYS)
     database = open_database(config.database.url)
     try:
         with database.session() as session:
@@ -189,7 +191,7 @@ def _recheck(config: AppConfig, args: argparse.Namespace) -> int:
     if not urls:
         _say("[]" if args.json else "no remembered off-topic articles in that period")
         return EXIT_OK
-    from crawler.runner import run_crawl  # Scrapy is loaded only by commands that crawl
+    from crawler.crawl.runner import run_crawl  # Scrapy is loaded only by commands that crawl
 
     sources = [config.source(key) for key in urls]
     reports = run_crawl(config, sources, urls=urls)

@@ -10,13 +10,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 
+from crawler.timeutil import KST
+
 logger = logging.getLogger(__name__)
 
-KST = ZoneInfo("Asia/Seoul")
 Message = dict[str, Any]
 DeliveryHook = Callable[[str, bool], None]  # (alert kind, delivered) after each attempt series
 DIGEST_LIMIT = 20  # Slack allows 50 blocks per message; keep the digest readable.
@@ -86,21 +86,32 @@ def layout_message(outlet: str, key: str, fetched: int) -> Message:
     return _message(text, "The site's layout may have changed; check its parser.")
 
 
-def entry_points_message(outlet: str, key: str, old: Sequence[str],
-                         found: Sequence[str]) -> Message:
+def entry_points_message(
+    outlet: str, key: str, old: Sequence[str], found: Sequence[str]
+) -> Message:
     """Every configured discovery URL failed; discovery found these instead (config untouched)."""
     text = f"{outlet} ({key}): its discovery URLs failed; crawled the entry points found instead"
     old_lines = "\n".join(f"• {_escape(url)}" for url in old) or "• (none)"
     new_lines = "\n".join(f"• {_escape(url)}" for url in found) or "• (none)"
-    return _message(text, f"Configured:\n{old_lines}", f"Found on the homepage:\n{new_lines}",
-                    "Update the source's entry in the config file to keep them.")
+    return _message(
+        text,
+        f"Configured:\n{old_lines}",
+        f"Found on the homepage:\n{new_lines}",
+        "Update the source's entry in the config file to keep them.",
+    )
 
 
 class AlertSender:
     """POST messages to the webhook from one worker thread; failures are logged, never raised."""
 
-    def __init__(self, url: str, timeout: float = 10.0, tries: int = 3, backoff: float = 0.5,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        timeout: float = 10.0,
+        tries: int = 3,
+        backoff: float = 0.5,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self.url = url
         self.tries = tries
         self.backoff = backoff

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from apscheduler.executors.base import BaseExecutor
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -22,17 +21,19 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.config import AppConfig
 from crawler.sources import Source
+from crawler.timeutil import KST
+from db import history
 from db.session import Database, open_database
-from scheduler import history, timing
+from scheduler import timing
 from scheduler.alerts import AlertSender, NullSender, make_sender
 from scheduler.jobs import KILL_AFTER, AfterRun, ChildRegistry, CrawlJob, CrawlOutcome, utc_now
-from scheduler.listeners import RunMonitor, install_listeners
+from scheduler.monitor import RunMonitor, install_listeners
 from scheduler.pidfile import DaemonPidFile, pid_file_path
 
 logger = logging.getLogger(__name__)
 
 # Crontab lines are read as Korean wall-clock time: the outlets publish on it.
-CRON_TIMEZONE = ZoneInfo("Asia/Seoul")
+CRON_TIMEZONE = KST
 # Each crawl is a Scrapy process of its own (~100 MB); this caps how many run at once.
 MAX_PARALLEL_CRAWLS = 8
 EXIT_OK, EXIT_CONFIG = 0, 2
@@ -78,31 +79,51 @@ def next_after(source: Source) -> Callable[[datetime], datetime]:
     return lambda last: cron.get_next_fire_time(None, last + timedelta(seconds=1))
 
 
-def plan(sources: tuple[Source, ...], last_starts: Mapping[str, datetime | None],
-         now: datetime) -> list[JobSpec]:
+def plan(
+    sources: tuple[Source, ...], last_starts: Mapping[str, datetime | None], now: datetime
+) -> list[JobSpec]:
     """The jobs of the enabled sources, each first run following its run history."""
     return [
-        JobSpec(job_id(s.key), s.key, make_trigger(s),
-                timing.first_run_at(now, last_starts.get(s.key), next_after(s)))
-        for s in sources if s.enabled
+        JobSpec(
+            job_id(s.key),
+            s.key,
+            make_trigger(s),
+            timing.first_run_at(now, last_starts.get(s.key), next_after(s)),
+        )
+        for s in sources
+        if s.enabled
     ]
 
 
-def build_scheduler(specs: list[JobSpec], job: Callable[[str], None], misfire_grace: float,
-                    scheduler: BaseScheduler | None = None,
-                    executor: BaseExecutor | None = None) -> BaseScheduler:
+def build_scheduler(
+    specs: list[JobSpec],
+    job: Callable[[str], None],
+    misfire_grace: float,
+    scheduler: BaseScheduler | None = None,
+    executor: BaseExecutor | None = None,
+) -> BaseScheduler:
     """A not-yet-started scheduler (in-memory job store) holding one job per spec."""
     scheduler = scheduler or BackgroundScheduler()
     scheduler.configure(
         timezone=UTC,
-        executors={"default": executor or ThreadPoolExecutor(
-            max(1, min(len(specs), MAX_PARALLEL_CRAWLS)))},
-        job_defaults={"coalesce": True, "max_instances": 1,
-                      "misfire_grace_time": max(1, round(misfire_grace))},
+        executors={
+            "default": executor or ThreadPoolExecutor(max(1, min(len(specs), MAX_PARALLEL_CRAWLS)))
+        },
+        job_defaults={
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": max(1, round(misfire_grace)),
+        },
     )
     for spec in specs:
-        scheduler.add_job(job, trigger=spec.trigger, args=[spec.key], id=spec.job_id,
-                          name=spec.key, next_run_time=spec.first_run)
+        scheduler.add_job(
+            job,
+            trigger=spec.trigger,
+            args=[spec.key],
+            id=spec.job_id,
+            name=spec.key,
+            next_run_time=spec.first_run,
+        )
     install_listeners(scheduler)
     return scheduler
 
@@ -123,8 +144,13 @@ class Rescheduler:
         if abs(wanted - current) <= current * 0.1:
             return
         self.current[source.key] = wanted
-        logger.info("Polling %s every %.0fs (configured %.0fs, usual gap %s)", source.key,
-                    wanted, configured, f"{gap:.0f}s" if gap else "unknown")
+        logger.info(
+            "Polling %s every %.0fs (configured %.0fs, usual gap %s)",
+            source.key,
+            wanted,
+            configured,
+            f"{gap:.0f}s" if gap else "unknown",
+        )
         self.scheduler.reschedule_job(job_id(source.key), trigger=make_trigger(source, wanted))
 
 
@@ -153,8 +179,9 @@ class StopSignal:
             pass
 
 
-def prepare_history(database: Database, config: AppConfig,
-                    now: datetime) -> dict[str, datetime | None]:
+def prepare_history(
+    database: Database, config: AppConfig, now: datetime
+) -> dict[str, datetime | None]:
     """Close runs a dead daemon left 'running'; return each source's last start."""
     cutoff = now - timedelta(seconds=config.daemon.crawl_timeout)
     with database.session() as session:
@@ -186,14 +213,17 @@ def run_daemon(config: AppConfig, log_format: str = "text") -> int:
     stop.install()
     try:
         specs = plan(config.sources, prepare_history(database, config, utc_now()), utc_now())
-        scheduler = _scheduler(config, database, registry, sender, specs, log_format,
-                               monitoring.observe)
+        scheduler = _scheduler(
+            config, database, registry, sender, specs, log_format, monitoring.observe
+        )
         monitoring.start(database, scheduler, sender)
         scheduler.start()
         _log_plan(specs)
         stop.wait()
-        logger.info("Stopping: no new crawls; waiting up to %.0fs for running ones",
-                    config.daemon.stop_grace)
+        logger.info(
+            "Stopping: no new crawls; waiting up to %.0fs for running ones",
+            config.daemon.stop_grace,
+        )
         scheduler.shutdown(wait=False)
         registry.stop(config.daemon.stop_grace, stop.forced)
         if not registry.wait_idle(KILL_AFTER):
@@ -208,9 +238,15 @@ def run_daemon(config: AppConfig, log_format: str = "text") -> int:
     return EXIT_OK
 
 
-def _scheduler(config: AppConfig, database: Database, registry: ChildRegistry,
-               sender: AlertSender | NullSender, specs: list[JobSpec],
-               log_format: str, observe: AfterRun | None = None) -> BaseScheduler:
+def _scheduler(
+    config: AppConfig,
+    database: Database,
+    registry: ChildRegistry,
+    sender: AlertSender | NullSender,
+    specs: list[JobSpec],
+    log_format: str,
+    observe: AfterRun | None = None,
+) -> BaseScheduler:
     monitor = RunMonitor(config, database, sender)
 
     def after_run(source: Source, outcome: CrawlOutcome) -> None:
@@ -233,5 +269,9 @@ def _scheduler(config: AppConfig, database: Database, registry: ChildRegistry,
 def _log_plan(specs: list[JobSpec]) -> None:
     logger.info("Daemon started: %d source(s) scheduled", len(specs))
     for spec in specs:
-        logger.info("  %s: %s, first run %s", spec.key, spec.trigger,
-                    spec.first_run.isoformat(timespec="seconds"))
+        logger.info(
+            "  %s: %s, first run %s",
+            spec.key,
+            spec.trigger,
+            spec.first_run.isoformat(timespec="seconds"),
+        )

@@ -13,24 +13,20 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from crawler.config import AppConfig
 from crawler.sources import Source
+from crawler.timeutil import utc_now as utc_now  # the default clock of jobs and listeners
+from db import history
 from db.models import RUN_COUNTS, RunStatus
 from db.session import Database
-from scheduler import history
 
 logger = logging.getLogger(__name__)
 
 KILL_AFTER = 5.0  # seconds between SIGTERM and SIGKILL of a child's process group
 Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    """The real clock (tests pass their own)."""
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -64,8 +60,17 @@ class CrawlOutcome:
 
 def crawl_command(config: AppConfig, key: str, log_format: str = "text") -> list[str]:
     """The child's command line (the `newsmon crawl` contract)."""
-    command = [sys.executable, "-m", "newsmon", "crawl", "--source", key, "--json",
-               "--log-format", log_format]
+    command = [
+        sys.executable,
+        "-m",
+        "newsmon",
+        "crawl",
+        "--source",
+        key,
+        "--json",
+        "--log-format",
+        log_format,
+    ]
     if config.path is not None:
         command += ["--config", str(config.path)]
     return command
@@ -85,8 +90,9 @@ def parse_report(stdout: str, key: str) -> dict[str, Any] | None:
     return None
 
 
-def outcome_status(report: dict[str, Any] | None, exit_code: int | None,
-                   timed_out: bool) -> tuple[RunStatus, str | None]:
+def outcome_status(
+    report: dict[str, Any] | None, exit_code: int | None, timed_out: bool
+) -> tuple[RunStatus, str | None]:
     """Run status and reason from what the child printed and how it exited."""
     if timed_out:
         return "timeout", None
@@ -116,8 +122,14 @@ class ChildRegistry:
             if self.stopping.is_set():
                 return None
             # Own session: a terminal's Ctrl-C reaches only the daemon, which decides.
-            child = subprocess.Popen(command, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                     text=True, encoding="utf-8", start_new_session=True)
+            child = subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+                text=True,
+                encoding="utf-8",
+                start_new_session=True,
+            )
             self._children.add(child)
             self._changed()
             return child
@@ -179,8 +191,9 @@ def signal_group(child: subprocess.Popen[str], sig: signal.Signals) -> None:
         os.killpg(child.pid, sig)
 
 
-def run_child(command: list[str], key: str, timeout: float, registry: ChildRegistry,
-              clock: Clock = utc_now) -> CrawlOutcome | None:
+def run_child(
+    command: list[str], key: str, timeout: float, registry: ChildRegistry, clock: Clock = utc_now
+) -> CrawlOutcome | None:
     """Run one child crawl to its end or its timeout; None when the daemon is stopping."""
     started = clock()
     child = registry.spawn(command)
@@ -214,11 +227,24 @@ def settle_run(database: Database, outcome: CrawlOutcome, stale_after: float) ->
     now = outcome.finished_at
     with database.session() as session:
         if outcome.status in ("timeout", "killed") or not outcome.report:
-            history.close_open_runs(session, outcome.key, outcome.started_at, outcome.status,
-                                    outcome.reason or outcome.status, now)
+            history.close_open_runs(
+                session,
+                outcome.key,
+                outcome.started_at,
+                outcome.status,
+                outcome.reason or outcome.status,
+                now,
+            )
         if history.runs_since(session, outcome.key, outcome.started_at) == 0:
-            history.record_run(session, outcome.key, outcome.started_at, outcome.status,
-                               outcome.counts, outcome.reason, now)
+            history.record_run(
+                session,
+                outcome.key,
+                outcome.started_at,
+                outcome.status,
+                outcome.counts,
+                outcome.reason,
+                now,
+            )
         history.mark_stale_runs(session, now - timedelta(seconds=stale_after), "abandoned_run")
 
 
@@ -227,9 +253,18 @@ def log_outcome(outcome: CrawlOutcome) -> None:
     c = outcome.counts
     level = logging.INFO if outcome.status == "ok" else logging.WARNING
     logger.log(
-        level, "Crawl %s %s in %.1fs: discovered %d, fetched %d, on topic %d, duplicates %d, "
-        "added %d, errors %d%s", outcome.key, outcome.status, outcome.duration, c["discovered"],
-        c["fetched"], c["on_topic"], c["duplicates"], c["added"], c["errors"],
+        level,
+        "Crawl %s %s in %.1fs: discovered %d, fetched %d, on topic %d, duplicates %d, "
+        "added %d, errors %d%s",
+        outcome.key,
+        outcome.status,
+        outcome.duration,
+        c["discovered"],
+        c["fetched"],
+        c["on_topic"],
+        c["duplicates"],
+        c["added"],
+        c["errors"],
         f" ({outcome.reason})" if outcome.reason else "",
     )
 
@@ -241,9 +276,16 @@ AfterRun = Callable[[Source, CrawlOutcome], None]
 class CrawlJob:
     """The APScheduler job callable: crawl one source (by key), record and review the run."""
 
-    def __init__(self, config: AppConfig, database: Database, registry: ChildRegistry,
-                 after_run: AfterRun, runner: Runner | None = None, log_format: str = "text",
-                 clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        config: AppConfig,
+        database: Database,
+        registry: ChildRegistry,
+        after_run: AfterRun,
+        runner: Runner | None = None,
+        log_format: str = "text",
+        clock: Clock = utc_now,
+    ) -> None:
         self.config = config
         self.database = database
         self.registry = registry
@@ -268,5 +310,6 @@ class CrawlJob:
 
     def _spawn(self, source: Source) -> CrawlOutcome | None:
         command = crawl_command(self.config, source.key, self.log_format)
-        return run_child(command, source.key, self.config.daemon.crawl_timeout, self.registry,
-                         self.clock)
+        return run_child(
+            command, source.key, self.config.daemon.crawl_timeout, self.registry, self.clock
+        )

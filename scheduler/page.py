@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
+from crawler.timeutil import KST
 from scheduler.chart import legend, line_chart
 from scheduler.status import ArticleRow, SourceStatus, StatusReport
 
-KST = ZoneInfo("Asia/Seoul")
 REFRESH_SECONDS = 60
 FONTS = (
     'system-ui, -apple-system, "Segoe UI", "Apple SD Gothic Neo", "Noto Sans KR", '

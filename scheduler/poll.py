@@ -24,11 +24,11 @@ import httpx
 
 from crawler.config import AppConfig
 from crawler.discovery import DiscoveryError, read_discovery
-from crawler.normalize import canonical_url
-from crawler.pagination import next_page_url
+from crawler.discovery.pagination import next_page_url
 from crawler.scope import in_scope, source_domains
 from crawler.sources import Source
-from crawler.sources.fetch import TLS_HINT, HttpFetcher
+from crawler.sources.fetch import HttpFetcher, with_tls_hint
+from crawler.urls import canonical_url
 from db import repository
 from db.models import FetchState
 from db.session import Database
@@ -130,7 +130,7 @@ class Poller:
     @staticmethod
     def _nothing_useful(source: Source, result: Poll) -> None:
         """No URL gave links: the crawl's homepage fallback is due, or the run failed as the
-        spider's would (crawler.extensions.source_failure)."""
+        spider's would (crawler.crawl.extensions.source_failure)."""
         if source.homepage:
             result.full_crawl = "no discovery URL gave article links (homepage fallback)"
         elif len(result.errors) == len(source.discovery_urls):
@@ -253,9 +253,7 @@ class Poller:
                         raise Unreadable(f"larger than {fetcher.max_bytes} bytes")
                 return response.status_code, bytes(body), response.headers
         except (httpx.HTTPError, ValueError) as exc:
-            reason = f"{type(exc).__name__}: {exc}"
-            if isinstance(exc, httpx.ConnectError) and "SSL" in reason and not fetcher.tls_ciphers:
-                reason += f" ({TLS_HINT})"
+            reason = with_tls_hint(f"{type(exc).__name__}: {exc}", fetcher.tls_ciphers)
             raise Unreadable(reason) from exc
 
 
@@ -265,6 +263,6 @@ def _limit(column: str) -> int:
 
 
 def _header(headers: httpx.Headers, name: str, limit: int) -> str | None:
-    """A validator as the crawl stores it (crawler.conditional): bounded, else useless."""
+    """A validator as the crawl stores it (crawler.crawl.conditional): bounded, else useless."""
     text = (headers.get(name) or "").strip()
     return text if 0 < len(text) <= limit else None

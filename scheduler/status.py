@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from crawler.config import AlertsConfig, AppConfig
 from crawler.sources import Source
-from db import activity
+from crawler.timeutil import KST, utc_now
+from db import activity, history
 from db.corpus import NAME_PATTERN
 from db.migrate import open_current
 from db.session import Database
-from scheduler import history, timing
+from scheduler import timing
 from scheduler.daemon import next_after
 
-KST = ZoneInfo("Asia/Seoul")
 NEWEST_ARTICLES = 50
 CHART_DAYS = 30
 
@@ -58,13 +56,20 @@ class SourceStatus:
         """JSON-ready: ISO 8601 UTC times; next_run is "now" when due."""
         iso = _iso
         return {
-            "key": self.key, "name": self.name, "enabled": self.enabled,
-            "schedule": self.schedule, "last_run": iso(self.last_run_at),
-            "last_status": self.last_status, "last_error": self.last_error,
-            "last_success": iso(self.last_success_at), "failures_in_row": self.failures_in_row,
-            "added_24h": self.added_24h, "added_7d": self.added_7d,
+            "key": self.key,
+            "name": self.name,
+            "enabled": self.enabled,
+            "schedule": self.schedule,
+            "last_run": iso(self.last_run_at),
+            "last_status": self.last_status,
+            "last_error": self.last_error,
+            "last_success": iso(self.last_success_at),
+            "failures_in_row": self.failures_in_row,
+            "added_24h": self.added_24h,
+            "added_7d": self.added_7d,
             "next_run": "now" if self.overdue else iso(self.next_run_at),
-            "last_new_article": iso(self.last_new_article_at), "badge": self.badge,
+            "last_new_article": iso(self.last_new_article_at),
+            "badge": self.badge,
         }
 
 
@@ -73,21 +78,26 @@ def schedule_text(source: Source) -> str:
     return f"cron {source.cron}" if source.cron else f"every {source.every}"
 
 
-def badge(streak: int, adding_times: list[datetime], alerts: AlertsConfig,
-          now: datetime) -> str | None:
-    """"broken" once the failure alert has fired, "silent" once the silence alert has (listeners).
-    """
+def badge(
+    streak: int, adding_times: list[datetime], alerts: AlertsConfig, now: datetime
+) -> str | None:
+    """'broken' once the failure alert has fired, 'silent' once the silence alert has."""
     if streak >= max(1, alerts.failures_before_alert):
         return "broken"
     last_added = max(adding_times) if adding_times else None
-    limit = timing.silence_threshold(last_added, timing.usual_gap(adding_times),
-                                     alerts.silent_factor)
+    limit = timing.silence_threshold(
+        last_added, timing.usual_gap(adding_times), alerts.silent_factor
+    )
     return "silent" if limit is not None and now >= limit else None
 
 
-def source_status(session: Session, source: Source, now: datetime,
-                  alerts: AlertsConfig | None = None,
-                  last_article: datetime | None = None) -> SourceStatus:
+def source_status(
+    session: Session,
+    source: Source,
+    now: datetime,
+    alerts: AlertsConfig | None = None,
+    last_article: datetime | None = None,
+) -> SourceStatus:
     """One source's status from crawl_runs and articles."""
     alerts = alerts or AlertsConfig()
     last = history.last_run(session, source.key)
@@ -97,14 +107,20 @@ def source_status(session: Session, source: Source, now: datetime,
     streak = history.failure_streak(session, source.key)
     flag = badge(streak, history.adding_run_times(session, source.key), alerts, now)
     return SourceStatus(
-        key=source.key, name=source.name, enabled=source.enabled, schedule=schedule_text(source),
-        last_run_at=last.started_at if last else None, last_status=last.status if last else None,
+        key=source.key,
+        name=source.name,
+        enabled=source.enabled,
+        schedule=schedule_text(source),
+        last_run_at=last.started_at if last else None,
+        last_status=last.status if last else None,
         last_error=last.error_reason if last else None,
         last_success_at=success.started_at if success else None,
         failures_in_row=streak,
         added_24h=history.articles_added(session, source.key, now - timedelta(days=1)),
         added_7d=history.articles_added(session, source.key, now - timedelta(days=7)),
-        next_run_at=next_run, now=now, last_new_article_at=last_article,
+        next_run_at=next_run,
+        now=now,
+        last_new_article_at=last_article,
         badge=flag if source.enabled else None,
     )
 
@@ -112,13 +128,15 @@ def source_status(session: Session, source: Source, now: datetime,
 def source_statuses(session: Session, config: AppConfig, now: datetime) -> list[SourceStatus]:
     """The status of every configured source (next run as the daemon would schedule it)."""
     last_articles = activity.last_article_times(session)
-    return [source_status(session, source, now, config.alerts, last_articles.get(source.key))
-            for source in config.sources]
+    return [
+        source_status(session, source, now, config.alerts, last_articles.get(source.key))
+        for source in config.sources
+    ]
 
 
 def collect_status(config: AppConfig, now: datetime | None = None) -> list[SourceStatus]:
     """`source_statuses` in a session of its own."""
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     database = open_current(config.database.url)
     try:
         with database.session() as session:
@@ -140,9 +158,15 @@ class ArticleRow:
     published_at: datetime | None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file_name, "source": self.source, "outlet": self.outlet,
-                "headline": self.headline, "url": self.url, "fetched_at": _iso(self.fetched_at),
-                "published_at": _iso(self.published_at)}
+        return {
+            "file": self.file_name,
+            "source": self.source,
+            "outlet": self.outlet,
+            "headline": self.headline,
+            "url": self.url,
+            "fetched_at": _iso(self.fetched_at),
+            "published_at": _iso(self.published_at),
+        }
 
 
 @dataclass(frozen=True)
@@ -158,47 +182,65 @@ class StatusReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "generated_at": _iso(self.generated_at), "corpus_files": self.corpus_files,
+            "generated_at": _iso(self.generated_at),
+            "corpus_files": self.corpus_files,
             "sources": [row.as_dict() for row in self.sources],
             "articles": [row.as_dict() for row in self.articles],
             "daily": {"days": [day.isoformat() for day in self.days], "series": self.daily},
         }
 
 
-def newest_articles(session: Session, config: AppConfig,
-                    limit: int = NEWEST_ARTICLES) -> list[ArticleRow]:
+def newest_articles(
+    session: Session, config: AppConfig, limit: int = NEWEST_ARTICLES
+) -> list[ArticleRow]:
     """The newest corpus files with their outlet's name."""
     names = {source.key: source.name for source in config.sources}
-    return [ArticleRow(a.file_name, a.source, names.get(a.source or "", a.source or "-"),
-                       a.headline, a.url, a.fetched_at, a.published_at)
-            for a in activity.newest_articles(session, limit)]
+    return [
+        ArticleRow(
+            a.file_name,
+            a.source,
+            names.get(a.source or "", a.source or "-"),
+            a.headline,
+            a.url,
+            a.fetched_at,
+            a.published_at,
+        )
+        for a in activity.newest_articles(session, limit)
+    ]
 
 
-def daily_series(session: Session, config: AppConfig, now: datetime,
-                 days: int = CHART_DAYS) -> tuple[list[date], dict[str, list[int]]]:
+def daily_series(
+    session: Session, config: AppConfig, now: datetime, days: int = CHART_DAYS
+) -> tuple[list[date], dict[str, list[int]]]:
     """New articles per KST day (the last `days`, today included), one series per source."""
     today = now.astimezone(KST).date()
     calendar = [today - timedelta(days=n) for n in range(days - 1, -1, -1)]
     since = datetime.combine(calendar[0], time(), tzinfo=KST)
     counts = activity.daily_additions(session, since)
-    series = {source.key: [counts.get((source.key, day.isoformat()), 0) for day in calendar]
-              for source in config.sources}
+    series = {
+        source.key: [counts.get((source.key, day.isoformat()), 0) for day in calendar]
+        for source in config.sources
+    }
     return calendar, series
 
 
 def build_report(session: Session, config: AppConfig, now: datetime) -> StatusReport:
     """The whole report from one session (the corpus size is read from the folder)."""
     days, daily = daily_series(session, config, now)
-    return StatusReport(generated_at=now, sources=source_statuses(session, config, now),
-                        corpus_files=corpus_size(config),
-                        articles=newest_articles(session, config), days=days, daily=daily)
+    return StatusReport(
+        generated_at=now,
+        sources=source_statuses(session, config, now),
+        corpus_files=corpus_size(config),
+        articles=newest_articles(session, config),
+        days=days,
+        daily=daily,
+    )
 
 
-def report_from(database: Database, config: AppConfig,
-                now: datetime | None = None) -> StatusReport:
+def report_from(database: Database, config: AppConfig, now: datetime | None = None) -> StatusReport:
     """`build_report` in one short session of `database`."""
     with database.session() as session:
-        return build_report(session, config, now or datetime.now(UTC))
+        return build_report(session, config, now or utc_now())
 
 
 def collect_report(config: AppConfig, now: datetime | None = None) -> StatusReport:
@@ -215,54 +257,8 @@ def corpus_size(config: AppConfig) -> int:
     folder = config.corpus.dir
     if not folder.is_dir():
         return 0
-    return sum(
-        1 for path in folder.iterdir() if NAME_PATTERN.match(path.name) and _regular(path)
-    )
+    return sum(1 for path in folder.iterdir() if NAME_PATTERN.match(path.name) and _regular(path))
 
 
 def _regular(path: Path) -> bool:
     return path.is_file() and not path.is_symlink()
-
-
-def _when(moment: datetime | None, now: datetime) -> str:
-    if moment is None:
-        return "-"
-    local = moment.astimezone(KST)
-    ago = (now - moment).total_seconds()
-    if abs(ago) < 86400:
-        return local.strftime("%H:%M:%S")
-    return local.strftime("%Y-%m-%d %H:%M")
-
-
-def _row(row: SourceStatus) -> list[str]:
-    last = f"{_when(row.last_run_at, row.now)} {row.last_status}" if row.last_status else "never"
-    if not row.enabled:
-        next_run = "disabled"
-    else:
-        next_run = "now" if row.overdue else _when(row.next_run_at, row.now)
-    return [row.key, row.name, row.schedule, last, _when(row.last_success_at, row.now),
-            str(row.failures_in_row), str(row.added_24h), str(row.added_7d), next_run]
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
-def format_status(rows: list[SourceStatus], corpus_files: int) -> str:
-    """A text table (times in KST) followed by the corpus size."""
-    headers = ["source", "name", "schedule", "last run", "last success", "fails",
-               "24h", "7d", "next run"]
-    cells = [headers, *(_row(row) for row in rows)]
-    widths = [max(_width(line[i]) for line in cells) for i in range(len(headers))]
-    lines = ["  ".join(_pad(c, w) for c, w in zip(line, widths, strict=True)).rstrip()
-             for line in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    for row in rows:
-        if row.last_status not in (None, "ok", "running") and row.last_error:
-            lines.append(f"  ! {row.key}: {row.last_error}")
-    lines.append(f"corpus: {corpus_files} file{'s' if corpus_files != 1 else ''} (times in KST)")
-    return "\n".join(lines)

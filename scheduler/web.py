@@ -11,7 +11,6 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING, Any
 
 from prometheus_client import make_wsgi_app
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from waitress import wasyncore
 from waitress.server import create_server
@@ -78,8 +77,7 @@ class DatabaseProbe:
 
     def _ping(self, future: Future[None]) -> None:
         try:
-            with self.database.session() as session:
-                session.execute(text("SELECT 1"))
+            self.database.ping()
         except BaseException as exc:  # handed to the waiting request
             future.set_exception(exc)
         else:

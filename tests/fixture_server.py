@@ -83,10 +83,16 @@ def _handler(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    # A crawl opens many connections at once: the default backlog of 5 drops the rest's SYNs,
+    # which the client repeats only a second later.
+    request_queue_size = 128
+
+
 @contextmanager
 def serve(site: FixtureSite) -> Iterator[FixtureSite]:
     """Serve `site` on 127.0.0.1 with a random free port until the block ends."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
+    server = _Server(("127.0.0.1", 0), _handler(site))
     server.daemon_threads = True
     site.base_url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)

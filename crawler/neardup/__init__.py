@@ -11,8 +11,12 @@ if TYPE_CHECKING:
     from crawler.neardup.index import NearDuplicateIndex, NearMatch
     from crawler.neardup.shingling import shingles, similarity
 
-_LAZY = {"NearDuplicateIndex": "index", "NearMatch": "index", "shingles": "shingling",
-         "similarity": "shingling"}
+_LAZY = {
+    "NearDuplicateIndex": "index",
+    "NearMatch": "index",
+    "shingles": "shingling",
+    "similarity": "shingling",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -22,5 +26,6 @@ def __getattr__(name: str) -> Any:
     import importlib
 
     return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+
 
 __all__ = ["DEFAULT_THRESHOLD", "NearDuplicateIndex", "NearMatch", "shingles", "similarity"]

@@ -101,8 +101,9 @@ class NearDuplicateIndex:
         self._estimate_floor = lowest_jaccard(threshold) / 2
 
     @classmethod
-    def open(cls, directory: Path, *, threshold: float = DEFAULT_THRESHOLD,
-             durable: bool = True) -> NearDuplicateIndex:
+    def open(
+        cls, directory: Path, *, threshold: float = DEFAULT_THRESHOLD, durable: bool = True
+    ) -> NearDuplicateIndex:
         """Open (creating if needed) the index persisted in `directory`.
 
         durable=False syncs to disk only at close: for a caller that can re-add what a power
@@ -115,8 +116,12 @@ class NearDuplicateIndex:
         except ValueError:
             store.close()
             raise
-        logger.debug("Opened near-duplicate index %s: %d documents in %.3f s",
-                     directory, len(index), time.perf_counter() - started)
+        logger.debug(
+            "Opened near-duplicate index %s: %d documents in %.3f s",
+            directory,
+            len(index),
+            time.perf_counter() - started,
+        )
         return index
 
     @property
@@ -182,8 +187,12 @@ class NearDuplicateIndex:
         started = time.perf_counter()
         self._store.replace_all(_batches(items, known=()))
         self._table.load(self._store.docs)
-        logger.info("Rebuilt near-duplicate index %s: %d documents in %.1f s",
-                    self._store.directory, len(self), time.perf_counter() - started)
+        logger.info(
+            "Rebuilt near-duplicate index %s: %d documents in %.1f s",
+            self._store.directory,
+            len(self),
+            time.perf_counter() - started,
+        )
 
     def close(self) -> None:
         self._store.close()

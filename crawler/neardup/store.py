@@ -190,12 +190,19 @@ class Store:
     def _load_tail(self) -> None:
         ignored = self.generation.load_into(self.docs)
         if ignored > RECORD.itemsize:
-            logger.warning("Near-duplicate index %s: %d bytes of bad records after document %d",
-                           self.directory, ignored, len(self.docs))
+            logger.warning(
+                "Near-duplicate index %s: %d bytes of bad records after document %d",
+                self.directory,
+                ignored,
+                len(self.docs),
+            )
             self.needs_rebuild = True
         elif ignored:
-            logger.info("Near-duplicate index %s: ignored a torn last record (%d bytes)",
-                        self.directory, ignored)
+            logger.info(
+                "Near-duplicate index %s: ignored a torn last record (%d bytes)",
+                self.directory,
+                ignored,
+            )
 
 
 def _valid_prefix(

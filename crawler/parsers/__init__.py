@@ -8,19 +8,19 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from crawler.encoding import decode_html
-from crawler.normalize import normalize_line
 from crawler.parsers import metadata
 from crawler.parsers.articleview import body_container
 from crawler.parsers.base import Extracted
 from crawler.parsers.chrome import clean_lines, clean_text_lines
 from crawler.parsers.dom import parse_document, render_lines
+from crawler.parsers.encoding import decode_html
 from crawler.parsers.gate import gate
 from crawler.parsers.generic import densest_block, trafilatura_lines
 from crawler.parsers.headline import choose_headline
 from crawler.parsers.jsonld import article_object, body_lines
 from crawler.parsers.script import script_lines
 from crawler.parsers.scriptdata import ScriptArticle, pick_article, script_articles
+from crawler.text import normalize_line
 
 __all__ = ["Extracted", "extract"]
 

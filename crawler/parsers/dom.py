@@ -9,7 +9,8 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.normalize import normalize_line
+from crawler.htmlpage import parse_html
+from crawler.text import normalize_line
 
 BLOCK_TAGS = frozenset(
     [
@@ -99,20 +100,13 @@ _NOISE_WORDS = (
 )
 NOISE = re.compile(rf"(?<![a-z0-9])(?:{_NOISE_WORDS})(?![a-z0-9])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _WS = re.compile(r"[\r\n\t\f\v\x1c-\x1e\x85\u2028\u2029]+")
 _EMPHASIS_TAGS = frozenset(["strong", "b", "h2", "h3", "h4", "h5", "h6"])
 
 
 def parse_document(html: str) -> HtmlElement | None:
     """The lxml tree of a page, or None when there is nothing to parse."""
-    html = _XML_DECL.sub("", html, count=1)
-    if not html.strip():
-        return None
-    try:
-        return lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        return None
+    return parse_html(html)
 
 
 def parse_fragment(html: str) -> HtmlElement | None:

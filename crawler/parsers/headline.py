@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.normalize import normalize_line
 from crawler.parsers.jsonld import string_field
+from crawler.text import normalize_line
 
 _SEPARATORS = re.compile(r"\s+(?:[|\-–—<>:·«»]|::)\s+")
 _WRAPPED_SITE = re.compile(r"^\s*::[^:]{1,30}::\s*|\s*::[^:]{1,30}::\s*$")

@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
-from crawler.normalize import parse_kst
+from crawler.dates import parse_kst
 from crawler.parsers.jsonld import string_field
 
 _DATE_METAS = (

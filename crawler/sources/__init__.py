@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from crawler.sources.base import NDSOFT_ARTICLE, Source, SourceError, check_registry
 from crawler.sources.broadcast import SOURCES as _BROADCAST
+from crawler.sources.engines import SOURCES as SEARCH_SOURCES
 from crawler.sources.gwangju import SOURCES as _GWANGJU
 from crawler.sources.national import SOURCES as _NATIONAL
 from crawler.sources.official import SOURCES as _OFFICIAL
-from crawler.sources.search import SOURCES as SEARCH_SOURCES
 from crawler.sources.wire import SOURCES as _WIRE
 
 BUILTIN_SOURCES: tuple[Source, ...] = check_registry(
     (*_OFFICIAL, *_GWANGJU, *_BROADCAST, *_WIRE, *_NATIONAL)
 )
-OUTLET_SOURCES = BUILTIN_SOURCES
 check_registry((*BUILTIN_SOURCES, *SEARCH_SOURCES))
 
 __all__ = [
     "BUILTIN_SOURCES",
     "NDSOFT_ARTICLE",
-    "OUTLET_SOURCES",
     "SEARCH_SOURCES",
     "Source",
     "SourceError",

@@ -9,7 +9,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from crawler.durations import DurationError, parse_duration
-from crawler.normalize import KST
+from crawler.timeutil import KST
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 NDSOFT_ARTICLE = r"/news/articleView\.html\?idxno=\d+"
@@ -91,8 +91,11 @@ class Source:
         '{today}' becomes today's KST date (daily pages such as /NewsDesk/2025-12-17)."""
         return tuple(
             (kind, _dated(url))
-            for kind, urls in (("feed", self.feeds), ("sitemap", self.sitemaps),
-                               ("listing", self.listings))
+            for kind, urls in (
+                ("feed", self.feeds),
+                ("sitemap", self.sitemaps),
+                ("listing", self.listings),
+            )
             for url in urls
         )
 

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from crawler import entrypoints
+from crawler.discovery import entrypoints
 
 if TYPE_CHECKING:
     from crawler.sources.discover import Discovery

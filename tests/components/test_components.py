@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import hashlib
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,17 +16,17 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.http import HtmlResponse
-from scrapy.utils.test import get_crawler
 
-from crawler.items import ArticleItem
-from crawler.middlewares import KnownUrlMiddleware
+from crawler.crawl.items import ArticleItem
+from crawler.crawl.known_urls import KnownUrlMiddleware
+from crawler.crawl.pipelines import CorpusPipeline, TopicFilterPipeline
+from crawler.crawl.services import services_of
 from crawler.parsers.base import Extracted
-from crawler.pipelines import CorpusPipeline, TopicFilterPipeline
-from crawler.resources import close_all, resources_for
 from crawler.topic import Topic
-from db import repository
 from db.models import SeenUrl
 from db.staging import CorpusWriteError
+from tests import queries
+from tests.crawlers import newsmon_crawler
 
 TOPIC = Topic(all=("광주",), any=("AI", "인공지능"), none=("경기 광주",))
 BODY = (
@@ -39,15 +39,16 @@ BODY = (
 
 @pytest.fixture
 def crawler(database_url: str, tmp_path: Path) -> Iterator[Crawler]:
-    yield get_crawler(
-        settings_dict={
+    crawler = newsmon_crawler(
+        {
             "NEWSMON_DATABASE_URL": database_url,
             "NEWSMON_CORPUS_DIR": str(tmp_path / "corpus"),
             "NEWSMON_TOPIC": TOPIC,
             "NEWSMON_EXTRACT_WORKERS": 0,
         }
     )
-    close_all()
+    yield crawler
+    services_of(crawler).close()
 
 
 def item(
@@ -73,8 +74,8 @@ def run(pipeline: Any, article: ArticleItem) -> ArticleItem:
 
 
 def seen(crawler: Crawler, number: int) -> SeenUrl | None:
-    with resources_for(crawler.settings).database.session() as session:
-        row = repository.seen_url(
+    with services_of(crawler).database.session() as session:
+        row = queries.seen_url(
             session, f"https://news.example.kr/news/articleView.html?idxno={number}"
         )
         if row is not None:
@@ -147,11 +148,21 @@ def test_known_urls_are_not_requested_again(crawler: Crawler) -> None:
             item(1).url, meta={"newsmon_canonical": item(1).canonical_url, "newsmon_refetch": True}
         )
     )
-    kept = list(middleware.process_spider_output(response, outputs))
+    kept = asyncio.run(middleware_output(middleware, response, outputs))
     assert [r.meta.get("newsmon_refetch", False) for r in kept] == [False, True]
     assert kept[0].url.endswith("idxno=2")
     assert crawler.stats is not None
     assert crawler.stats.get_value("newsmon/skipped/known") == 1
+
+
+async def middleware_output(
+    middleware: KnownUrlMiddleware, response: HtmlResponse, outputs: list[Request]
+) -> list[Any]:
+    async def results() -> AsyncIterator[Request]:
+        for output in outputs:
+            yield output
+
+    return [output async for output in middleware.process_spider_output(response, results())]
 
 
 @pytest.mark.parametrize(
@@ -163,7 +174,7 @@ def test_a_failed_write_is_counted_and_leaves_the_url_unknown(
     crawler: Crawler, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception
 ) -> None:
     pipeline = CorpusPipeline.from_crawler(crawler)
-    monkeypatch.setattr(pipeline.resources.corpus, "stage", mock.Mock(side_effect=error))
+    monkeypatch.setattr(pipeline.services.corpus, "stage", mock.Mock(side_effect=error))
     with pytest.raises(DropItem, match="not stored"):
         run(pipeline, item(1))
     assert crawler.stats is not None

@@ -8,8 +8,8 @@ from unittest import mock
 
 from scrapy.crawler import Crawler
 
-from crawler.pipelines import CorpusPipeline
-from crawler.resources import resources_for
+from crawler.crawl.pipelines import CorpusPipeline
+from crawler.crawl.services import services_of
 from tests.components.test_components import BODY, corpus_files, crawler, item, run, seen
 
 __all__ = ["crawler"]  # the fixture, shared with the other component tests
@@ -19,7 +19,7 @@ def test_a_near_index_failure_after_the_commit_still_counts_the_article_added(
     crawler: Crawler, tmp_path: Path
 ) -> None:
     pipeline = CorpusPipeline.from_crawler(crawler)
-    near = resources_for(crawler.settings).near
+    near = services_of(crawler).near
     assert near is not None
     full = OSError(errno.ENOSPC, "No space left on device")
     with mock.patch.object(near, "add", side_effect=full):

@@ -6,8 +6,8 @@ import pytest
 from scrapy.crawler import Crawler
 from scrapy.settings import Settings
 
+from crawler.crawl.spiders.news import NewsSpider
 from crawler.sources import Source
-from crawler.spiders.news import NewsSpider
 
 
 @pytest.mark.parametrize(

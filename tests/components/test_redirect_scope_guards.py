@@ -6,21 +6,22 @@ import pytest
 from scrapy import Request
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
-from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from crawler.redirects import SECRET_HEADERS, RedirectGuardMiddleware
-from crawler.refusals import Refused, as_refusal, failure_reason
+from crawler.crawl.redirects import SECRET_HEADERS, RedirectGuardMiddleware
+from crawler.crawl.refusals import Refused, as_refusal, failure_reason
+from crawler.crawl.scope_guard import ScopeMiddleware
+from crawler.crawl.spiders.news import NewsSpider
 from crawler.scope import registrable_domain, source_domains
-from crawler.scope_guard import ScopeMiddleware
 from crawler.sources import Source
-from crawler.spiders.news import NewsSpider
+from tests.crawlers import newsmon_crawler
 
 SECRETS = {name: "s3cret" for name in SECRET_HEADERS}
 
 
 def _guard() -> RedirectGuardMiddleware:
-    return RedirectGuardMiddleware.from_crawler(get_crawler(NewsSpider))
+    crawler = newsmon_crawler(spidercls=NewsSpider, services=False)
+    return RedirectGuardMiddleware.from_crawler(crawler)
 
 
 def _redirected(url: str, earlier: list[str]) -> Request:
@@ -47,7 +48,7 @@ def test_secret_headers_never_follow_a_redirect_to_another_origin(
 
 
 def test_a_configured_secret_header_is_dropped_too() -> None:
-    crawler = get_crawler(NewsSpider, {"NEWSMON_SECRET_HEADERS": ["X-Api-Key"]})
+    crawler = newsmon_crawler({"NEWSMON_SECRET_HEADERS": ["X-Api-Key"]}, NewsSpider, services=False)
     request = Request(
         "https://b.example/",
         headers={"X-Api-Key": "k"},
@@ -91,14 +92,14 @@ def test_registrable_domains() -> None:
 
 def test_scope_refuses_other_domains_of_an_outlet_only() -> None:
     outlet = Source(key="o", name="o", feeds=("https://www.jnilbo.com/rss",))
-    crawler = get_crawler(NewsSpider)
+    crawler = newsmon_crawler(spidercls=NewsSpider, services=False)
     crawler.spider = NewsSpider(source=outlet)
     middleware = ScopeMiddleware.from_crawler(crawler)
     middleware.process_request(Request("https://m.jnilbo.com/news/1"))
     with pytest.raises(Refused) as caught:
         middleware.process_request(Request("https://other.co.kr/news/1"))
     assert caught.value.reason == "off_scope" and caught.value.permanent
-    search = get_crawler(NewsSpider)
+    search = newsmon_crawler(spidercls=NewsSpider, services=False)
     search.spider = NewsSpider(source=Source(key="naver", name="n", search="naver"))
     ScopeMiddleware.from_crawler(search).process_request(Request("https://other.co.kr/news/1"))
 

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
-from scrapy.utils.test import get_crawler
 
-from crawler.items import ArticleItem
+from crawler.crawl.items import ArticleItem
+from crawler.crawl.pipelines import TopicFilterPipeline
+from crawler.crawl.services import services_of
 from crawler.parsers.base import Extracted
-from crawler.pipelines import TopicFilterPipeline
-from crawler.resources import close_all, resources_for
 from crawler.topic import DEFAULT_TOPIC, Topic
-from db import repository
+from tests import queries
+from tests.crawlers import newsmon_crawler
 
 URL = "https://news.example.kr/news/articleView.html?idxno="
 AVIAN = (
@@ -28,20 +28,26 @@ AVIAN = (
 
 
 def crawler_for(database_url: str, tmp_path: Path, topic: Topic) -> Crawler:
-    return get_crawler(
-        settings_dict={
+    crawler = newsmon_crawler(
+        {
             "NEWSMON_DATABASE_URL": database_url,
             "NEWSMON_CORPUS_DIR": str(tmp_path / "corpus"),
             "NEWSMON_TOPIC": topic,
             "NEWSMON_EXTRACT_WORKERS": 0,
         }
     )
+    OPENED.append(crawler)
+    return crawler
+
+
+OPENED: list[Crawler] = []
 
 
 @pytest.fixture
 def closing() -> Iterator[None]:
     yield
-    close_all()
+    while OPENED:
+        services_of(OPENED.pop()).close()
 
 
 def reject(crawler: Crawler, number: int, headline: str, body: tuple[str, ...]) -> None:
@@ -62,8 +68,8 @@ def test_evidence_rejection_keeps_headline_score_and_missing(
 ) -> None:
     crawler = crawler_for(database_url, tmp_path, DEFAULT_TOPIC)
     reject(crawler, 1, "광주 오리농가 고병원성 AI 확진", AVIAN)
-    with resources_for(crawler.settings).database.session() as session:
-        row = repository.seen_url(session, f"{URL}1")
+    with services_of(crawler).database.session() as session:
+        row = queries.seen_url(session, f"{URL}1")
         assert row is not None and row.status == "off_topic"
         assert row.headline == "광주 오리농가 고병원성 AI 확진"
         assert row.topic_score == 0.0
@@ -79,6 +85,6 @@ def test_term_list_rejection_keeps_its_reason(database_url: str, tmp_path: Path)
     topic = Topic(all=("광주",), any=("로봇",))
     crawler = crawler_for(database_url, tmp_path, topic)
     reject(crawler, 2, "광주 오리농가 고병원성 AI 확진", AVIAN)
-    with resources_for(crawler.settings).database.session() as session:
-        row = repository.seen_url(session, f"{URL}2")
+    with services_of(crawler).database.session() as session:
+        row = queries.seen_url(session, f"{URL}2")
         assert row is not None and row.topic_missing == "missing_any"

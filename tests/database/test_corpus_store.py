@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db import repository as repo
 from db.corpus import AppendResult, CorpusStore, VerifyReport
 from db.models import Article
 from db.session import Database
 from db.staging import STAGING_DIR, CorpusWriteError
+from tests import queries
 from tests.paths import SEEDS
 
 pytestmark = pytest.mark.database
@@ -289,6 +289,6 @@ def test_deleted_file_keeps_its_number(store: CorpusStore, database: Database) -
     name = _delete_crawled(store)
     store.verify(repair=True)
     with database.session() as session:
-        row = repo.article_by_file_name(session, name)
+        row = queries.article_by_file_name(session, name)
         assert row is not None and row.missing
     assert append(store, "그다음 기사\n본문").seq == 6

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from db import repository as repo
 from db.models import Article
 from db.session import Database
+from tests import queries
 
 pytestmark = pytest.mark.database
 
@@ -51,7 +52,7 @@ def test_article_lookups(database: Database) -> None:
         added = repo.add_article(session, **_article(4))
     with database.session() as session:
         by_hash = repo.article_by_hash(session, f"{4:064x}")
-        by_name = repo.article_by_file_name(session, added.file_name)
+        by_name = queries.article_by_file_name(session, added.file_name)
         assert by_hash is not None and by_name is not None
         assert (by_hash.id, by_name.id) == (added.id, added.id)
         assert repo.article_by_hash(session, "0" * 63 + "f") is None
@@ -62,7 +63,7 @@ def test_articles_since_is_inclusive_and_ordered(database: Database) -> None:
         for seq in (2, 0, 1):
             repo.add_article(session, **_article(seq))
     with database.session() as session:
-        found = repo.articles_since(session, T0 + timedelta(hours=1))
+        found = queries.articles_since(session, T0 + timedelta(hours=1))
         assert [article.seq for article in found] == [1, 2]
 
 
@@ -88,7 +89,7 @@ def test_record_seen_updates_but_keeps_first_sighting_and_article(database: Data
             duplicate_of=article.file_name, similarity=0.97, seen_at=later,
         )  # fmt: skip
     with database.session() as session:
-        row = repo.seen_url(session, url)
+        row = queries.seen_url(session, url)
         assert row is not None
         assert (row.status, row.url, row.article_id) == ("duplicate", url + "?amp", article.id)
         assert row.duplicate_of == article.file_name

@@ -8,6 +8,7 @@ import pytest
 
 from db import repository as repo
 from db.session import Database
+from tests import queries
 
 pytestmark = pytest.mark.database
 
@@ -23,14 +24,14 @@ def test_rejection_keeps_headline_score_and_missing(database: Database) -> None:
             topic_missing="Gwangju evidence 0 < 3\nGwangju is named in one sentence only",
         )  # fmt: skip
     with database.session() as session:
-        row = repo.seen_url(session, url)
+        row = queries.seen_url(session, url)
         assert row is not None
         assert (row.headline, row.topic_score) == ("새빛AI연구원, 모델 공개", 0.5)
         assert row.topic_missing is not None and len(row.topic_missing.splitlines()) == 2
         # added after a recheck: the verdict's evidence goes, the headline stays
         repo.record_seen(session, url, url, "example", "added", seen_at=T0 + timedelta(days=1))
     with database.session() as session:
-        row = repo.seen_url(session, url)
+        row = queries.seen_url(session, url)
         assert row is not None and row.status == "added"
         assert (row.headline, row.topic_score, row.topic_missing) == (
             "새빛AI연구원, 모델 공개",

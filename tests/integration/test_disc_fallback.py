@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import select
 
 from crawler.config import AppConfig
+from db import history
 from db.models import CrawlRun
 from db.session import Database, make_engine
-from scheduler import history
 from scheduler.alerts import Message
 from scheduler.jobs import CrawlOutcome
-from scheduler.listeners import Review, RunMonitor
+from scheduler.monitor import Review, RunMonitor
 from tests.fixture_server import FixtureSite, serve
 from tests.integration import harness
 from tests.integration.harness import SEEDS, corpus_files, run_newsmon

@@ -26,10 +26,10 @@ from pathlib import Path
 import pytest
 
 from crawler.config import load_config
-from crawler.normalize import canonical_url
-from db import repository as repo
+from crawler.urls import canonical_url
 from db.session import open_database
 from newsmon.export import export_rows
+from tests import queries
 from tests.fixture_server import FixtureSite, serve
 from tests.integration import harness
 from tests.integration.harness import corpus_files, run_newsmon
@@ -134,7 +134,7 @@ def test_legacy_stories_are_not_added_again(workdir: Path, database_url: str) ->
         try:
             with database.session() as session:
                 for number, seed in enumerate(SEEDS):
-                    seen = repo.seen_url(session, canonical_url(site.url(legacy_path(number))))
+                    seen = queries.seen_url(session, canonical_url(site.url(legacy_path(number))))
                     assert seen is not None
                     assert (seen.status, seen.duplicate_of) == ("near_duplicate", seed.name)
                     assert seen.similarity is not None and seen.similarity >= 0.9

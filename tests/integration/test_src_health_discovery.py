@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from crawler.config import build_config
-from crawler.health import check_sources, format_health
+from crawler.sources.check import check_sources, format_health
 from crawler.sources.fetch import HttpFetcher, with_tls_hint
 from tests.fixture_server import FixtureSite, serve
 

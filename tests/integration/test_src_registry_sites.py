@@ -13,9 +13,9 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from crawler.discovery import read_discovery
-from crawler.normalize import canonical_url
-from crawler.sources import OUTLET_SOURCES, Source
+from crawler.sources import BUILTIN_SOURCES, Source
 from crawler.sources.fetch import HttpFetcher
+from crawler.urls import canonical_url
 from tests.discovery_sites import FamilySite, served
 from tests.fixture_server import FixtureSite, serve
 from tests.integration import harness
@@ -70,7 +70,7 @@ def _relative(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-@pytest.mark.parametrize("source", OUTLET_SOURCES, ids=lambda s: s.key)
+@pytest.mark.parametrize("source", BUILTIN_SOURCES, ids=lambda s: s.key)
 def test_entry_urls_served_by_a_family_site_yield_the_articles(source: Source) -> None:
     site = _site(source)
     with served(site) as resolve, HttpFetcher("newsmon-test", timeout=10, resolve=resolve) as f:
@@ -115,7 +115,7 @@ def _local_entry(source: Source, site: FixtureSite) -> str:
 def test_a_crawl_of_every_entry_finds_its_articles(workdir: Path, database_url: str) -> None:
     with ExitStack() as stack:
         entries = []
-        for source in OUTLET_SOURCES:
+        for source in BUILTIN_SOURCES:
             site = stack.enter_context(serve(FixtureSite()))
             entries.append(_local_entry(source, site))
         config = harness.write_config(
@@ -124,6 +124,6 @@ def test_a_crawl_of_every_entry_finds_its_articles(workdir: Path, database_url: 
         done = run_newsmon("crawl", "--config", str(config), "--json", cwd=workdir)
     assert done.returncode == 0, done.stderr
     reports = {report["key"]: report for report in json.loads(done.stdout)}
-    assert set(reports) == {source.key for source in OUTLET_SOURCES}
+    assert set(reports) == {source.key for source in BUILTIN_SOURCES}
     for key, report in reports.items():
         assert (report["discovered"], report["fetched"]) == (5, 5), (key, report)

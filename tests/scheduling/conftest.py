@@ -61,27 +61,60 @@ def make_config(tmp_path: Path, sources: str, extra: str = "") -> AppConfig:
     return build_config(tomllib.loads(text), where="test", env={})
 
 
-def add_run(database: Database, source: str, started: datetime, status: str = "ok",
-            added_files: tuple[str, ...] = (), **counts: int) -> None:
+def add_run(
+    database: Database,
+    source: str,
+    started: datetime,
+    status: str = "ok",
+    added_files: tuple[str, ...] = (),
+    **counts: int,
+) -> None:
     """A finished crawl_runs row (and article rows for its added files)."""
     with database.session() as session:
         run = repository.start_run(session, source, started)
         if status == "running":
             return
-        repository.finish_run(session, run, status, {"added": len(added_files), **counts},  # type: ignore[arg-type]
-                              "boom" if status != "ok" else None, added_files,
-                              finished_at=started + timedelta(seconds=5))
+        repository.finish_run(
+            session,
+            run,
+            status,  # type: ignore[arg-type]
+            {"added": len(added_files), **counts},
+            "boom" if status != "ok" else None,
+            added_files,
+            finished_at=started + timedelta(seconds=5),
+        )
         for name in added_files:
             seq = int(name.split("_")[0])
-            session.add(Article(seq=seq, file_name=name, content_hash=name.ljust(64, "0"),
-                                url=f"https://news.example/{seq}", source=source,
-                                headline=f"기사 {seq} 제목", fetched_at=started, origin="crawl"))
+            session.add(
+                Article(
+                    seq=seq,
+                    file_name=name,
+                    content_hash=name.ljust(64, "0"),
+                    url=f"https://news.example/{seq}",
+                    source=source,
+                    headline=f"기사 {seq} 제목",
+                    fetched_at=started,
+                    origin="crawl",
+                )
+            )
 
 
 def report_json(key: str, failed: bool = False, **counts: int) -> str:
     """What a child `newsmon crawl --json` prints for one source."""
-    report = {"key": key, "name": key, "discovered": 0, "fetched": 0, "on_topic": 0,
-              "duplicates": 0, "added": 0, "errors": 0, "skipped_known": 0, "no_body": 0,
-              "added_files": [], "failed": failed, "reason": "bad feed" if failed else None}
+    report = {
+        "key": key,
+        "name": key,
+        "discovered": 0,
+        "fetched": 0,
+        "on_topic": 0,
+        "duplicates": 0,
+        "added": 0,
+        "errors": 0,
+        "skipped_known": 0,
+        "no_body": 0,
+        "added_files": [],
+        "failed": failed,
+        "reason": "bad feed" if failed else None,
+    }
     report.update(counts)
     return json.dumps([report])

@@ -22,34 +22,50 @@ FEED = "/rss/allArticle.xml"
 def make_article(n: int) -> Article:
     """A distinct article (its own numbers in every sentence, so no two are near-duplicates)."""
     headline = f"광주 지역 소식 {n}호: 시의회 {n * 7}차 회의"
-    return Article(idxno=1000 + n, headline=headline, paragraphs=(
-        f"광주시의회는 {n}일 제{n * 7}차 본회의를 열고 조례안 {n + 3}건을 의결했다.",
-        f"이번 회의에서는 지역 예산 {n * 13}억 원 규모의 추경안과 "
-        f"{n % 5 + 2}개 상임위원회 안건이 논의됐다.",
-        f"의원 {n + 20}명이 참석했으며 시민 방청객 {n * 3 + 11}명이 회의를 지켜봤다.",
-        f"다음 회의는 {n % 28 + 1}일 열릴 예정이다. /기자 {n}",
-    ))
+    return Article(
+        idxno=1000 + n,
+        headline=headline,
+        paragraphs=(
+            f"광주시의회는 {n}일 제{n * 7}차 본회의를 열고 조례안 {n + 3}건을 의결했다.",
+            f"이번 회의에서는 지역 예산 {n * 13}억 원 규모의 추경안과 "
+            f"{n % 5 + 2}개 상임위원회 안건이 논의됐다.",
+            f"의원 {n + 20}명이 참석했으며 시민 방청객 {n * 3 + 11}명이 회의를 지켜봤다.",
+            f"다음 회의는 {n % 28 + 1}일 열릴 예정이다. /기자 {n}",
+        ),
+    )
 
 
 def publish(site: FixtureSite, articles: list[Article], delay: float = 0.0) -> None:
     """Serve these articles and a feed listing them (newest first, as outlets do)."""
     for article in articles:
         site.add(article.path, article_page(article), delay=delay)
-    site.add(FEED, rss_feed(site.base_url, [a.path for a in reversed(articles)]),
-             content_type="application/rss+xml; charset=utf-8")
+    site.add(
+        FEED,
+        rss_feed(site.base_url, [a.path for a in reversed(articles)]),
+        content_type="application/rss+xml; charset=utf-8",
+    )
 
 
-def write_config(tmp: Path, feeds: dict[str, str], every: str = "2s",
-                 crawl_timeout: str = "20s", stop_grace: str = "5s", webhook_url: str = "",
-                 listen: str = "127.0.0.1:0") -> Path:
-    sources = "".join(f'[[sources]]\nkey = "{key}"\nfeeds = ["{url}"]\nevery = "{every}"\n'
-                      for key, url in feeds.items())
+def write_config(
+    tmp: Path,
+    feeds: dict[str, str],
+    every: str = "2s",
+    crawl_timeout: str = "20s",
+    stop_grace: str = "5s",
+    webhook_url: str = "",
+    listen: str = "127.0.0.1:0",
+) -> Path:
+    sources = "".join(
+        f'[[sources]]\nkey = "{key}"\nfeeds = ["{url}"]\nevery = "{every}"\n'
+        for key, url in feeds.items()
+    )
     config = tmp / "newsmon.toml"
-    config.write_text(f"""
+    config.write_text(
+        f"""
 [corpus]
-dir = "{tmp / 'corpus'}"
+dir = "{tmp / "corpus"}"
 [database]
-url = "sqlite:///{tmp / 'newsmon.db'}"
+url = "sqlite:///{tmp / "newsmon.db"}"
 [crawl]
 download_delay = 0
 autothrottle = false
@@ -66,7 +82,9 @@ listen = "{listen}"
 [alerts]
 webhook_url = "{webhook_url}"
 timeout = "5s"
-{sources}""", encoding="utf-8")
+{sources}""",
+        encoding="utf-8",
+    )
     return config
 
 
@@ -82,7 +100,11 @@ def running_daemon(config: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]
     with open(log, "ab") as err:
         daemon = subprocess.Popen(
             [sys.executable, "-m", "newsmon", "daemon", "--config", str(config)],
-            cwd=config.parent, env=clean_env(), stdout=subprocess.DEVNULL, stderr=err)
+            cwd=config.parent,
+            env=clean_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
     try:
         yield daemon
     finally:
@@ -148,5 +170,12 @@ def stray_files(corpus: Path) -> list[str]:
 
 def run_newsmon(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """A one-off `newsmon` command with the test environment."""
-    return subprocess.run([sys.executable, "-m", "newsmon", *args], cwd=cwd, env=clean_env(),
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "newsmon", *args],
+        cwd=cwd,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )

@@ -36,8 +36,9 @@ def _runs(tmp_path: Path) -> list[tuple[str, str]]:
     database: Database = open_database(f"sqlite:///{tmp_path / 'newsmon.db'}", migrate=False)
     try:
         with database.session() as session:
-            rows = session.execute(select(CrawlRun.source, CrawlRun.status)
-                                   .order_by(CrawlRun.started_at)).all()
+            rows = session.execute(
+                select(CrawlRun.source, CrawlRun.status).order_by(CrawlRun.started_at)
+            ).all()
             return [(row[0], row[1]) for row in rows]
     finally:
         database.close()
@@ -55,15 +56,18 @@ def test_new_feed_article_is_in_the_corpus_within_two_intervals(tmp_path: Path) 
     first, second = make_article(1), make_article(2)
     with serve(FixtureSite()) as site, serve_webhook() as hook:
         publish(site, [first])
-        config = write_config(tmp_path, {"alpha": site.url(FEED)}, every=f"{INTERVAL:g}s",
-                              webhook_url=hook.url)
+        config = write_config(
+            tmp_path, {"alpha": site.url(FEED)}, every=f"{INTERVAL:g}s", webhook_url=hook.url
+        )
         with running_daemon(config, tmp_path / "daemon.log"):
-            assert wait_until(lambda: first.text.encode() in _texts(tmp_path), CRAWL_BUDGET), (
-                _log(tmp_path))
+            assert wait_until(lambda: first.text.encode() in _texts(tmp_path), CRAWL_BUDGET), _log(
+                tmp_path
+            )
             publish(site, [first, second])
             added = time.monotonic()
-            assert wait_until(lambda: second.text.encode() in _texts(tmp_path),
-                              2 * INTERVAL * 1.1 + CRAWL_BUDGET), _log(tmp_path)
+            assert wait_until(
+                lambda: second.text.encode() in _texts(tmp_path), 2 * INTERVAL * 1.1 + CRAWL_BUDGET
+            ), _log(tmp_path)
             latency = time.monotonic() - added
             assert hook.wait_for(2), hook.texts()
     assert latency < 2 * INTERVAL * 1.1 + CRAWL_BUDGET
@@ -74,14 +78,14 @@ def test_new_feed_article_is_in_the_corpus_within_two_intervals(tmp_path: Path) 
     assert "secret-token" not in _log(tmp_path)
 
 
-def test_hanging_source_is_killed_at_its_timeout_while_another_keeps_adding(
-        tmp_path: Path) -> None:
+def test_hanging_source_is_killed_at_its_timeout_while_another_keeps_adding(tmp_path: Path) -> None:
     articles = [make_article(n) for n in range(1, 4)]
     with serve(FixtureSite()) as good, serve(FixtureSite()) as hung:
         publish(good, articles[:1])
         hung.add(FEED, Page(b"<rss/>", "application/rss+xml", delay=120))
-        config = write_config(tmp_path, {"alpha": good.url(FEED), "hang": hung.url(FEED)},
-                              crawl_timeout="6s")
+        config = write_config(
+            tmp_path, {"alpha": good.url(FEED), "hang": hung.url(FEED)}, crawl_timeout="6s"
+        )
         with running_daemon(config, tmp_path / "daemon.log"):
             for count in (2, 3):  # alpha goes on adding while hang is stuck
                 publish(good, articles[:count])
@@ -116,7 +120,8 @@ def test_sigterm_stops_within_the_grace_period_and_exits_zero(tmp_path: Path) ->
 
 
 def test_sigkill_mid_crawl_then_restart_leaves_no_partial_file_and_loses_nothing(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     articles = [make_article(n) for n in range(1, 31)]
     with serve(FixtureSite()) as site:
         publish(site, articles, delay=0.2)  # slow pages: the kill lands mid-crawl

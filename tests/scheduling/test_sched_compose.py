@@ -35,8 +35,15 @@ def _compose(*args: str, token: str | None = TOKEN) -> subprocess.CompletedProce
     env = {k: v for k, v in os.environ.items() if k != "NEWSMON_DAEMON_LISTEN_TOKEN"}
     if token is not None:
         env["NEWSMON_DAEMON_LISTEN_TOKEN"] = token
-    return subprocess.run([binary, "-f", str(COMPOSE), *args], capture_output=True, text=True,
-                          timeout=60, check=False, cwd=REPO, env=env)
+    return subprocess.run(
+        [binary, "-f", str(COMPOSE), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=REPO,
+        env=env,
+    )
 
 
 def test_compose_file_is_valid() -> None:
@@ -57,14 +64,24 @@ def test_container_stop_grace_outlasts_the_daemons_own() -> None:
 
 
 def _newsmon(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "newsmon", *args], env=env, cwd=cwd,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "newsmon", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_service_commands_run_against_postgres(postgres_schema_url: str, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSMON_")}
-    env.update(PYTHONPATH=str(REPO), NEWSMON_DATABASE_URL=postgres_schema_url,
-               NEWSMON_CORPUS_DIR=str(tmp_path / "corpus"))
+    env.update(
+        PYTHONPATH=str(REPO),
+        NEWSMON_DATABASE_URL=postgres_schema_url,
+        NEWSMON_CORPUS_DIR=str(tmp_path / "corpus"),
+    )
     upgrade = _newsmon("db", "upgrade", env=env, cwd=tmp_path)  # the `migrate` service
     assert upgrade.returncode == 0, upgrade.stderr
     again = _newsmon("db", "upgrade", env=env, cwd=tmp_path)
@@ -109,11 +126,20 @@ def test_healthcheck_one_liner_against_a_live_server(tmp_path: Path, running: bo
     app = StatusApp(config, database, DaemonMetrics(config), lambda: running, token=TOKEN)
     server = StatusServer(app, Listen("127.0.0.1", 0))
     server.start()
-    env = {"PATH": os.environ.get("PATH", ""), "NEWSMON_DAEMON_LISTEN_TOKEN": TOKEN,
-           "NEWSMON_DAEMON_LISTEN": f"0.0.0.0:{server.address.port}"}
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "NEWSMON_DAEMON_LISTEN_TOKEN": TOKEN,
+        "NEWSMON_DAEMON_LISTEN": f"0.0.0.0:{server.address.port}",
+    }
     try:
-        check = subprocess.run([sys.executable, "-c", _healthcheck_code()], env=env,
-                               capture_output=True, text=True, timeout=30, check=False)
+        check = subprocess.run(
+            [sys.executable, "-c", _healthcheck_code()],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
     finally:
         server.stop()
         database.close()

@@ -58,6 +58,7 @@ class ManualScheduler(BaseScheduler):  # type: ignore[misc]
 @pytest.fixture
 def fake_time(clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeClock]:
     """APScheduler reads the time through datetime.now: point it at the fake clock."""
+
     class FakeDatetime(datetime):
         @classmethod
         def now(cls, tz: object = None) -> datetime:  # type: ignore[override]
@@ -78,8 +79,9 @@ def test_one_job_per_enabled_source_with_ids_and_triggers(config: AppConfig) -> 
 
 
 @pytest.mark.parametrize("key, bound", [("busy", 1.0), ("slow", 6.0), ("nightly", 60.0)])
-def test_jitter_is_bounded_by_a_tenth_of_the_interval(config: AppConfig, key: str,
-                                                      bound: float) -> None:
+def test_jitter_is_bounded_by_a_tenth_of_the_interval(
+    config: AppConfig, key: str, bound: float
+) -> None:
     (spec,) = [s for s in daemon.plan(config.sources, {}, T0) if s.key == key]
     assert spec.trigger.jitter == pytest.approx(bound)
     previous = T0
@@ -96,8 +98,12 @@ def test_jitter_is_bounded_by_a_tenth_of_the_interval(config: AppConfig, key: st
 
 
 def test_job_defaults_coalesce_single_instance_misfire_grace(config: AppConfig) -> None:
-    scheduler = daemon.build_scheduler(daemon.plan(config.sources, {}, T0), lambda key: None,
-                                       config.daemon.misfire_grace, ManualScheduler())
+    scheduler = daemon.build_scheduler(
+        daemon.plan(config.sources, {}, T0),
+        lambda key: None,
+        config.daemon.misfire_grace,
+        ManualScheduler(),
+    )
     scheduler.start(paused=True)  # job defaults are applied when jobs reach the job store
     jobs = scheduler.get_jobs()
     assert {job.id for job in jobs} == {"crawl:busy", "crawl:slow", "crawl:nightly"}
@@ -110,16 +116,26 @@ def test_job_defaults_coalesce_single_instance_misfire_grace(config: AppConfig) 
 NOW = T0 + timedelta(minutes=2)
 
 
-@pytest.mark.parametrize("key, last, expected", [
-    ("busy", None, NOW),
-    ("slow", NOW - timedelta(seconds=20), NOW + timedelta(seconds=40)),
-    ("slow", NOW - timedelta(hours=2), NOW),
-    ("nightly", NOW - timedelta(minutes=1), T0 + timedelta(minutes=10)),
-    ("nightly", NOW - timedelta(minutes=12), NOW),
-], ids=["never-crawled-runs-now", "recent-waits", "overdue-runs-now", "cron-recent-waits",
-        "cron-overdue-runs-now"])
-def test_first_run_after_restart_follows_history(config: AppConfig, key: str,
-                                                 last: datetime | None, expected: datetime) -> None:
+@pytest.mark.parametrize(
+    "key, last, expected",
+    [
+        ("busy", None, NOW),
+        ("slow", NOW - timedelta(seconds=20), NOW + timedelta(seconds=40)),
+        ("slow", NOW - timedelta(hours=2), NOW),
+        ("nightly", NOW - timedelta(minutes=1), T0 + timedelta(minutes=10)),
+        ("nightly", NOW - timedelta(minutes=12), NOW),
+    ],
+    ids=[
+        "never-crawled-runs-now",
+        "recent-waits",
+        "overdue-runs-now",
+        "cron-recent-waits",
+        "cron-overdue-runs-now",
+    ],
+)
+def test_first_run_after_restart_follows_history(
+    config: AppConfig, key: str, last: datetime | None, expected: datetime
+) -> None:
     specs = {s.key: s for s in daemon.plan(config.sources, {key: last}, NOW)}
     assert specs[key].first_run == expected
 
@@ -130,13 +146,15 @@ def _run(scheduler: BaseScheduler, clock: FakeClock, seconds: int) -> None:
         scheduler._process_jobs()
 
 
-def test_fake_clock_runs_each_source_on_its_interval(config: AppConfig,
-                                                     fake_time: FakeClock) -> None:
+def test_fake_clock_runs_each_source_on_its_interval(
+    config: AppConfig, fake_time: FakeClock
+) -> None:
     runs: list[tuple[str, datetime]] = []
     history = {"slow": T0 - timedelta(seconds=30)}
     specs = [s for s in daemon.plan(config.sources, history, T0) if s.key != "nightly"]
-    scheduler = daemon.build_scheduler(specs, lambda key: runs.append((key, fake_time.now)),
-                                       30, ManualScheduler(), DebugExecutor())
+    scheduler = daemon.build_scheduler(
+        specs, lambda key: runs.append((key, fake_time.now)), 30, ManualScheduler(), DebugExecutor()
+    )
     scheduler.start()
     _run(scheduler, fake_time, 120)
     busy = [t for k, t in runs if k == "busy"]
@@ -151,7 +169,8 @@ def test_fake_clock_runs_each_source_on_its_interval(config: AppConfig,
 
 
 def test_a_failing_job_is_logged_and_the_schedule_goes_on(
-        config: AppConfig, fake_time: FakeClock, caplog: pytest.LogCaptureFixture) -> None:
+    config: AppConfig, fake_time: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
     calls: list[str] = []
 
     def flaky(key: str) -> None:
@@ -164,21 +183,25 @@ def test_a_failing_job_is_logged_and_the_schedule_goes_on(
     with caplog.at_level(logging.ERROR, logger="scheduler"):
         _run(scheduler, fake_time, 35)
     assert len(calls) >= 3
-    errors = [r for r in caplog.records if r.name == "scheduler.listeners"]
+    errors = [r for r in caplog.records if r.name == "scheduler.monitor"]
     assert len(errors) == len(calls)
     assert "crawl of busy exploded" in errors[0].getMessage()
     assert scheduler.running
     scheduler.shutdown()
 
 
-def test_a_missed_run_is_logged_and_coalesced(config: AppConfig, fake_time: FakeClock,
-                                             monkeypatch: pytest.MonkeyPatch,
-                                             caplog: pytest.LogCaptureFixture) -> None:
+def test_a_missed_run_is_logged_and_coalesced(
+    config: AppConfig,
+    fake_time: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     monkeypatch.setattr(random, "uniform", lambda low, high: 0.0)  # no jitter: exact run times
     runs: list[datetime] = []
     specs = [s for s in daemon.plan(config.sources, {}, T0) if s.key == "busy"]
-    scheduler = daemon.build_scheduler(specs, lambda key: runs.append(fake_time.now), 1,
-                                       ManualScheduler(), DebugExecutor())
+    scheduler = daemon.build_scheduler(
+        specs, lambda key: runs.append(fake_time.now), 1, ManualScheduler(), DebugExecutor()
+    )
     scheduler.start()
     fake_time.advance(605)  # the machine slept through 60 runs
     with caplog.at_level(logging.WARNING, logger="scheduler"):
@@ -191,11 +214,13 @@ def test_a_missed_run_is_logged_and_coalesced(config: AppConfig, fake_time: Fake
 
 
 def test_adaptive_rescheduling_never_exceeds_the_configured_interval(
-        config: AppConfig, fake_time: FakeClock) -> None:
+    config: AppConfig, fake_time: FakeClock
+) -> None:
     source = config.source("slow")
     specs = [s for s in daemon.plan(config.sources, {}, T0) if s.key == "slow"]
-    scheduler = daemon.build_scheduler(specs, lambda key: None, 30, ManualScheduler(),
-                                       DebugExecutor())
+    scheduler = daemon.build_scheduler(
+        specs, lambda key: None, 30, ManualScheduler(), DebugExecutor()
+    )
     scheduler.start()
     rescheduler = daemon.Rescheduler(scheduler)
     rescheduler(source, 7200.0)  # quiet: stays at the configured minute
@@ -206,7 +231,8 @@ def test_adaptive_rescheduling_never_exceeds_the_configured_interval(
 
 
 def test_a_run_still_in_progress_is_not_started_twice(
-        config: AppConfig, fake_time: FakeClock, caplog: pytest.LogCaptureFixture) -> None:
+    config: AppConfig, fake_time: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
     release, started = threading.Event(), threading.Event()
     calls: list[str] = []
 

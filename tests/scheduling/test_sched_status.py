@@ -9,7 +9,8 @@ import pytest
 
 from crawler.config import AppConfig
 from db.session import Database
-from scheduler.status import collect_status, corpus_size, format_status
+from newsmon.tables import format_status
+from scheduler.status import collect_status, corpus_size
 from tests.scheduling.conftest import T0, add_run, make_config
 
 SOURCES = """
@@ -62,11 +63,20 @@ def test_status_per_source(config: AppConfig) -> None:
 def test_status_as_dict_is_json_ready(config: AppConfig) -> None:
     rows = {row.key: row.as_dict() for row in collect_status(config, now=NOW)}
     assert rows["fixture"] == {
-        "key": "fixture", "name": "뉴스몬일보", "enabled": True, "schedule": "every 15m",
-        "last_run": "2025-10-30T23:55:00+00:00", "last_status": "failed", "last_error": "boom",
-        "last_success": "2025-10-30T22:00:00+00:00", "failures_in_row": 1,
-        "added_24h": 1, "added_7d": 3, "next_run": "2025-10-31T00:10:00+00:00",
-        "last_new_article": "2025-10-30T22:00:00+00:00", "badge": None,
+        "key": "fixture",
+        "name": "뉴스몬일보",
+        "enabled": True,
+        "schedule": "every 15m",
+        "last_run": "2025-10-30T23:55:00+00:00",
+        "last_status": "failed",
+        "last_error": "boom",
+        "last_success": "2025-10-30T22:00:00+00:00",
+        "failures_in_row": 1,
+        "added_24h": 1,
+        "added_7d": 3,
+        "next_run": "2025-10-31T00:10:00+00:00",
+        "last_new_article": "2025-10-30T22:00:00+00:00",
+        "badge": None,
     }
     assert rows["broken"]["next_run"] == "now"
     assert rows["fresh"]["schedule"] == "cron 0 * * * *"
@@ -75,11 +85,33 @@ def test_status_as_dict_is_json_ready(config: AppConfig) -> None:
 def test_status_table(config: AppConfig) -> None:
     text = format_status(collect_status(config, now=NOW), corpus_files=7)
     lines = text.splitlines()
-    assert lines[0].split() == ["source", "name", "schedule", "last", "run", "last", "success",
-                                "fails", "24h", "7d", "next", "run"]
+    assert lines[0].split() == [
+        "source",
+        "name",
+        "schedule",
+        "last",
+        "run",
+        "last",
+        "success",
+        "fails",
+        "24h",
+        "7d",
+        "next",
+        "run",
+    ]
     fixture = next(line for line in lines if line.startswith("fixture"))
-    assert fixture.split()[1:] == ["뉴스몬일보", "every", "15m", "08:55:00", "failed", "07:00:00",
-                                   "1", "1", "3", "09:10:00"]
+    assert fixture.split()[1:] == [
+        "뉴스몬일보",
+        "every",
+        "15m",
+        "08:55:00",
+        "failed",
+        "07:00:00",
+        "1",
+        "1",
+        "3",
+        "09:10:00",
+    ]
     assert next(line for line in lines if line.startswith("off")).endswith("disabled")
     assert "  ! broken: boom" in lines
     assert lines[-1] == "corpus: 7 files (times in KST)"
@@ -90,7 +122,13 @@ def test_corpus_size_counts_only_corpus_files(tmp_path: Path) -> None:
     assert corpus_size(config) == 0
     folder = tmp_path / "corpus"
     folder.mkdir()
-    for name in ("000_0123456789abcdef.txt", "1234_0123456789abcdef.txt", ".tmp-x.part",
-                 "notes.txt", ".newsmon.lock", "01_0123456789abcdef.txt"):
+    for name in (
+        "000_0123456789abcdef.txt",
+        "1234_0123456789abcdef.txt",
+        ".tmp-x.part",
+        "notes.txt",
+        ".newsmon.lock",
+        "01_0123456789abcdef.txt",
+    ):
         (folder / name).write_bytes(b"x")
     assert corpus_size(config) == 2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.runner import SourceReport
+from crawler.crawl.runner import SourceReport
 from newsmon.commands import crawl_table
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.pagination import next_page_url
+from crawler.discovery.pagination import next_page_url
 
 BASE = "https://outlet.example/news/articleList.html?sc_section_code=S1N1&view_type=sm"
 

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from crawler.discovery import DiscoveryError
-from crawler.search import (
+from crawler.discovery.search import (
     google_news_query,
     google_news_url,
     naver_url,

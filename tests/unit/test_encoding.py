@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from crawler.encoding import decode_html
+from crawler.parsers.encoding import decode_html
 
 # 똠, 햏 and 뷁 exist in CP949 only; strict EUC-KR cannot encode or decode them.
 TEXT = "광주 시민 '똠방각하' 햏자 뷁 소식입니다. 무등산 단풍이 절정에 이르렀다."

@@ -75,16 +75,31 @@ DISTINCT = {
 # Each legacy seed reduced by hand to what a clean extraction gives: a headline, then the body
 # lines from the first marker to the (exact) last line, first copy only.
 SEED_CLEAN = {
-    "000": ("광주테크노파크 “국가 AI 컴퓨팅센터, 인공지능 중심도시 광주에 설립돼야”",
-            "[시사의창=송상교기자] 광주테크노파크(원장 김영집)는", "광주테크노파크 임직원 일동"),
-    "001": ("광주, 대한민국 ‘AI 중심도시’ 꿈 무르익는다",
-            "‘대한민국을 대표하는", "/박진표 기자 lucky@kwangju.co.kr"),
-    "002": ("발목 잡힌 광주 AI 2단계…광주시 추경으로 돌파구?",
-            "광주시가 핵심 전략사업인", "KBS 뉴스 김호입니다."),
-    "003": ("“광주 AI 중심도시 도약 위해 의제 주도적 설정·AI 미래지도자 광주로 모아야”",
-            "광주가 AI(인공지능) 중심도시로", "/정병호 기자 jusbh@kwangju.co.kr"),
-    "004": ("“모두의 AI 실현”…광주시, 중국 AI 심장 항저우와 손 잡는다",
-            "대한민국 AI 중심도시 광주시와", "/정병호 기자 jusbh@kwangju.co.kr"),
+    "000": (
+        "광주테크노파크 “국가 AI 컴퓨팅센터, 인공지능 중심도시 광주에 설립돼야”",
+        "[시사의창=송상교기자] 광주테크노파크(원장 김영집)는",
+        "광주테크노파크 임직원 일동",
+    ),
+    "001": (
+        "광주, 대한민국 ‘AI 중심도시’ 꿈 무르익는다",
+        "‘대한민국을 대표하는",
+        "/박진표 기자 lucky@kwangju.co.kr",
+    ),
+    "002": (
+        "발목 잡힌 광주 AI 2단계…광주시 추경으로 돌파구?",
+        "광주시가 핵심 전략사업인",
+        "KBS 뉴스 김호입니다.",
+    ),
+    "003": (
+        "“광주 AI 중심도시 도약 위해 의제 주도적 설정·AI 미래지도자 광주로 모아야”",
+        "광주가 AI(인공지능) 중심도시로",
+        "/정병호 기자 jusbh@kwangju.co.kr",
+    ),
+    "004": (
+        "“모두의 AI 실현”…광주시, 중국 AI 심장 항저우와 손 잡는다",
+        "대한민국 AI 중심도시 광주시와",
+        "/정병호 기자 jusbh@kwangju.co.kr",
+    ),
 }
 
 
@@ -116,11 +131,12 @@ def generation_file(directory: Path, name: str) -> Path:
 
 # --- shingling ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("left", "right"),
     [
         ("광주시는 21일 밝혔다.", "광주시는  21일\n밝혔다"),
-        ("“AI 중심도시”라고", "\"AI중심도시\" 라고"),
+        ("“AI 중심도시”라고", '"AI중심도시" 라고'),
         ("ＡＩ 데이터센터 １６６개", "ai 데이터센터 166개"),
         ("광주·전남 지역", "광주, 전남 지역"),
     ],
@@ -159,6 +175,7 @@ def test_a_paragraph_is_not_a_near_duplicate_of_its_article() -> None:
 
 # --- threshold figures ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("case", NEAR_DUPLICATES.values(), ids=NEAR_DUPLICATES.keys())
 def test_near_duplicates_reach_threshold(case: tuple[str, str, float]) -> None:
     earlier, later, measured = case
@@ -191,6 +208,7 @@ def test_distinct_seeds_are_far_apart() -> None:
 
 
 # --- index queries --------------------------------------------------------------------------
+
 
 def test_index_finds_the_best_near_duplicate_and_nothing_else(index: NearDuplicateIndex) -> None:
     stored = sorted({pair[0] for pair in (*NEAR_DUPLICATES.values(), *DISTINCT.values())})
@@ -268,6 +286,7 @@ def test_threshold_must_be_a_fraction(tmp_path: Path) -> None:
 
 # --- persistence ----------------------------------------------------------------------------
 
+
 def fill(directory: Path, names: list[str]) -> None:
     index = NearDuplicateIndex.open(directory)
     for name in names:
@@ -323,8 +342,12 @@ def test_torn_last_record_is_ignored_and_cut_by_the_next_add(tmp_path: Path, how
 @pytest.mark.parametrize("cut", [0, 40, 95], ids=["before-record", "mid-record", "one-byte-short"])
 def test_kill_during_add_loses_only_that_add(tmp_path: Path, cut: int) -> None:
     argv = [sys.executable, "-c", KILLED_WRITER, str(tmp_path), str(cut)]
-    child = subprocess.run([*argv, read("wire_yna"), read("sidebar_old")], cwd=REPO,
-                           env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)
+    child = subprocess.run(
+        [*argv, read("wire_yna"), read("sidebar_old")],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=False,
+    )
     assert child.returncode == -signal.SIGKILL
     index = NearDuplicateIndex.open(tmp_path)
     assert (len(index), "first.txt" in index, "second.txt" in index) == (1, True, False)
@@ -413,8 +436,13 @@ def test_rebuild_replaces_everything_and_other_instances_follow(tmp_path: Path) 
     assert len(other) == 0
     other.refresh()
     assert len(other) == 1
-    first.rebuild([("a.txt", read("wire_yna")), ("b.txt", read("correction_old")),
-                   ("a.txt", read("sidebar_old"))])
+    first.rebuild(
+        [
+            ("a.txt", read("wire_yna")),
+            ("b.txt", read("correction_old")),
+            ("a.txt", read("sidebar_old")),
+        ]
+    )
     assert len(first) == 2
     assert "old.txt" not in first
     assert len(list(tmp_path.glob("gen-*"))) == 1

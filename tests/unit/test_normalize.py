@@ -8,14 +8,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.normalize import (
-    KST,
-    canonical_url,
-    content_hash,
-    normalize_line,
-    normalize_text,
-    parse_kst,
-)
+from crawler.dates import parse_kst
+from crawler.text import content_hash, normalize_line, normalize_text
+from crawler.timeutil import KST
+from crawler.urls import canonical_url
 
 # --- canonical_url -----------------------------------------------------------------------
 

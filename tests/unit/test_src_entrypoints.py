@@ -8,16 +8,16 @@ import tomllib
 import pytest
 
 from crawler.config import build_config
-from crawler.entrypoints import (
+from crawler.discovery.entrypoints import (
     feed_guesses,
     page_links,
     robots_sitemaps,
     same_site,
     site_of,
 )
+from crawler.discovery.urlpattern import infer_pattern
 from crawler.sources.discover import Discovery
 from crawler.sources.suggest import toml_entry
-from crawler.urlpattern import infer_pattern
 from tests.paths import FIXTURES
 
 LISTING_NOISE = [

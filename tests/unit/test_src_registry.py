@@ -8,17 +8,17 @@ from datetime import UTC, datetime
 import pytest
 
 from crawler.config import ConfigError, build_config
-from crawler.normalize import KST, canonical_url
-from crawler.retry_after import retry_after_seconds
+from crawler.crawl.retry_after import retry_after_seconds
 from crawler.sources import (
     BUILTIN_SOURCES,
-    OUTLET_SOURCES,
     SEARCH_SOURCES,
     Source,
     SourceError,
     check_registry,
 )
 from crawler.sources.base import homepage_domain
+from crawler.timeutil import KST
+from crawler.urls import canonical_url
 
 REQUIRED_DOMAINS = {
     "kwangju.co.kr": "광주일보",
@@ -47,12 +47,12 @@ NAVER_KEYS = {"NEWSMON_NAVER_CLIENT_ID": "id", "NEWSMON_NAVER_CLIENT_SECRET": "s
 
 
 def test_registry_covers_the_regions_outlets() -> None:
-    domains = {homepage_domain(source): source.name for source in OUTLET_SOURCES}
+    domains = {homepage_domain(source): source.name for source in BUILTIN_SOURCES}
     missing = {d: name for d, name in REQUIRED_DOMAINS.items() if name not in domains.get(d, "")}
     assert missing == {}
 
 
-@pytest.mark.parametrize("source", OUTLET_SOURCES, ids=lambda s: s.key)
+@pytest.mark.parametrize("source", BUILTIN_SOURCES, ids=lambda s: s.key)
 def test_outlet_entry_is_complete(source: Source) -> None:
     assert source.discovery_urls, "no feed, sitemap or listing"
     for _, url in source.discovery_urls:
@@ -73,17 +73,17 @@ def test_every_entry_has_provenance_and_http_urls(source: Source) -> None:
 
 
 def test_sisaon_is_not_listed_as_sisa_ui_chang() -> None:
-    assert all("sisaon.co.kr" not in source.homepage for source in OUTLET_SOURCES)
+    assert all("sisaon.co.kr" not in source.homepage for source in BUILTIN_SOURCES)
 
 
 def test_korean_category_path_keeps_the_ikbc_id() -> None:
-    ikbc = next(source for source in OUTLET_SOURCES if source.key == "ikbc")
+    ikbc = next(source for source in BUILTIN_SOURCES if source.key == "ikbc")
     url = "https://news.ikbc.co.kr/저녁뉴스(사회)/article/view/kbc202403290022"
     assert ikbc.is_article_url(url) and ikbc.is_article_url(canonical_url(url))
     assert canonical_url(url).endswith("/article/view/kbc202403290022")
 
 
-@pytest.mark.parametrize("source", OUTLET_SOURCES, ids=lambda s: s.key)
+@pytest.mark.parametrize("source", BUILTIN_SOURCES, ids=lambda s: s.key)
 def test_provenance_says_what_is_confirmed_or_guessed(source: Source) -> None:
     text = source.provenance
     assert any(word in text for word in ("CONFIRMED", "GUESS", "unverified", "confirmed"))
@@ -207,13 +207,13 @@ def test_retry_after_seconds(value: str | None, seconds: float | None) -> None:
 
 
 def test_replace_keeps_validation() -> None:
-    source = OUTLET_SOURCES[0]
+    source = BUILTIN_SOURCES[0]
     with pytest.raises(SourceError):
         dataclasses.replace(source, sample_article="https://elsewhere.example/")
 
 
 def test_today_in_a_listing_url_is_the_crawl_days_kst_date() -> None:
-    kjmbc = next(source for source in OUTLET_SOURCES if source.key == "kjmbc")
+    kjmbc = next(source for source in BUILTIN_SOURCES if source.key == "kjmbc")
     today = datetime.now(KST).strftime("%Y-%m-%d")
     assert ("listing", f"https://kjmbc.co.kr/NewsDesk/{today}") in kjmbc.discovery_urls
     assert "https://kjmbc.co.kr/NewsDesk/{today}" in kjmbc.listings  # the entry itself keeps it

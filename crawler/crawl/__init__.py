@@ -1,0 +1,1 @@
+"""The Scrapy layer: the only package that imports Scrapy or Twisted."""

@@ -1,0 +1,150 @@
+"""Extensions: the crawl-run recorder (stats -> crawl_runs row) and per-source progress lines."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Self
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from twisted.internet import task
+
+from crawler.crawl.services import services_of
+from crawler.crawl.spiders.news import NewsSpider
+from crawler.timeutil import utc_now
+from db import repository
+from db.models import RUN_COUNTS, CrawlRun
+
+logger = logging.getLogger(__name__)
+
+COUNT_KEYS = {
+    "discovered": "newsmon/discovered",
+    "fetched": "newsmon/fetched",
+    "on_topic": "newsmon/on_topic",
+    "added": "newsmon/added",
+    "errors": "newsmon/errors",
+}
+
+
+def counts_from_stats(stats: dict[str, Any]) -> dict[str, int]:
+    """The per-source counts a user sees, from a crawler's stats."""
+    counts = {name: int(stats.get(key, 0)) for name, key in COUNT_KEYS.items()}
+    counts["duplicates"] = int(stats.get("newsmon/duplicate/exact", 0)) + int(
+        stats.get("newsmon/duplicate/near", 0)
+    )
+    counts["skipped_known"] = int(stats.get("newsmon/skipped/known", 0))
+    counts["no_body"] = int(stats.get("newsmon/dropped/no_body", 0))
+    # The split the daemon's metrics show (crawl_runs keeps only the sum above).
+    counts["exact_duplicates"] = int(stats.get("newsmon/duplicate/exact", 0))
+    counts["near_duplicates"] = int(stats.get("newsmon/duplicate/near", 0))
+    counts["off_topic"] = int(stats.get("newsmon/dropped/off_topic", 0))
+    refused = {k: int(v) for k, v in stats.items() if k.startswith("newsmon/refused/")}
+    counts["off_scope"] = refused.pop("newsmon/refused/off_scope", 0)
+    counts["refused"] = sum(refused.values())  # too large, redirect loops (stats name each)
+    return counts
+
+
+def source_failure(stats: dict[str, Any], errors: list[str]) -> str | None:
+    """Why a source failed, or None: every discovery URL failed, or the crawl did not finish."""
+    ok = int(stats.get("newsmon/discovery/ok", 0))
+    reason = stats.get("finish_reason", "finished")
+    if reason not in ("finished", None):
+        return f"crawl stopped: {reason}"
+    if ok == 0:
+        return "; ".join(errors[:3]) or "no discovery URL could be read"
+    return None
+
+
+class CrawlRunRecorder:
+    """Write a crawl_runs row when a source's crawl starts, and its counts when it ends."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    async def spider_opened(self, spider: Spider) -> None:
+        assert isinstance(spider, NewsSpider)
+        # on the writer pool, like every database call of the crawl: the reactor never waits
+        self.run_id = await services_of(self.crawler).run(self._start, spider.source.key)
+
+    def _start(self, source: str) -> int:
+        with services_of(self.crawler).database.session() as session:
+            run = repository.start_run(session, source, utc_now())
+            session.flush()
+            return run.id
+
+    async def spider_closed(self, spider: Spider, reason: str) -> None:
+        assert isinstance(spider, NewsSpider)
+        await services_of(self.crawler).run(self._finish, spider, reason)
+
+    def _finish(self, spider: NewsSpider, reason: str) -> None:
+        assert self.crawler.stats is not None
+        stats = self.crawler.stats.get_stats()
+        failure = source_failure({**stats, "finish_reason": reason}, spider.discovery_errors)
+        with services_of(self.crawler).database.session() as session:
+            run = session.get(CrawlRun, self.run_id) if self.run_id else None
+            if run is None:
+                return
+            run = repository.finish_run(
+                session,
+                run,
+                # a signal stopped it (a daemon stopping or restarting): not the source's fault
+                status="killed" if reason == "shutdown" else ("failed" if failure else "ok"),
+                counts={k: v for k, v in counts_from_stats(stats).items() if k in RUN_COUNTS},
+                error_reason=failure,
+                added_files=stats.get("newsmon/added_files", []),
+                finished_at=utc_now(),
+            )
+            fallback = spider.fallback.record()
+            if fallback is not None:
+                run.fallback = json.dumps(fallback, ensure_ascii=False)
+                session.flush()
+
+
+class ProgressLogger:
+    """Log one progress line per source every NEWSMON_PROGRESS_INTERVAL seconds, and at the end."""
+
+    def __init__(self, crawler: Crawler, interval: float) -> None:
+        self.crawler = crawler
+        self.interval = interval
+        self.loop: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        ext = cls(crawler, crawler.settings.getfloat("NEWSMON_PROGRESS_INTERVAL"))
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        if self.interval > 0:
+            self.loop = task.LoopingCall(self.log, spider)
+            self.loop.start(self.interval, now=False)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        self.log(spider, final=True)
+
+    def log(self, spider: Spider, final: bool = False) -> None:
+        assert self.crawler.stats is not None and isinstance(spider, NewsSpider)
+        c = counts_from_stats(self.crawler.stats.get_stats())
+        logger.info(
+            "%s%s: discovered %d, fetched %d, on topic %d, duplicates %d, added %d, errors %d",
+            spider.source.key,
+            " done" if final else "",
+            c["discovered"],
+            c["fetched"],
+            c["on_topic"],
+            c["duplicates"],
+            c["added"],
+            c["errors"],
+        )

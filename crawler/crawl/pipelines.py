@@ -1,0 +1,187 @@
+"""Item pipelines: topic filter, then exact/near deduplication, corpus append and DB record."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Self
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from sqlalchemy.orm import Session
+
+from crawler.crawl.items import ArticleItem
+from crawler.crawl.services import Services, services_of
+from crawler.text import normalize_text
+from crawler.topic import Topic
+from db import repository
+from db.staging import CorpusWriteError
+
+logger = logging.getLogger(__name__)
+
+
+class _Component:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self._services: Services | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            self._services = services_of(self.crawler)
+        return self._services
+
+    def _inc(self, key: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(key)
+
+    def _remember(self, item: ArticleItem, status: str, **extra: object) -> None:
+        with self.services.database.session() as session:
+            _record_seen(session, item, status, **extra)
+
+
+class TopicFilterPipeline(_Component):
+    """Drop pages without a body and articles off the configured topic (remembering both)."""
+
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
+        # The decision is pure and quick; only a rejection needs the database.
+        rejection = self._rejection(item)
+        if rejection is None:
+            self._inc("newsmon/on_topic")
+            return item
+        status, message, extra = rejection
+        await self.services.run(lambda: self._remember(item, status, **extra))
+        raise DropItem(message)
+
+    def _rejection(self, item: ArticleItem) -> tuple[str, str, dict[str, object]] | None:
+        """(seen status, reason, what to remember) when the item is not for the corpus."""
+        extracted = item.extracted
+        if extracted is None:
+            if item.refused is not None:  # counted and logged where it was refused
+                return item.refused, f"refused ({item.refused}): {item.url}", {}
+            if not item.gone:
+                self._inc("newsmon/dropped/no_body")
+                logger.info("%s: no article body in %s", item.source, item.url)
+            return ("gone" if item.gone else "no_body"), f"no article body: {item.url}", {}
+        minimum = self.crawler.settings.getint("NEWSMON_MIN_BODY_CHARS")
+        length = sum(len(p) for p in extracted.paragraphs)
+        if length < minimum:
+            self._inc("newsmon/dropped/short_body")
+            logger.info(
+                "Dropped %s: body has %d characters (minimum %d)", item.url, length, minimum
+            )
+            return "no_body", f"short body ({length} < {minimum} characters): {item.url}", {}
+        topic: Topic | None = self.crawler.settings.get("NEWSMON_TOPIC")
+        if topic is None:
+            return None
+        decision = topic.decide(extracted.headline, "\n".join(extracted.paragraphs))
+        if decision.matched:
+            return None
+        self._inc("newsmon/dropped/off_topic")
+        # Enough to audit the rejection later (newsmon topic review) and to recheck it.
+        extra: dict[str, object] = {
+            "headline": extracted.headline,
+            "topic_score": decision.score,
+            "topic_missing": "\n".join(decision.missing or (decision.reason,)),
+        }
+        return "off_topic", f"off topic ({decision.reason}): {item.url}", extra
+
+
+class CorpusPipeline(_Component):
+    """Append on-topic articles to the corpus unless an exact or near copy is already there."""
+
+    _closing: asyncio.Future[None] | None = None
+
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
+        try:
+            return await self.services.run(self._store, item)
+        except DropItem:
+            raise
+        except CorpusWriteError as exc:
+            # A full or broken disk: stop instead of failing every article that follows.
+            self._fail(item, exc)
+            self._stop(exc.reason)
+            raise DropItem(f"not stored ({exc.reason}): {item.url}") from exc
+        except Exception as exc:  # the URL stays unknown, so the next run tries it again
+            self._fail(item, exc)
+            raise DropItem(f"not stored: {item.url}") from exc
+
+    def _stop(self, reason: str) -> None:
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # no crawl running (a component test)
+            return
+        if engine is not None and engine.spider is not None and self._closing is None:
+            # Not awaited: closing waits for the items in flight, this one included.
+            self._closing = asyncio.ensure_future(engine.close_spider_async(reason=reason))
+
+    def _fail(self, item: ArticleItem, exc: BaseException) -> None:
+        self._inc("newsmon/errors")
+        logger.error("%s: could not store %s: %s", item.source, item.url, exc, exc_info=exc)
+
+    def _store(self, item: ArticleItem) -> ArticleItem:
+        """The whole append, top to bottom: stage, lock, exact check, near check, row and
+        seen URLs, file, commit; the near index learns the article while the lock is held."""
+        assert item.extracted is not None
+        text = normalize_text(item.extracted.text)
+        corpus, near = self.services.corpus, self.services.near
+        staged = corpus.stage(text)  # the slow fsync, outside the lock
+        try:
+            with corpus.transaction(staged) as append:
+                earlier = append.exact_duplicate()
+                if earlier is not None:
+                    self._inc("newsmon/duplicate/exact")
+                    _record_seen(append.session, item, "duplicate", duplicate_of=earlier.file_name)
+                    append.commit()
+                    raise DropItem(f"duplicate of {earlier.file_name}: {item.url}")
+                match = near.query(text) if near is not None else None
+                if match is not None:
+                    self._inc("newsmon/duplicate/near")
+                    _record_seen(
+                        append.session, item, "near_duplicate",
+                        duplicate_of=match.key, similarity=match.similarity,
+                    )  # fmt: skip
+                    append.commit()
+                    raise DropItem(
+                        f"near duplicate of {match.key} ({match.similarity:.2f}): {item.url}"
+                    )
+                article = append.add_article(
+                    url=item.url, canonical_url=item.canonical_url, source=item.source,
+                    headline=text.split("\n", 1)[0], published_at=item.extracted.published_at,
+                    fetched_at=item.fetched_at,
+                )  # fmt: skip
+                _record_seen(append.session, item, "added", article_id=article.id)
+                append.commit()
+                # Committed: the article is added whatever fails from here on.
+                if near is not None:
+                    self._index_near(item, article.file_name, text)
+        finally:
+            staged.release()
+        self._inc("newsmon/added")
+        assert self.crawler.stats is not None
+        added = self.crawler.stats.get_value("newsmon/added_files", [])
+        self.crawler.stats.set_value("newsmon/added_files", [*added, article.file_name])
+        logger.info("%s: added %s (%s)", item.source, article.file_name, item.url)
+        return item
+
+    def _index_near(self, item: ArticleItem, name: str, text: str) -> None:
+        """After the commit the article is added, whatever fails here: a failure is its own
+        error (the index is a cache; the next start adds the missing file from the corpus)."""
+        assert self.services.near is not None
+        try:
+            self.services.near.add(name, text)
+        except Exception as exc:
+            self._inc("newsmon/errors")
+            self._inc("newsmon/errors/near_index")
+            logger.error("%s: stored %s, but the near-duplicate index was not updated: %s",
+                         item.source, name, exc)  # fmt: skip
+
+
+def _record_seen(session: Session, item: ArticleItem, status: str, **extra: object) -> None:
+    """What became of the item's URL, under its canonical form and every URL redirected to it."""
+    for url in (item.canonical_url, *item.redirected_from):
+        repository.record_seen(session, url, item.url, item.source, status, **extra)  # type: ignore[arg-type]

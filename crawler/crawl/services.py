@@ -1,0 +1,142 @@
+"""The crawl's services (database, corpus, near index, extraction, writer pool) and their owner."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Self, TypeVar
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.settings import BaseSettings
+
+from crawler.extraction_pool import ExtractionPool
+from crawler.neardup import NearDuplicateIndex
+from db.corpus import CorpusStore
+from db.legacy import NEAR_INDEX
+from db.session import Database, open_database
+from db.staging import CorpusFolderError
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+SERVICES_SETTING = "NEWSMON_SERVICES"  # a Services opened by the runner, shared by its crawlers
+
+
+@dataclass
+class Services:
+    """What the spider, pipelines, middlewares and extensions write to.
+
+    `writers` do the blocking work (queries, fsyncs, commits) so the reactor keeps
+    downloading meanwhile: components call `run` instead of touching the database directly.
+    """
+
+    database: Database
+    corpus: CorpusStore
+    near: NearDuplicateIndex | None
+    writers: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(
+            max_workers=4, thread_name_prefix="newsmon-writer"
+        )
+    )
+    extractor: ExtractionPool = field(default_factory=lambda: ExtractionPool(0))
+
+    @classmethod
+    def open(cls, settings: BaseSettings) -> Self:
+        """Open the database and corpus named by NEWSMON_* settings (migrations, corpus sync)."""
+        database = open_database(settings["NEWSMON_DATABASE_URL"])
+        corpus = CorpusStore(str(settings["NEWSMON_CORPUS_DIR"]), database)
+        corpus.ensure_writable()  # a read-only folder fails here, before anything is fetched
+        corpus.sync()
+        near = None
+        if settings.getbool("NEWSMON_NEAR_ENABLED"):
+            with corpus.exclusive():  # opening may create the index files: one process at a time
+                near = open_near_index(corpus, settings.getfloat("NEWSMON_NEAR_THRESHOLD"))
+        extractor = ExtractionPool(
+            settings.getint("NEWSMON_EXTRACT_WORKERS"), settings.getint("NEWSMON_MIN_BODY_CHARS")
+        )
+        return cls(database, corpus, near, extractor=extractor)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Self:
+        # Scrapy copies a crawler's settings; the handles in them are shared, never copied.
+        return self
+
+    async def run(self, function: Callable[..., T], *args: object) -> T:
+        """Run blocking `function(*args)` on the writer pool; the reactor waits without blocking."""
+        return await asyncio.wrap_future(self.writers.submit(function, *args))
+
+    def close(self) -> None:
+        """Wait for the writers, then release every handle."""
+        self.writers.shutdown(wait=True)
+        self.extractor.close()
+        if self.near is not None:
+            self.near.close()
+        self.corpus.close()
+        self.database.close()
+
+
+class CrawlServices:
+    """Extension that holds one crawler's Services and hands them to its other components.
+
+    The runner opens one Services for all its crawlers (one corpus lock, one near index per
+    process) and passes it in NEWSMON_SERVICES; a crawler built without it (a component
+    test, a bare Scrapy run) opens its own and closes it when its engine stops.
+    """
+
+    def __init__(self, services: Services, owned: bool) -> None:
+        self.services = services
+        self.owned = owned
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        shared = crawler.settings.get(SERVICES_SETTING)
+        extension = cls(shared or Services.open(crawler.settings), owned=shared is None)
+        if extension.owned:
+            crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        return extension
+
+    def engine_stopped(self) -> None:
+        self.services.close()
+
+
+def services_of(crawler: Crawler) -> Services:
+    """The Services of this crawler (from its CrawlServices extension)."""
+    extension = crawler.get_extension(CrawlServices)
+    if extension is None:
+        raise NotConfigured("the CrawlServices extension is not enabled")
+    return extension.services
+
+
+def open_near_index(corpus: CorpusStore, threshold: float) -> NearDuplicateIndex:
+    """Load the near-duplicate index from the corpus's state folder (never inside the corpus
+    folder); index corpus files it does not know.
+
+    The index is a cache of the corpus, so it skips per-add fsyncs: whatever a power cut
+    takes from it is re-added here from the corpus files at the next start.
+    """
+    directory = corpus.state_dir / NEAR_INDEX
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CorpusFolderError(
+            exc.errno, f"cannot create the state folder {corpus.state_dir} ({exc.strerror})"
+        ) from exc
+    index = NearDuplicateIndex.open(directory, threshold=threshold, durable=False)
+    names = corpus.file_names()
+
+    def texts(wanted: list[str]) -> Iterator[tuple[str, str]]:
+        for name in wanted:
+            yield name, (corpus.directory / name).read_text(encoding="utf-8", errors="replace")
+
+    if index.needs_rebuild:
+        index.rebuild(texts(names))
+        logger.info("Near-duplicate index rebuilt from %d corpus files", len(names))
+    else:
+        added = index.add_many(texts([name for name in names if name not in index]))
+        if added:
+            logger.info("Near-duplicate index: added %d corpus files", added)
+    return index

@@ -1,0 +1,75 @@
+"""The layers hold: pure crawler code never imports Scrapy or Twisted, and imports point down
+(db <- crawler <- scheduler <- newsmon). Read from the source (AST), so lazy imports count."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.paths import REPO
+
+SCRAPY_LAYER = "crawler.crawl"
+FRAMEWORKS = ("scrapy", "twisted")
+# Each layer and the packages it must never import.
+FORBIDDEN = {
+    "db": ("crawler", "scheduler", "newsmon"),
+    "crawler": ("scheduler", "newsmon"),
+    "scheduler": ("newsmon",),
+}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(REPO).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def modules(package: str) -> list[Path]:
+    return sorted((REPO / package).rglob("*.py"))
+
+
+def imports(path: Path) -> Iterator[str]:
+    """Absolute names of every module `path` imports, at any depth of the file."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            yield node.module
+            yield from (f"{node.module}.{alias.name}" for alias in node.names)
+
+
+def within(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+PURE = [p for p in modules("crawler") if not within(module_name(p), SCRAPY_LAYER)]
+
+
+@pytest.mark.parametrize("path", PURE, ids=module_name)
+def test_pure_crawler_code_never_imports_scrapy(path: Path) -> None:
+    wrong = [
+        name
+        for name in imports(path)
+        if any(within(name, framework) for framework in FRAMEWORKS) or within(name, SCRAPY_LAYER)
+    ]
+    assert wrong == [], f"{module_name(path)} imports the Scrapy layer: {wrong}"
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_imports_point_down(layer: str) -> None:
+    wrong = {
+        module_name(path): name
+        for path in modules(layer)
+        for name in imports(path)
+        if any(within(name, above) for above in FORBIDDEN[layer])
+    }
+    assert wrong == {}, f"{layer} imports a layer above it: {wrong}"
+
+
+def test_the_check_sees_the_scrapy_layer() -> None:
+    # guards the check itself: the spider is outside the pure set and does import Scrapy
+    spider = REPO / "crawler" / "crawl" / "spiders" / "news.py"
+    assert spider not in PURE and any(within(n, "scrapy") for n in imports(spider))
+    assert len(PURE) > 40
