@@ -17,7 +17,8 @@ class ArticleItem:
     canonical_url: str
     fetched_at: datetime
     extracted: Extracted | None
-    # canonical forms of earlier URLs that redirected here, so they count as known too
+    # canonical forms of the page's other names (URLs that redirected here, its own
+    # rel=canonical), so they count as known too
     redirected_from: tuple[str, ...] = field(default_factory=tuple)
     gone: bool = False  # the server answered 404/410: remember the URL, expect no text
     refused: str | None = None  # a permanent refusal (crawler/crawl/refusals.py): remember, no text

@@ -41,7 +41,7 @@ def extract(
     content_type: str | None = None,
     min_body_chars: int = MIN_BODY_CHARS,
 ) -> Extracted | None:
-    """Headline, body paragraphs, date and byline of a news article page; None when the page
+    """Headline, body paragraphs and date of a news article page; None when the page
     has no article body of at least `min_body_chars` characters (never an empty one)."""
     html = decode_html(body, content_type) if isinstance(body, bytes) else body
     root = parse_document(html)
@@ -65,7 +65,6 @@ def extract(
         headline=headline,
         paragraphs=tuple(paragraphs),
         published_at=metadata.published_at(root, meta, ld),
-        byline=metadata.byline(paragraphs, meta, ld),
         canonical_url=metadata.canonical_url(root, meta, url),
         parser=parser,
     )

@@ -13,10 +13,10 @@ class Extracted:
     headline: str
     paragraphs: tuple[str, ...]
     published_at: datetime | None  # timezone-aware UTC
-    byline: str | None  # reporter line, informational; it also stays in paragraphs when in the body
-    canonical_url: str | None  # <link rel=canonical> or og:url, absolute
-    parser: str  # strategy that produced the body: articleview, container, jsonld,
-    # arcxp, nextjs, flight, json (script data), script, generic, fallback
+    canonical_url: str | None  # <link rel=canonical> or og:url, absolute: the page's other name
+    # strategy that produced the body (counted per crawl in stats): articleview, container,
+    # jsonld, arcxp, nextjs, flight, json (script data), script, generic, fallback
+    parser: str
 
     @property
     def text(self) -> str:

@@ -1,9 +1,8 @@
-"""Publication time, canonical URL and byline of an article page (headline: see headline.py)."""
+"""Publication time and canonical URL of an article page (headline: see headline.py)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -32,10 +31,6 @@ _STAMP = re.compile(
     r"(\d{4}\s*[.\-/년]\s*\d{1,2}\s*[.\-/월]\s*\d{1,2}\s*일?"
     r"(?:\s*\([^)]*\))?(?:\s*(?:오전|오후))?(?:\s*\d{1,2}\s*[:시]\s*\d{1,2}(?:\s*[:분]\s*\d{1,2})?)?)"
 )
-_REPORTER = re.compile(
-    r"[가-힣]{2,4}\s?(?:선임|수석|객원|인턴|전문|사진|영상)?\s?(?:기자|특파원|통신원)"
-)
-_MAX_BYLINE = 80
 
 
 def metas(root: HtmlElement) -> dict[str, str]:
@@ -70,29 +65,3 @@ def canonical_url(root: HtmlElement, meta: dict[str, str], url: str) -> str | No
     hrefs = root.xpath("//link[translate(@rel,'CANONICAL','canonical')='canonical']/@href")
     href = (str(hrefs[0]).strip() if hrefs else "") or meta.get("og:url", "")
     return urljoin(url, href) if href else None
-
-
-def byline(
-    paragraphs: Sequence[str], meta: dict[str, str], ld: dict[str, Any] | None
-) -> str | None:
-    """A reporter line near the end (or start) of the body, else the author metadata."""
-    for text in (*paragraphs[-3:][::-1], *paragraphs[:1]):
-        found = _reporter_line(text)
-        if found:
-            return found
-    author = meta.get("author") or meta.get("dable:author") or meta.get("article:author")
-    if ld and not author:
-        author = string_field(ld, "author")
-    return author if author and not author.startswith("http") else None
-
-
-def _reporter_line(text: str) -> str | None:
-    """The reporter credit in a line, without the sentence it may be glued to ('…했다.부산=…')."""
-    match = _REPORTER.search(text)
-    if match is None:
-        return None
-    head = text[: match.start()]
-    start = max(head.rfind("다."), head.rfind(". "), head.rfind("요."))
-    start = start + 2 if start >= 0 else 0
-    found = text[start:].strip()
-    return found if len(found) <= _MAX_BYLINE else None

@@ -58,7 +58,7 @@ def item(
     extracted: bool = True,
 ) -> ArticleItem:
     url = f"http://news.example.kr/news/articleView.html?idxno={number}"
-    content = Extracted(headline, body, None, None, None, "test") if extracted else None
+    content = Extracted(headline, body, None, None, "test") if extracted else None
     return ArticleItem(
         source="example",
         url=url,

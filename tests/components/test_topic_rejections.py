@@ -56,7 +56,7 @@ def reject(crawler: Crawler, number: int, headline: str, body: tuple[str, ...]) 
         url=f"{URL}{number}",
         canonical_url=f"{URL}{number}",
         fetched_at=datetime.now(UTC),
-        extracted=Extracted(headline, body, None, None, None, "test"),
+        extracted=Extracted(headline, body, None, None, "test"),
     )
     with pytest.raises(DropItem, match="off topic"):
         asyncio.run(TopicFilterPipeline.from_crawler(crawler).process_item(article))

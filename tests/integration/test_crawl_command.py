@@ -7,6 +7,8 @@ import json
 import socket
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
 from tests.fixture_server import FixtureSite, Page, serve
 from tests.integration import harness
 from tests.integration.harness import FIXTURES, SEEDS, corpus_files, run_newsmon
@@ -91,6 +93,46 @@ def test_crawl_appends_exactly_the_new_on_topic_articles(workdir: Path, database
 
         verify = run_newsmon("corpus", "verify", "--config", str(config), cwd=workdir)
         assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_a_page_is_known_by_its_declared_canonical_url(workdir: Path, database_url: str) -> None:
+    alias = "/news/articleView.html?idxno=901"  # e.g. a print or mobile view of article 101
+    page = article_page(ON_TOPIC_1).replace(
+        "<head>", f'<head><link rel="canonical" href="{ON_TOPIC_1.path}">', 1
+    )
+    with serve(build_site()) as site:
+        site.add(alias, page)
+        feed = "/rss/allArticle.xml"
+        site.add(feed, rss_feed(site.base_url, [alias]), content_type="application/rss+xml")
+        config = write_config(workdir, [site.url(feed)], database_url)
+        first = run_newsmon("crawl", "--config", str(config), "--json", cwd=workdir)
+        assert first.returncode == 0, first.stderr
+        assert json.loads(first.stdout)[0]["added"] == 1
+        # the feed now names the article by its canonical URL: known, not fetched again
+        site.add(feed, rss_feed(site.base_url, [ON_TOPIC_1.path]), content_type="text/xml")
+        site.clear_log()
+        second = run_newsmon("crawl", "--config", str(config), "--json", cwd=workdir)
+        assert second.returncode == 0, second.stderr
+        assert site.requested("/news/") == []
+        assert json.loads(second.stdout)[0]["added"] == 0
+
+
+def test_a_canonical_url_on_another_site_is_not_taken_as_this_page(
+    workdir: Path, database_url: str
+) -> None:
+    page = article_page(ON_TOPIC_1).replace(
+        "<head>", '<head><link rel="canonical" href="https://other.example/news/1">', 1
+    )
+    with serve(FixtureSite()) as site:
+        site.add(ON_TOPIC_1.path, page)
+        feed = "/rss/allArticle.xml"
+        site.add(feed, rss_feed(site.base_url, [ON_TOPIC_1.path]), content_type="text/xml")
+        config = write_config(workdir, [site.url(feed)], database_url)
+        result = run_newsmon("crawl", "--config", str(config), "--json", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    with create_engine(database_url).connect() as connection:
+        urls = set(connection.execute(text("SELECT canonical_url FROM seen_urls")).scalars())
+    assert not any("other.example" in url for url in urls)
 
 
 def test_unreachable_source_fails_and_leaves_corpus_intact(

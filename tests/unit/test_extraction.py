@@ -168,22 +168,6 @@ def test_published_at_is_aware_utc(name: str, published: datetime) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "byline"),
-    [
-        ("01_jnilbo", "서울=이정준 기자"),
-        ("10_chosun", "부산=선수민 기자 sunsoo@sportschosun.com"),
-        ("17_hankookilbo", "순천, 광양 구현모 기자 ninek@hankookilbo.com"),
-        ("ndsoft_classic", "김남도 기자 namdo@namdo-example.co.kr"),
-    ],
-)
-def test_byline(name: str, byline: str) -> None:
-    case = next(c for c in CASES if c.name == name)
-    extracted = extract(case.page.read_bytes(), case.url)
-    assert extracted is not None
-    assert extracted.byline == byline
-
-
-@pytest.mark.parametrize(
     ("name", "url", "canonical"),
     [
         ("06_kbs", "https://news.kbs.co.kr/x", "https://news.kbs.co.kr/news/view.do?ncd=7645555"),

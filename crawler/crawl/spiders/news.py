@@ -26,6 +26,8 @@ from crawler.crawl.spiders.engine_requests import (
 )
 from crawler.crawl.spiders.fallback import FallbackDiscovery
 from crawler.discovery import DiscoveryError, read_discovery
+from crawler.parsers import Extracted
+from crawler.scope import url_domain
 from crawler.sources import Source
 from crawler.sources.fetch import with_tls_hint
 from crawler.timeutil import utc_now
@@ -207,8 +209,15 @@ class NewsSpider(scrapy.Spider):
             logger.exception("%s: extraction failed for %s", self.source.key, response.url)
             self._inc("newsmon/errors")
             return
+        if extracted is not None:  # which strategy found bodies: a template change shows here
+            self._inc(f"newsmon/parser/{extracted.parser}")
         final = canonical_url(response.url)
-        redirects = {canonical_url(u) for u in response.meta.get("redirect_urls", ())} - {final}
+        aliases = {canonical_url(u) for u in response.meta.get("redirect_urls", ())}
+        declared = self._declared_canonical(extracted, response.url)
+        if declared is not None:
+            aliases.add(declared)
+            self.seen.add(declared)  # this run does not fetch the same article again by that name
+        redirects = aliases - {final}
         yield ArticleItem(
             source=self.source.key,
             url=response.url,
@@ -217,6 +226,17 @@ class NewsSpider(scrapy.Spider):
             extracted=extracted,
             redirected_from=tuple(redirects),
         )
+
+    def _declared_canonical(self, extracted: Extracted | None, url: str) -> str | None:
+        """The page's own rel=canonical (or og:url), canonicalised, when it can name the same
+        article: on the page's registrable domain and of the source's article shape. Remembered
+        with the page, so a later link under that name is known without a fetch."""
+        declared = extracted.canonical_url if extracted is not None else None
+        if not declared or not self.source.is_article_url(declared):
+            return None
+        if url_domain(declared) != url_domain(url):
+            return None  # a syndicated copy naming its original elsewhere: not our URL to skip
+        return canonical_url(declared)
 
     def discovery_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
