@@ -110,6 +110,9 @@ def discover_site(
     home = budget.fetch(homepage)
     assert home is not None
     page = _homepage(home, result)
+    if home.status is None:  # nothing answered: the site is unreachable, say only that
+        result.fetches = budget.used
+        return result
     if len(page.anchors) < MIN_HOMEPAGE_LINKS and page.forward:
         # an old front page that only forwards (meta refresh, frameset): read the page it loads
         forwarded = budget.fetch(page.forward)

@@ -71,3 +71,19 @@ def test_frameset_and_meta_refresh_front_pages_are_followed() -> None:
         result = discover_site(HOME, MemoryFetcher(pages))
         assert result.final_url == f"{HOME}main.php"
         assert result.found and result.article_pattern == r"/view\.php\?(?:[^#]*&)?id=\d+"
+
+
+class DeadFetcher(MemoryFetcher):
+    """A site nothing answers for (DNS or connection failure)."""
+
+    def fetch(self, url: str) -> Fetched:
+        self.asked.append(url)
+        return Fetched(url, url, None, None, b"", error="ConnectError: Name or service not known")
+
+
+def test_unreachable_site_is_one_reason_and_one_fetch() -> None:
+    fetcher = DeadFetcher({})
+    result = discover_site(HOME, fetcher)
+    assert fetcher.asked == [HOME]  # no feed guesses or robots.txt against a dead host
+    assert result.reasons == [f"homepage {HOME}: ConnectError: Name or service not known"]
+    assert not result.found
