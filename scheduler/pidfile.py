@@ -98,7 +98,7 @@ def stop_groups(leaders: Iterable[int]) -> list[int]:
         with suppress(ProcessLookupError, PermissionError):
             os.killpg(group, signal.SIGTERM)
     deadline = time.monotonic() + STOP_WAIT
-    while any(_alive(group) for group in groups) and time.monotonic() < deadline:
+    while any(process_alive(group) for group in groups) and time.monotonic() < deadline:
         time.sleep(0.1)
     for group in groups:
         with suppress(ProcessLookupError, PermissionError):
@@ -106,7 +106,8 @@ def stop_groups(leaders: Iterable[int]) -> list[int]:
     return groups
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """The process exists and is not a zombie."""
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1][0]
     except (OSError, IndexError):
@@ -120,4 +121,4 @@ def _is_newsmon(pid: int, command: bytes) -> bool:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return False
-    return _alive(pid) and b"newsmon" in b" ".join(argv) and command in argv
+    return process_alive(pid) and b"newsmon" in b" ".join(argv) and command in argv

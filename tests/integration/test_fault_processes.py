@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from scheduler.pidfile import process_alive
 from tests.fixture_server import FixtureSite, serve
 from tests.integration.invariants import assert_corpus_invariants
 from tests.scheduling.daemon_harness import (
@@ -39,14 +40,6 @@ def _descendants(pid: int) -> list[int]:
             found.append(child)
             todo.append(child)
     return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1][0]
-    except (OSError, IndexError):
-        return False
-    return state not in "ZX"
 
 
 def _workers(pid: int) -> list[int]:
@@ -94,7 +87,7 @@ def test_sigkilled_crawl_leaves_no_extraction_worker(tmp_path: Path) -> None:
             # nothing holds the crawl's stdout any more: EOF comes at once
             assert crawl.stdout is not None
             assert _eof_within(crawl.stdout.fileno(), 5.0), "an orphan holds the crawl's stdout"
-            assert wait_until(lambda: not any(_alive(pid) for pid in workers), 10), workers
+            assert wait_until(lambda: not any(process_alive(pid) for pid in workers), 10), workers
         finally:
             for pid in {*workers, *_descendants(crawl.pid)}:  # orphans are no one's children
                 with suppress(ProcessLookupError):
@@ -143,9 +136,9 @@ def test_restarted_daemon_stops_the_crawls_of_a_killed_one(tmp_path: Path) -> No
             assert json.loads(pid_file.read_text())["children"] == [orphan]
             os.kill(first.pid, signal.SIGKILL)  # the daemon alone: its crawl lives on
             first.wait(timeout=10)
-            assert _alive(orphan)
+            assert process_alive(orphan)
         with running_daemon(config, log):
-            assert wait_until(lambda: not _alive(orphan), 15), _log(log)
+            assert wait_until(lambda: not process_alive(orphan), 15), _log(log)
             assert f"Stopping crawl process group {orphan}" in _log(log)
             # the new daemon starts its own crawl and finishes it
             assert wait_until(lambda: "Crawl alpha ok" in _log(log), 90), _log(log)

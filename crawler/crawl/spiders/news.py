@@ -294,14 +294,7 @@ class NewsSpider(scrapy.Spider):
         if status in (404, 410):
             # gone for good: remember it so the next run does not ask again
             self._inc("newsmon/article/gone")
-            yield ArticleItem(
-                source=self.source.key,
-                url=request.url,
-                canonical_url=request.meta["newsmon_canonical"],
-                fetched_at=utc_now(),
-                extracted=None,
-                gone=True,
-            )
+            yield self._without_text(request, gone=True)
             return
         refusal = as_refusal(error, request.url, self.settings.getint("DOWNLOAD_MAXSIZE"))
         if refusal is not None:
@@ -318,15 +311,20 @@ class NewsSpider(scrapy.Spider):
         """Count and log a refusal once; remember a permanent one so no run asks again."""
         self._refused(error)
         if error.permanent:
-            yield ArticleItem(
-                source=self.source.key,
-                url=request.url,
-                canonical_url=request.meta["newsmon_canonical"],
-                fetched_at=utc_now(),
-                extracted=None,
-                redirected_from=_redirected_from(request),
-                refused=error.reason,
+            yield self._without_text(
+                request, redirected_from=_redirected_from(request), refused=error.reason
             )
+
+    def _without_text(self, request: scrapy.Request, **outcome: Any) -> ArticleItem:
+        """An article URL to remember with no text (gone, refused): no run asks for it again."""
+        return ArticleItem(
+            source=self.source.key,
+            url=request.url,
+            canonical_url=request.meta["newsmon_canonical"],
+            fetched_at=utc_now(),
+            extracted=None,
+            **outcome,
+        )
 
     def _refused(self, error: Refused) -> None:
         self._inc(f"newsmon/refused/{error.reason}")
