@@ -21,19 +21,18 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.config import AppConfig
 from crawler.sources import Source
-from crawler.timeutil import KST
 from db import history
 from db.session import Database, open_database
 from scheduler import timing
 from scheduler.alerts import AlertSender, NullSender, make_sender
 from scheduler.jobs import KILL_AFTER, AfterRun, ChildRegistry, CrawlJob, CrawlOutcome, utc_now
 from scheduler.monitor import RunMonitor, install_listeners
+from scheduler.monitoring import Monitoring
 from scheduler.pidfile import DaemonPidFile, pid_file_path
 
 logger = logging.getLogger(__name__)
 
 # Crontab lines are read as Korean wall-clock time: the outlets publish on it.
-CRON_TIMEZONE = KST
 # Each crawl is a Scrapy process of its own (~100 MB); this caps how many run at once.
 MAX_PARALLEL_CRAWLS = 8
 EXIT_OK, EXIT_CONFIG = 0, 2
@@ -57,7 +56,7 @@ def job_id(key: str) -> str:
 def make_trigger(source: Source, interval: float | None = None) -> BaseTrigger:
     """IntervalTrigger for `every`, CronTrigger for `cron`; both with a bounded jitter."""
     if source.cron:
-        trigger = CronTrigger.from_crontab(source.cron, timezone=CRON_TIMEZONE)
+        trigger = CronTrigger.from_crontab(source.cron, timezone=timing.CRON_TIMEZONE)
         trigger.jitter = timing.jitter_for(cron_gap(trigger, utc_now()))
         return trigger
     seconds = interval or source.interval_seconds
@@ -71,14 +70,6 @@ def cron_gap(trigger: CronTrigger, now: datetime) -> float:
     return float((second - first).total_seconds())
 
 
-def next_after(source: Source) -> Callable[[datetime], datetime]:
-    """When the schedule would run `source` again after a run started at the given time."""
-    if not source.cron:
-        return timing.interval_next(source.interval_seconds)
-    cron = CronTrigger.from_crontab(source.cron, timezone=CRON_TIMEZONE)
-    return lambda last: cron.get_next_fire_time(None, last + timedelta(seconds=1))
-
-
 def plan(
     sources: tuple[Source, ...], last_starts: Mapping[str, datetime | None], now: datetime
 ) -> list[JobSpec]:
@@ -88,7 +79,7 @@ def plan(
             job_id(s.key),
             s.key,
             make_trigger(s),
-            timing.first_run_at(now, last_starts.get(s.key), next_after(s)),
+            timing.first_run_at(now, last_starts.get(s.key), timing.next_after(s)),
         )
         for s in sources
         if s.enabled
@@ -198,8 +189,6 @@ def run_daemon(config: AppConfig, log_format: str = "text") -> int:
     if not enabled:
         logger.error("No enabled source to schedule")
         return EXIT_CONFIG
-    from scheduler.monitoring import Monitoring  # it imports status, which imports this module
-
     monitoring = Monitoring(config)  # refuses a bad listen/listen_token before anything starts
     pid_file = DaemonPidFile(pid_file_path(config))
     refused = pid_file.claim()  # stops the crawls a SIGKILLed predecessor left running

@@ -17,7 +17,6 @@ from db.corpus import NAME_PATTERN
 from db.migrate import open_current
 from db.session import Database
 from scheduler import timing
-from scheduler.daemon import next_after
 
 NEWEST_ARTICLES = 50
 CHART_DAYS = 30
@@ -103,7 +102,9 @@ def source_status(
     last = history.last_run(session, source.key)
     success = history.last_success(session, source.key)
     started = history.last_started(session, source.key)
-    next_run = timing.first_run_at(now, started, next_after(source)) if source.enabled else None
+    next_run = (
+        timing.first_run_at(now, started, timing.next_after(source)) if source.enabled else None
+    )
     streak = history.failure_streak(session, source.key)
     flag = badge(streak, history.adding_run_times(session, source.key), alerts, now)
     return SourceStatus(

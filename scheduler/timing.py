@@ -7,6 +7,13 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from statistics import median
 
+from apscheduler.triggers.cron import CronTrigger
+
+from crawler.sources import Source
+from crawler.timeutil import KST
+
+CRON_TIMEZONE = KST  # a cron line is read in Korean time, as the outlets publish
+
 # A tenth of the interval, but a day-long interval should not wander by more than this.
 MAX_JITTER_SECONDS = 300.0
 # Adaptive polling never goes below a quarter of the configured interval nor below this.
@@ -73,3 +80,11 @@ def silence_crossed(
     if threshold is None or now < threshold:
         return False
     return previous_run is None or previous_run < threshold
+
+
+def next_after(source: Source) -> Callable[[datetime], datetime]:
+    """When the schedule would run `source` again after a run started at the given time."""
+    if not source.cron:
+        return interval_next(source.interval_seconds)
+    cron = CronTrigger.from_crontab(source.cron, timezone=CRON_TIMEZONE)
+    return lambda last: cron.get_next_fire_time(None, last + timedelta(seconds=1))
