@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 
 import pytest
 
+from bench.relevance import load, score
 from crawler.topic import DEFAULT_TOPIC, Topic, TopicConfigError
 from crawler.topic.explain import explain
 from crawler.topic.gazetteer import KINDS, GazetteerError, builtin_gazetteer, parse_gazetteer
@@ -363,20 +363,7 @@ def test_shipped_gazetteer_loads_and_is_valid() -> None:
         parse_gazetteer('[[group]]\nkind = "city"\nterms = ["x"]\n', where="g.toml")
 
 
-@dataclass(frozen=True)
-class Example:
-    id: str
-    label: bool
-    category: str
-    split: str
-    headline: str
-    body: str
-
-
-EXAMPLES = [
-    Example(*(row[key] for key in Example.__dataclass_fields__))
-    for row in map(json.loads, LABELLED.read_text(encoding="utf-8").splitlines())
-]
+EXAMPLES = load(LABELLED)
 
 
 def test_labelled_set_covers_every_class_and_keeps_a_held_out_third() -> None:
@@ -402,8 +389,7 @@ def test_labelled_set_covers_every_class_and_keeps_a_held_out_third() -> None:
 
 @pytest.mark.parametrize("split", ["train", "heldout"])
 def test_precision_and_recall_on_the_labelled_set(split: str) -> None:
-    examples = [e for e in EXAMPLES if e.split == split]
-    predicted = [(DEFAULT_TOPIC.matches(e.headline, e.body), e.label) for e in examples]
-    tp = sum(p and label for p, label in predicted)
-    assert tp / sum(p for p, _ in predicted) >= 0.95
-    assert tp / sum(label for _, label in predicted) >= 0.95
+    scores = score(DEFAULT_TOPIC.matches, (e for e in EXAMPLES if e.split == split))
+    assert scores.tp > 0
+    assert scores.precision >= 0.95
+    assert scores.recall >= 0.95
