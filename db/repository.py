@@ -198,6 +198,14 @@ def get_fetch_state(session: Session, url: str) -> FetchState | None:
     return session.get(FetchState, url)
 
 
+def fetch_validator(column: str, value: str | None) -> str | None:
+    """A validator header as `fetch_state.<column>` keeps it: stripped, None when empty or wider
+    than the column (an oversized validator is useless rather than an error)."""
+    text = (value or "").strip()
+    width = int(getattr(FetchState.__table__.c[column].type, "length", 0) or 0)
+    return text if 0 < len(text) <= width else None
+
+
 def put_fetch_state(
     session: Session,
     url: str,

@@ -30,7 +30,6 @@ from crawler.sources import Source
 from crawler.sources.fetch import HttpFetcher, with_tls_hint
 from crawler.urls import canonical_url
 from db import repository
-from db.models import FetchState
 from db.session import Database
 
 logger = logging.getLogger(__name__)
@@ -209,8 +208,8 @@ class Poller:
         result.validators.append(
             (
                 response_url,
-                _header(headers, "ETag", _limit("etag")),
-                _header(headers, "Last-Modified", _limit("last_modified")),
+                repository.fetch_validator("etag", headers.get("ETag")),
+                repository.fetch_validator("last_modified", headers.get("Last-Modified")),
             )
         )
         return links
@@ -255,14 +254,3 @@ class Poller:
         except (httpx.HTTPError, ValueError) as exc:
             reason = with_tls_hint(f"{type(exc).__name__}: {exc}", fetcher.tls_ciphers)
             raise Unreadable(reason) from exc
-
-
-def _limit(column: str) -> int:
-    """The width of a fetch_state column: a longer validator is not kept (as the crawl does)."""
-    return int(getattr(FetchState.__table__.c[column].type, "length", 0) or 0)
-
-
-def _header(headers: httpx.Headers, name: str, limit: int) -> str | None:
-    """A validator as the crawl stores it (crawler.crawl.conditional): bounded, else useless."""
-    text = (headers.get(name) or "").strip()
-    return text if 0 < len(text) <= limit else None

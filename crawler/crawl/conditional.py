@@ -71,8 +71,8 @@ async def remember_validators(crawler: Crawler, response: Response) -> None:
     enabled = crawler.settings.getbool("NEWSMON_CONDITIONAL_ENABLED")
     if not enabled or response.status != 200:
         return
-    etag = _header(response, b"ETag", 256)
-    modified = _header(response, b"Last-Modified", 128)
+    etag = repository.fetch_validator("etag", _header(response, b"ETag"))
+    modified = repository.fetch_validator("last_modified", _header(response, b"Last-Modified"))
     if etag is None and modified is None:
         return
     url = response.request.url if response.request is not None else response.url
@@ -85,10 +85,6 @@ async def remember_validators(crawler: Crawler, response: Response) -> None:
     await services.run(store)
 
 
-def _header(response: Response, name: bytes, limit: int) -> str | None:
+def _header(response: Response, name: bytes) -> str | None:
     value = response.headers.get(name)
-    if not value:
-        return None
-    text = bytes(value).decode("latin-1").strip()
-    # the columns are bounded; an oversized validator is useless rather than an error
-    return text if 0 < len(text) <= limit else None
+    return bytes(value).decode("latin-1") if value else None

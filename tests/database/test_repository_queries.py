@@ -145,6 +145,18 @@ def test_fetch_state_insert_then_replace(database: Database) -> None:
         assert (state.etag, state.checked_at) == ('"v2"', T0 + timedelta(hours=1))
 
 
+def test_fetch_validators_are_kept_as_the_columns_can_hold_them(database: Database) -> None:
+    assert repo.fetch_validator("etag", '  "abc"  ') == '"abc"'
+    assert repo.fetch_validator("etag", "x" * 256) == "x" * 256
+    assert repo.fetch_validator("etag", "x" * 257) is None  # useless, not an error
+    assert repo.fetch_validator("last_modified", "y" * 129) is None
+    assert (
+        repo.fetch_validator("etag", "   ") is None and repo.fetch_validator("etag", None) is None
+    )
+    with database.session() as session:  # what it keeps fits on every backend
+        repo.put_fetch_state(session, "http://a/rss", "x" * 256, "y" * 128)
+
+
 def test_set_missing_flags_rows(database: Database) -> None:
     with database.session() as session:
         repo.add_article(session, **_article(1))
