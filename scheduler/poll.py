@@ -245,12 +245,10 @@ class Poller:
             with fetcher.client.stream(
                 "GET", url, headers=conditional, follow_redirects=False
             ) as response:
-                body = bytearray()
-                for chunk in response.iter_bytes():
-                    body += chunk
-                    if len(body) > fetcher.max_bytes:
-                        raise Unreadable(f"larger than {fetcher.max_bytes} bytes")
-                return response.status_code, bytes(body), response.headers
+                body, cut = fetcher.read_capped(response)
+                if cut:
+                    raise Unreadable(f"larger than {fetcher.max_bytes} bytes")
+                return response.status_code, body, response.headers
         except (httpx.HTTPError, ValueError) as exc:
             reason = with_tls_hint(f"{type(exc).__name__}: {exc}", fetcher.tls_ciphers)
             raise Unreadable(reason) from exc

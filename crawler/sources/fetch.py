@@ -159,7 +159,7 @@ class HttpFetcher:
     def _get(self, url: str) -> Fetched:
         try:
             with self.client.stream("GET", url) as response:
-                body, truncated = self._read(response)
+                body, truncated = self.read_capped(response)
                 return Fetched(
                     url,
                     str(response.url),
@@ -173,7 +173,8 @@ class HttpFetcher:
         except (httpx.HTTPError, ValueError) as exc:
             return Fetched(url, url, None, None, b"", error=f"{type(exc).__name__}: {exc}")
 
-    def _read(self, response: httpx.Response) -> tuple[bytes, bool]:
+    def read_capped(self, response: httpx.Response) -> tuple[bytes, bool]:
+        """The body of a streamed response, cut at `max_bytes`; True when it was cut."""
         chunks: list[bytes] = []
         size = 0
         for chunk in response.iter_bytes():
