@@ -176,3 +176,28 @@ def test_every_discovery_url_failing_is_a_failed_run_with_its_reason(
     with database.session() as session:
         run = repository.recent_runs(session, "polled", limit=1)[0]
         assert run.status == "failed" and "HTTP 503" in (run.error_reason or "")
+
+
+def test_a_discovery_page_over_the_size_limit_is_refused_not_truncated(
+    site: ConditionalSite, tmp_path: Path, database_url: str
+) -> None:
+    path = write_config(
+        tmp_path,
+        database_url,
+        f"""
+[[sources]]
+key = "polled"
+feeds = ["{site.url(FEED)}"]
+""",
+    )
+    config = load_config(path, env={"NEWSMON_CRAWL_MAX_PAGE_BYTES": "100000"})
+    database = open_database(database_url)
+    try:
+        site.add(FEED, Page(b"<rss>" + b" " * 200_000 + b"</rss>", "application/rss+xml"))
+        registry = CountingRegistry()
+        (outcome,) = poll_once(config, database, registry)
+    finally:
+        database.close()
+    assert registry.commands == []
+    assert outcome.status == "failed"
+    assert outcome.reason is not None and "larger than 100000 bytes" in outcome.reason
