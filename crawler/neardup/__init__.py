@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Any
 from crawler.neardup.threshold import DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:
+    from crawler.neardup.fingerprint import Fingerprint
     from crawler.neardup.index import NearDuplicateIndex, NearMatch
     from crawler.neardup.shingling import shingles, similarity
 
 _LAZY = {
+    "Fingerprint": "fingerprint",
     "NearDuplicateIndex": "index",
     "NearMatch": "index",
     "shingles": "shingling",
@@ -28,4 +30,11 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
 
 
-__all__ = ["DEFAULT_THRESHOLD", "NearDuplicateIndex", "NearMatch", "shingles", "similarity"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "Fingerprint",
+    "NearDuplicateIndex",
+    "NearMatch",
+    "shingles",
+    "similarity",
+]

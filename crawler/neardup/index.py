@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from crawler.neardup.columns import Columns
+from crawler.neardup.fingerprint import Fingerprint
 from crawler.neardup.shingling import (
     DEFAULT_THRESHOLD,
     SIZE_GUARD,
@@ -20,9 +21,8 @@ from crawler.neardup.shingling import (
     U64Array,
     guarded_containment,
     lowest_jaccard,
-    shingle_array,
 )
-from crawler.neardup.signature import DOC_MASK, KEY_MASK, band_keys, minhash, pack
+from crawler.neardup.signature import DOC_MASK, KEY_MASK, band_keys, pack
 from crawler.neardup.store import Entry, Store
 
 logger = logging.getLogger(__name__)
@@ -147,16 +147,20 @@ class NearDuplicateIndex:
             if docs.counts[doc]:
                 self._table.add(doc, band_keys(docs.signatures[doc]))
 
-    def query(self, text: str) -> NearMatch | None:
-        """The most similar indexed text at or above the threshold, verified exactly."""
-        self.refresh()
-        hashes = shingle_array(text)
-        if len(hashes) == 0:
-            return None
-        return self._best(hashes, minhash(hashes))
+    def query(self, text: str | Fingerprint) -> NearMatch | None:
+        """The most similar indexed text at or above the threshold, verified exactly.
 
-    def add(self, key: str, text: str) -> None:
-        """Index a text durably under `key`; a key already present is left as it is."""
+        A caller that adds the text next passes its Fingerprint to both, shingling it once.
+        """
+        self.refresh()
+        fingerprint = _as_fingerprint(text)
+        if len(fingerprint.shingles) == 0:
+            return None
+        return self._best(fingerprint.shingles, fingerprint.signature)
+
+    def add(self, key: str, text: str | Fingerprint) -> None:
+        """Index a text (or its Fingerprint) durably under `key`; a key already present is
+        left as it is."""
         self.refresh()
         if key in self:
             logger.debug("Near-duplicate index already holds %s", key)
@@ -217,9 +221,13 @@ class NearDuplicateIndex:
         return None if best is None else NearMatch(key=docs.keys[best[1]], similarity=best[0])
 
 
-def _entry(key: str, text: str) -> Entry:
-    hashes = shingle_array(text)
-    return Entry(key=key, signature=minhash(hashes), shingles=hashes)
+def _as_fingerprint(text: str | Fingerprint) -> Fingerprint:
+    return text if isinstance(text, Fingerprint) else Fingerprint.of(text)
+
+
+def _entry(key: str, text: str | Fingerprint) -> Entry:
+    fingerprint = _as_fingerprint(text)
+    return Entry(key=key, signature=fingerprint.signature, shingles=fingerprint.shingles)
 
 
 def _batches(items: Iterable[tuple[str, str]], known: Container[str]) -> Iterator[list[Entry]]:
