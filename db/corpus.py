@@ -353,7 +353,7 @@ class AppendTransaction:
         self.store = store
         self.staged = staged
         self.session = session  # for the caller's rows about this article, in the same commit
-        self.article: Article | None = None
+        self.article: repo.AddedArticle | None = None
         self.committed = False
 
     def exact_duplicate(self) -> Article | None:
@@ -363,7 +363,7 @@ class AppendTransaction:
     def add_article(
         self, *, url: str | None, canonical_url: str | None, source: str | None, headline: str,
         published_at: datetime | None, fetched_at: datetime,
-    ) -> Article:  # fmt: skip
+    ) -> repo.AddedArticle:  # fmt: skip
         """Add the row under the next free number (the file is placed by `commit`)."""
         seq = max(repo.max_seq(self.session), self.store._folder_max_seq) + 1
         self.article = repo.add_article(

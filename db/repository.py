@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -35,14 +37,23 @@ def _insert(session: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
     `table` is a mapped class (ORM statement, can RETURNING entities) or its Table (plain Core,
     which skips the ORM's bulk-insert machinery on the crawl's hot path).
     """
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+    return _dialect_insert(session.get_bind().dialect.name, table)
+
+
+def _dialect_insert(dialect: str, table: Any) -> postgresql.Insert | sqlite.Insert:
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
+# The crawl runs these once per article: built once, with the values bound at execution, so
+# no construct is rebuilt per call and the compiled-statement cache always hits.
+_BY_HASH = select(Article).where(Article.content_hash == bindparam("content_hash"))
+_MAX_SEQ = select(func.max(Article.seq))
+_ADD_ARTICLE = insert(cast(Table, Article.__table__))
 
 
 def article_by_hash(session: Session, content_hash: str) -> Article | None:
     """The article whose file has these bytes (full SHA-256 hex), if any."""
-    return session.scalar(select(Article).where(Article.content_hash == content_hash))
+    return session.scalar(_BY_HASH, {"content_hash": content_hash})
 
 
 def article_by_seq(session: Session, seq: int) -> Article | None:
@@ -52,16 +63,30 @@ def article_by_seq(session: Session, seq: int) -> Article | None:
 
 def max_seq(session: Session) -> int:
     """The highest seq ever given out (missing rows included), -1 for an empty corpus."""
-    highest = session.scalar(select(func.max(Article.seq)))
+    highest = session.scalar(_MAX_SEQ)
     return -1 if highest is None else highest
 
 
-def add_article(session: Session, **fields: Any) -> Article:
-    """Insert an article row and flush it so its id and constraints are checked now."""
-    article = Article(**fields)
-    session.add(article)
-    session.flush()
-    return article
+@dataclass(frozen=True)
+class AddedArticle:
+    """A row add_article inserted: what its caller goes on with (the row is in the session's
+    transaction; load an Article to read the rest)."""
+
+    id: int
+    seq: int
+    file_name: str
+
+
+def add_article(session: Session, **fields: Any) -> AddedArticle:
+    """Insert an article row now, so its id and constraints are checked now.
+
+    A plain Core INSERT: the ORM's unit of work costs more than the insert, and no caller
+    needs the mapped object.
+    """
+    result = cast(CursorResult[Any], session.execute(_ADD_ARTICLE, fields))
+    key = result.inserted_primary_key
+    assert key is not None  # a single-row INSERT always has it
+    return AddedArticle(key[0], fields["seq"], fields["file_name"])
 
 
 def known_file_names(session: Session, file_names: Iterable[str]) -> set[str]:
@@ -131,10 +156,17 @@ def record_seen(
         "topic_score": topic_score,
         "topic_missing": topic_missing,
     }
-    insert = _insert(session, SeenUrl.__table__).values(**values)
+    session.execute(_seen_upsert(session.get_bind().dialect.name), values)
+
+
+@functools.cache
+def _seen_upsert(dialect: str) -> postgresql.Insert | sqlite.Insert:
+    """record_seen's INSERT ... ON CONFLICT, built once per dialect (the values are bound at
+    execution): building `excluded` alone costs more than running the statement."""
+    insert = _dialect_insert(dialect, SeenUrl.__table__)
     excluded = insert.excluded
     # A later sighting keeps the link to the stored article unless it names another one.
-    insert = insert.on_conflict_do_update(
+    return insert.on_conflict_do_update(
         index_elements=[SeenUrl.canonical_url],
         set_={
             "url": excluded.url,
@@ -149,7 +181,6 @@ def record_seen(
             "topic_missing": excluded.topic_missing,
         },
     )
-    session.execute(insert)
 
 
 def start_run(session: Session, source: str, started_at: datetime) -> CrawlRun:
