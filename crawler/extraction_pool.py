@@ -1,4 +1,8 @@
-"""Article extraction off the reactor: a small process pool, so parsing uses the other core."""
+"""Article extraction off the reactor: a small process pool, so parsing uses the other core.
+
+A worker also computes what storing the article needs from its text alone (the corpus form and
+the near-duplicate fingerprint): the crawl's main process is its bottleneck, a worker is not.
+"""
 
 from __future__ import annotations
 
@@ -13,26 +17,62 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from multiprocessing import resource_tracker
+from typing import TYPE_CHECKING
 
 from crawler.parsers import MIN_BODY_CHARS, extract
 from crawler.parsers.base import Extracted
+from crawler.text import normalize_text
+
+if TYPE_CHECKING:
+    from crawler.neardup.fingerprint import Fingerprint
 
 logger = logging.getLogger(__name__)
 
 
-class ExtractionPool:
-    """Runs `extract` in worker processes (inline when workers is 0); started on first use."""
+@dataclass(frozen=True)
+class Extraction:
+    """An extracted article with its corpus form and, when asked for, its fingerprint."""
 
-    def __init__(self, workers: int, min_body_chars: int = MIN_BODY_CHARS) -> None:
+    extracted: Extracted
+    text: str  # normalize_text(extracted.text): the bytes the corpus would store
+    fingerprint: Fingerprint | None  # Fingerprint.of(text), for the near-duplicate check
+
+
+def extract_article(
+    body: bytes, url: str, content_type: str | None, min_body_chars: int, fingerprint: bool
+) -> Extraction | None:
+    """`extract`, then the article's corpus text and (if `fingerprint`) its fingerprint."""
+    extracted = extract(body, url, content_type=content_type, min_body_chars=min_body_chars)
+    if extracted is None:
+        return None
+    text = normalize_text(extracted.text)
+    if not fingerprint:
+        return Extraction(extracted, text, None)
+    # Imported here: numpy loads only where fingerprints are wanted.
+    from crawler.neardup.fingerprint import Fingerprint
+
+    return Extraction(extracted, text, Fingerprint.of(text))
+
+
+class ExtractionPool:
+    """Runs `extract_article` in worker processes (inline when workers is 0); started on
+    first use. `fingerprints`: compute near-duplicate fingerprints too."""
+
+    def __init__(
+        self, workers: int, min_body_chars: int = MIN_BODY_CHARS, fingerprints: bool = False
+    ) -> None:
         self.workers = workers
         # The parser applies the configured minimum itself: a lower one must reach it.
         self.min_body_chars = min_body_chars
+        self.fingerprints = fingerprints
         self._pool: ProcessPoolExecutor | None = None
 
-    async def extract(self, body: bytes, url: str, content_type: str | None) -> Extracted | None:
+    async def extract(self, body: bytes, url: str, content_type: str | None) -> Extraction | None:
+        args = (body, url, content_type, self.min_body_chars, self.fingerprints)
         if self.workers <= 0:
-            return extract(body, url, content_type=content_type, min_body_chars=self.min_body_chars)
+            return extract_article(*args)
         if self._pool is None:
             # spawn, not fork: the parent runs a reactor and threads that must not be copied
             context = multiprocessing.get_context("spawn")
@@ -40,15 +80,13 @@ class ExtractionPool:
             self._pool = ProcessPoolExecutor(
                 self.workers, mp_context=context, initializer=worker_start, initargs=(os.getpid(),)
             )
-        future = self._pool.submit(
-            extract, body, url, content_type=content_type, min_body_chars=self.min_body_chars
-        )
+        future = self._pool.submit(extract_article, *args)
         try:
             return await asyncio.wrap_future(future)
         except BrokenProcessPool:
             logger.warning("Extraction worker died on %s; extracting it in-process", url)
             self.close()
-            return extract(body, url, content_type=content_type, min_body_chars=self.min_body_chars)
+            return extract_article(*args)
 
     def close(self) -> None:
         if self._pool is not None:

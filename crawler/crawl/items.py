@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from crawler.parsers.base import Extracted
+
+if TYPE_CHECKING:
+    from crawler.neardup.fingerprint import Fingerprint
 
 
 @dataclass
@@ -22,3 +26,7 @@ class ArticleItem:
     redirected_from: tuple[str, ...] = field(default_factory=tuple)
     gone: bool = False  # the server answered 404/410: remember the URL, expect no text
     refused: str | None = None  # a permanent refusal (crawler/crawl/refusals.py): remember, no text
+    # The corpus form of extracted.text and its near-duplicate fingerprint, when extraction
+    # computed them (off the main process); the pipeline computes what is missing.
+    text: str | None = None
+    fingerprint: Fingerprint | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from typing import Self
 
 from scrapy.crawler import Crawler
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from crawler.crawl.items import ArticleItem
 from crawler.crawl.services import Services, services_of
+from crawler.neardup.fingerprint import Fingerprint
 from crawler.text import normalize_text
 from crawler.topic import Topic
 from db import repository
@@ -96,6 +98,10 @@ class CorpusPipeline(_Component):
 
     _closing: asyncio.Future[None] | None = None
 
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self._added_lock = threading.Lock()
+
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         try:
             return await self.services.run(self._store, item)
@@ -127,8 +133,11 @@ class CorpusPipeline(_Component):
         """The whole append, top to bottom: stage, lock, exact check, near check, row and
         seen URLs, file, commit; the near index learns the article while the lock is held."""
         assert item.extracted is not None
-        text = normalize_text(item.extracted.text)
+        text = item.text if item.text is not None else normalize_text(item.extracted.text)
         corpus, near = self.services.corpus, self.services.near
+        fingerprint = None
+        if near is not None:  # shingled once for query and add, by extraction when it could
+            fingerprint = item.fingerprint or Fingerprint.of(text)
         staged = corpus.stage(text)  # the slow fsync, outside the lock
         try:
             with corpus.transaction(staged) as append:
@@ -138,7 +147,9 @@ class CorpusPipeline(_Component):
                     _record_seen(append.session, item, "duplicate", duplicate_of=earlier.file_name)
                     append.commit()
                     raise DropItem(f"duplicate of {earlier.file_name}: {item.url}")
-                match = near.query(text) if near is not None else None
+                match = None
+                if near is not None and fingerprint is not None:
+                    match = near.query(fingerprint)
                 if match is not None:
                     self._inc("newsmon/duplicate/near")
                     _record_seen(
@@ -157,23 +168,33 @@ class CorpusPipeline(_Component):
                 _record_seen(append.session, item, "added", article_id=article.id)
                 append.commit()
                 # Committed: the article is added whatever fails from here on.
-                if near is not None:
-                    self._index_near(item, article.file_name, text)
+                if fingerprint is not None:
+                    self._index_near(item, article.file_name, fingerprint)
         finally:
             staged.release()
-        self._inc("newsmon/added")
-        assert self.crawler.stats is not None
-        added = self.crawler.stats.get_value("newsmon/added_files", [])
-        self.crawler.stats.set_value("newsmon/added_files", [*added, article.file_name])
-        logger.info("%s: added %s (%s)", item.source, article.file_name, item.url)
+        self._added(item, article.file_name)
         return item
 
-    def _index_near(self, item: ArticleItem, name: str, text: str) -> None:
+    def _added(self, item: ArticleItem, name: str) -> None:
+        self._inc("newsmon/added")
+        stats = self.crawler.stats
+        assert stats is not None
+        # Appended in place (a copy per article grows with the run); writer threads run this
+        # concurrently, so the first list is made under a lock.
+        with self._added_lock:
+            names = stats.get_value("newsmon/added_files")
+            if names is None:
+                stats.set_value("newsmon/added_files", [name])
+            else:
+                names.append(name)
+        logger.info("%s: added %s (%s)", item.source, name, item.url)
+
+    def _index_near(self, item: ArticleItem, name: str, fingerprint: Fingerprint) -> None:
         """After the commit the article is added, whatever fails here: a failure is its own
         error (the index is a cache; the next start adds the missing file from the corpus)."""
         assert self.services.near is not None
         try:
-            self.services.near.add(name, text)
+            self.services.near.add(name, fingerprint)
         except Exception as exc:
             self._inc("newsmon/errors")
             self._inc("newsmon/errors/near_index")

@@ -57,7 +57,9 @@ class Services:
             with corpus.exclusive():  # opening may create the index files: one process at a time
                 near = open_near_index(corpus, settings.getfloat("NEWSMON_NEAR_THRESHOLD"))
         extractor = ExtractionPool(
-            settings.getint("NEWSMON_EXTRACT_WORKERS"), settings.getint("NEWSMON_MIN_BODY_CHARS")
+            settings.getint("NEWSMON_EXTRACT_WORKERS"),
+            settings.getint("NEWSMON_MIN_BODY_CHARS"),
+            fingerprints=near is not None,
         )
         return cls(database, corpus, near, extractor=extractor)
 

@@ -200,7 +200,7 @@ class NewsSpider(scrapy.Spider):
         content_type = response.headers.get(b"Content-Type")
         extractor = services_of(self.crawler).extractor
         try:
-            extracted = await extractor.extract(
+            extraction = await extractor.extract(
                 response.body,
                 response.url,
                 content_type.decode("latin-1") if content_type else None,
@@ -209,6 +209,7 @@ class NewsSpider(scrapy.Spider):
             logger.exception("%s: extraction failed for %s", self.source.key, response.url)
             self._inc("newsmon/errors")
             return
+        extracted = extraction.extracted if extraction is not None else None
         if extracted is not None:  # which strategy found bodies: a template change shows here
             self._inc(f"newsmon/parser/{extracted.parser}")
         final = canonical_url(response.url)
@@ -225,6 +226,8 @@ class NewsSpider(scrapy.Spider):
             fetched_at=utc_now(),
             extracted=extracted,
             redirected_from=tuple(redirects),
+            text=extraction.text if extraction is not None else None,
+            fingerprint=extraction.fingerprint if extraction is not None else None,
         )
 
     def _declared_canonical(self, extracted: Extracted | None, url: str) -> str | None:
