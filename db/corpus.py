@@ -353,17 +353,17 @@ class AppendTransaction:
         self.store = store
         self.staged = staged
         self.session = session  # for the caller's rows about this article, in the same commit
-        self.article: repo.AddedArticle | None = None
+        self.article: repo.ArticleRef | None = None
         self.committed = False
 
-    def exact_duplicate(self) -> Article | None:
+    def exact_duplicate(self) -> repo.ArticleRef | None:
         """The stored article with the same bytes, if any."""
-        return repo.article_by_hash(self.session, self.staged.digest)
+        return repo.ref_by_hash(self.session, self.staged.digest)
 
     def add_article(
         self, *, url: str | None, canonical_url: str | None, source: str | None, headline: str,
         published_at: datetime | None, fetched_at: datetime,
-    ) -> repo.AddedArticle:  # fmt: skip
+    ) -> repo.ArticleRef:  # fmt: skip
         """Add the row under the next free number (the file is placed by `commit`)."""
         seq = max(repo.max_seq(self.session), self.store._folder_max_seq) + 1
         self.article = repo.add_article(

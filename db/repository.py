@@ -44,16 +44,35 @@ def _dialect_insert(dialect: str, table: Any) -> postgresql.Insert | sqlite.Inse
     return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
 
 
+@dataclass(frozen=True)
+class ArticleRef:
+    """An article row by what the append path goes on with (load an Article for the rest)."""
+
+    id: int
+    seq: int
+    file_name: str
+
+
 # The crawl runs these once per article: built once, with the values bound at execution, so
 # no construct is rebuilt per call and the compiled-statement cache always hits.
 _BY_HASH = select(Article).where(Article.content_hash == bindparam("content_hash"))
-_MAX_SEQ = select(func.max(Article.seq))
-_ADD_ARTICLE = insert(cast(Table, Article.__table__))
+_ARTICLES = cast(Table, Article.__table__)  # Core statements skip the ORM's per-row work
+_MAX_SEQ = select(func.max(_ARTICLES.c.seq))
+_ADD_ARTICLE = insert(_ARTICLES)
+_REF_BY_HASH = select(_ARTICLES.c.id, _ARTICLES.c.seq, _ARTICLES.c.file_name).where(
+    _ARTICLES.c.content_hash == bindparam("content_hash")
+)
 
 
 def article_by_hash(session: Session, content_hash: str) -> Article | None:
     """The article whose file has these bytes (full SHA-256 hex), if any."""
     return session.scalar(_BY_HASH, {"content_hash": content_hash})
+
+
+def ref_by_hash(session: Session, content_hash: str) -> ArticleRef | None:
+    """`article_by_hash` for a caller that needs only the row's id, seq and file name."""
+    row = session.execute(_REF_BY_HASH, {"content_hash": content_hash}).first()
+    return None if row is None else ArticleRef(row.id, row.seq, row.file_name)
 
 
 def article_by_seq(session: Session, seq: int) -> Article | None:
@@ -67,17 +86,7 @@ def max_seq(session: Session) -> int:
     return -1 if highest is None else highest
 
 
-@dataclass(frozen=True)
-class AddedArticle:
-    """A row add_article inserted: what its caller goes on with (the row is in the session's
-    transaction; load an Article to read the rest)."""
-
-    id: int
-    seq: int
-    file_name: str
-
-
-def add_article(session: Session, **fields: Any) -> AddedArticle:
+def add_article(session: Session, **fields: Any) -> ArticleRef:
     """Insert an article row now, so its id and constraints are checked now.
 
     A plain Core INSERT: the ORM's unit of work costs more than the insert, and no caller
@@ -86,7 +95,7 @@ def add_article(session: Session, **fields: Any) -> AddedArticle:
     result = cast(CursorResult[Any], session.execute(_ADD_ARTICLE, fields))
     key = result.inserted_primary_key
     assert key is not None  # a single-row INSERT always has it
-    return AddedArticle(key[0], fields["seq"], fields["file_name"])
+    return ArticleRef(key[0], fields["seq"], fields["file_name"])
 
 
 def known_file_names(session: Session, file_names: Iterable[str]) -> set[str]:
