@@ -1,0 +1,67 @@
+"""A text's Fingerprint stands in for the text in every index call, with the same outcome."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import numpy as np
+
+from crawler.neardup import Fingerprint, NearDuplicateIndex
+from crawler.neardup.shingling import shingle_array
+from crawler.neardup.signature import minhash
+
+NEARDUP = Path(__file__).parent.parent / "fixtures" / "neardup"
+STORED = ("wire_yna", "sidebar_old", "correction_old", "release_traffic", "template_oil_w1")
+QUERIED = ("wire_gwangnam", "sidebar_new", "correction_new", "release_heat", "template_oil_w2")
+
+
+def read(name: str) -> str:
+    return (NEARDUP / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def test_fingerprint_is_the_shingles_and_their_signature() -> None:
+    text = read("wire_yna")
+    fingerprint = Fingerprint.of(text)
+    assert np.array_equal(fingerprint.shingles, shingle_array(text))
+    assert np.array_equal(fingerprint.signature, minhash(shingle_array(text)))
+
+
+def test_fingerprint_survives_pickling() -> None:
+    fingerprint = Fingerprint.of(read("correction_new"))
+    copy = pickle.loads(pickle.dumps(fingerprint))
+    assert np.array_equal(copy.shingles, fingerprint.shingles)
+    assert np.array_equal(copy.signature, fingerprint.signature)
+
+
+def test_index_fed_fingerprints_answers_as_one_fed_texts(tmp_path: Path) -> None:
+    by_text = NearDuplicateIndex.open(tmp_path / "text")
+    by_print = NearDuplicateIndex.open(tmp_path / "print")
+    try:
+        for name in STORED:
+            by_text.add(f"{name}.txt", read(name))
+            by_print.add(f"{name}.txt", Fingerprint.of(read(name)))
+        answers = [by_text.query(read(name)) for name in QUERIED]
+        assert [by_print.query(Fingerprint.of(read(name))) for name in QUERIED] == answers
+        # Mixed: the fingerprint index answers text queries, and the text index fingerprints.
+        assert [by_print.query(read(name)) for name in QUERIED] == answers
+        assert [by_text.query(Fingerprint.of(read(name))) for name in QUERIED] == answers
+        assert sum(answer is not None for answer in answers) == 3  # the near pairs only
+    finally:
+        by_text.close()
+        by_print.close()
+
+
+def test_fingerprints_persist_like_texts(tmp_path: Path) -> None:
+    index = NearDuplicateIndex.open(tmp_path)
+    index.add("old.txt", Fingerprint.of(read("sidebar_old")))
+    index.add("empty.txt", Fingerprint.of(""))
+    index.close()
+    reopened = NearDuplicateIndex.open(tmp_path)
+    try:
+        assert not reopened.needs_rebuild and len(reopened) == 2
+        match = reopened.query(read("sidebar_new"))
+        assert match is not None and match.key == "old.txt"
+        assert reopened.query(Fingerprint.of("")) is None
+    finally:
+        reopened.close()
