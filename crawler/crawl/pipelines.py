@@ -137,7 +137,7 @@ class CorpusPipeline(_Component):
         corpus, near = self.services.corpus, self.services.near
         fingerprint = None
         if near is not None:  # shingled once for query and add, by extraction when it could
-            fingerprint = item.fingerprint or Fingerprint.of(text)
+            fingerprint = item.fingerprint if item.fingerprint is not None else Fingerprint.of(text)
         staged = corpus.stage(text)  # the slow fsync, outside the lock
         try:
             with corpus.transaction(staged) as append:
