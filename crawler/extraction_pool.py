@@ -69,10 +69,27 @@ class ExtractionPool:
         self.fingerprints = fingerprints
         self._pool: ProcessPoolExecutor | None = None
 
+    def start(self) -> None:
+        """Start the workers now (once), so their start-up overlaps the first downloads.
+
+        Called when the first article is scheduled: a crawl with nothing new never pays for it.
+        """
+        if self.workers > 0 and self._pool is None:
+            self._open().submit(os.getpid)  # processes spawn on a submit, not before
+
     async def extract(self, body: bytes, url: str, content_type: str | None) -> Extraction | None:
         args = (body, url, content_type, self.min_body_chars, self.fingerprints)
         if self.workers <= 0:
             return extract_article(*args)
+        future = self._open().submit(extract_article, *args)
+        try:
+            return await asyncio.wrap_future(future)
+        except BrokenProcessPool:
+            logger.warning("Extraction worker died on %s; extracting it in-process", url)
+            self.close()
+            return extract_article(*args)
+
+    def _open(self) -> ProcessPoolExecutor:
         if self._pool is None:
             # spawn, not fork: the parent runs a reactor and threads that must not be copied
             context = multiprocessing.get_context("spawn")
@@ -80,13 +97,7 @@ class ExtractionPool:
             self._pool = ProcessPoolExecutor(
                 self.workers, mp_context=context, initializer=worker_start, initargs=(os.getpid(),)
             )
-        future = self._pool.submit(extract_article, *args)
-        try:
-            return await asyncio.wrap_future(future)
-        except BrokenProcessPool:
-            logger.warning("Extraction worker died on %s; extracting it in-process", url)
-            self.close()
-            return extract_article(*args)
+        return self._pool
 
     def close(self) -> None:
         if self._pool is not None:
