@@ -84,7 +84,8 @@ def test_read_only_commands_refuse_a_schema_behind_and_leave_it(
     assert migrate.current(url) == "0001"  # not migrated behind the user's back
 
 
-# Runs `newsmon crawl`, saying on stderr each time an extraction worker pool is started.
+# Runs `newsmon crawl`, saying on stderr each time an extraction worker pool is started, and
+# at the end whether Alembic was imported.
 POOL_PROBE = """
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -94,7 +95,9 @@ def probe(self, *args, **kwargs):
     sys.stderr.write("\\nPOOL STARTED\\n")
     started(self, *args, **kwargs)
 ProcessPoolExecutor.__init__ = probe
-raise SystemExit(main(sys.argv[1:]))
+code = main(sys.argv[1:])
+sys.stderr.write("\\nALEMBIC LOADED\\n" if "alembic" in sys.modules else "")
+raise SystemExit(code)
 """
 
 
@@ -131,3 +134,5 @@ def test_a_crawl_with_nothing_new_starts_no_extraction_worker(tmp_path: Path) ->
     assert [run.returncode for run in runs] == [0, 0], runs[1].stderr
     assert "POOL STARTED" in runs[0].stderr  # a page to extract: the worker starts
     assert "POOL STARTED" not in runs[1].stderr  # nothing new: it never does
+    assert "ALEMBIC LOADED" in runs[0].stderr  # a new database: its schema is created
+    assert "ALEMBIC LOADED" not in runs[1].stderr  # at head: nothing to migrate, nothing imported
