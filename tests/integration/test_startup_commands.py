@@ -85,9 +85,9 @@ def test_read_only_commands_refuse_a_schema_behind_and_leave_it(
 
 
 # Runs `newsmon crawl`, saying on stderr each time an extraction worker pool is started, and
-# at the end whether Alembic was imported.
+# at the end which it imported of Alembic (needed only to migrate) and aiohttp (never needed).
 POOL_PROBE = """
-import sys
+import json, sys
 from concurrent.futures import ProcessPoolExecutor
 from newsmon.cli import main
 started = ProcessPoolExecutor.__init__
@@ -96,12 +96,12 @@ def probe(self, *args, **kwargs):
     started(self, *args, **kwargs)
 ProcessPoolExecutor.__init__ = probe
 code = main(sys.argv[1:])
-sys.stderr.write("\\nALEMBIC LOADED\\n" if "alembic" in sys.modules else "")
+sys.stderr.write("\\nLOADED " + json.dumps([m for m in ("alembic", "aiohttp") if m in sys.modules]))
 raise SystemExit(code)
 """
 
 
-def test_a_crawl_with_nothing_new_starts_no_extraction_worker(tmp_path: Path) -> None:
+def test_a_crawl_with_nothing_new_starts_no_extraction_worker_nor_migration(tmp_path: Path) -> None:
     from tests.fixture_server import FixtureSite, serve
     from tests.sitegen import Article, article_page, rss_feed
 
@@ -134,5 +134,19 @@ def test_a_crawl_with_nothing_new_starts_no_extraction_worker(tmp_path: Path) ->
     assert [run.returncode for run in runs] == [0, 0], runs[1].stderr
     assert "POOL STARTED" in runs[0].stderr  # a page to extract: the worker starts
     assert "POOL STARTED" not in runs[1].stderr  # nothing new: it never does
-    assert "ALEMBIC LOADED" in runs[0].stderr  # a new database: its schema is created
-    assert "ALEMBIC LOADED" not in runs[1].stderr  # at head: nothing to migrate, nothing imported
+    assert loaded(runs[0]) == ["alembic"]  # a new database: its schema is created
+    assert loaded(runs[1]) == []  # at head: nothing to migrate; no remote control, ever
+
+
+def test_the_crawl_drops_only_extensions_it_never_enables() -> None:
+    from scrapy.settings import default_settings
+
+    from crawler.crawl.settings import STATIC_SETTINGS
+
+    dropped = set(default_settings.EXTENSIONS_BASE) - set(STATIC_SETTINGS["EXTENSIONS_BASE"])
+    assert {path.rsplit(".", 1)[1] for path in dropped} == {
+        "TelnetConsole", "RemoteControl", "FeedExporter", "SpiderState", "MemoryDebugger"
+    }  # fmt: skip
+    assert STATIC_SETTINGS["TELNETCONSOLE_ENABLED"] is False
+    assert STATIC_SETTINGS["REMOTE_CONTROL_ENABLED"] is False
+    assert not {"FEEDS", "JOBDIR", "MEMDEBUG_ENABLED"} & set(STATIC_SETTINGS)
