@@ -85,7 +85,8 @@ def test_read_only_commands_refuse_a_schema_behind_and_leave_it(
 
 
 # Runs `newsmon crawl`, saying on stderr each time an extraction worker pool is started, and
-# at the end which it imported of Alembic (needed only to migrate) and aiohttp (never needed).
+# at the end which it imported of Alembic (needed only to migrate), httpx (only when a source
+# falls back to discovery) and aiohttp (never needed).
 POOL_PROBE = """
 import json, sys
 from concurrent.futures import ProcessPoolExecutor
@@ -96,7 +97,8 @@ def probe(self, *args, **kwargs):
     started(self, *args, **kwargs)
 ProcessPoolExecutor.__init__ = probe
 code = main(sys.argv[1:])
-sys.stderr.write("\\nLOADED " + json.dumps([m for m in ("alembic", "aiohttp") if m in sys.modules]))
+named = [m for m in ("alembic", "httpx", "aiohttp") if m in sys.modules]
+sys.stderr.write("\\nLOADED " + json.dumps(named))
 raise SystemExit(code)
 """
 
@@ -135,7 +137,7 @@ def test_a_crawl_with_nothing_new_starts_no_extraction_worker_nor_migration(tmp_
     assert "POOL STARTED" in runs[0].stderr  # a page to extract: the worker starts
     assert "POOL STARTED" not in runs[1].stderr  # nothing new: it never does
     assert loaded(runs[0]) == ["alembic"]  # a new database: its schema is created
-    assert loaded(runs[1]) == []  # at head: nothing to migrate; no remote control, ever
+    assert loaded(runs[1]) == []  # at head: nothing to migrate
 
 
 def test_the_crawl_drops_only_extensions_it_never_enables() -> None:
