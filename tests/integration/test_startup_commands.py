@@ -152,3 +152,30 @@ def test_the_crawl_drops_only_extensions_it_never_enables() -> None:
     assert STATIC_SETTINGS["TELNETCONSOLE_ENABLED"] is False
     assert STATIC_SETTINGS["REMOTE_CONTROL_ENABLED"] is False
     assert not {"FEEDS", "JOBDIR", "MEMDEBUG_ENABLED"} & set(STATIC_SETTINGS)
+
+
+# Runs `python -m newsmon`; its first exit handler runs last and says whether what was left at
+# exit had been frozen out of the interpreter's final garbage collection.
+EXIT_PROBE = """
+import atexit, gc, runpy, sys
+atexit.register(lambda: sys.stderr.write(f"\\nFROZEN {gc.get_freeze_count() > 0}"))
+sys.argv = ["newsmon", *sys.argv[1:]]
+runpy.run_module("newsmon", run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize(("config", "code"), [("newsmon.toml", 0), ("missing.toml", 2)])
+def test_the_program_exits_with_the_command_code_after_freezing_its_objects(
+    tmp_path: Path, config: str, code: int
+) -> None:
+    write_config(tmp_path, f"sqlite:///{tmp_path / 'newsmon.db'}", SOURCE)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSMON_")}
+    result = subprocess.run(
+        [sys.executable, "-c", EXIT_PROBE, "status", "--json", "--config", config],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+        env={**env, "PYTHONPATH": str(REPO)},
+    )  # fmt: skip
+    assert result.returncode == code, result.stderr
+    assert result.stderr.endswith("FROZEN True")
+    if code == 0:
+        assert isinstance(json.loads(result.stdout), dict | list)  # the output is all there
