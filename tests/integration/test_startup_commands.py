@@ -86,8 +86,8 @@ def test_read_only_commands_refuse_a_schema_behind_and_leave_it(
 
 # Runs `newsmon crawl`, saying on stderr each time an extraction worker pool is started, and
 # at the end which it imported of Alembic (needed only to migrate), httpx (only when a source
-# falls back to discovery) and aiohttp (never needed), and whether the crawl froze what it had
-# set up out of the garbage collections of the crawl.
+# falls back to discovery) and aiohttp (never needed), whether the crawl froze what it had
+# set up out of the garbage collections of the crawl, and whether the collector is still on.
 POOL_PROBE = """
 import gc, json, sys
 from concurrent.futures import ProcessPoolExecutor
@@ -99,7 +99,8 @@ def probe(self, *args, **kwargs):
 ProcessPoolExecutor.__init__ = probe
 code = main(sys.argv[1:])
 named = [m for m in ("alembic", "httpx", "aiohttp") if m in sys.modules]
-sys.stderr.write(f"\\nFROZEN {gc.get_freeze_count() > 0}\\nLOADED " + json.dumps(named))
+frozen = f"FROZEN {gc.get_freeze_count() > 0} COLLECTING {gc.isenabled()}"
+sys.stderr.write(f"\\n{frozen}\\nLOADED " + json.dumps(named))
 raise SystemExit(code)
 """
 
@@ -139,7 +140,7 @@ def test_a_crawl_with_nothing_new_starts_no_extraction_worker_nor_migration(tmp_
     assert "POOL STARTED" not in runs[1].stderr  # nothing new: it never does
     assert loaded(runs[0]) == ["alembic"]  # a new database: its schema is created
     assert loaded(runs[1]) == []  # at head: nothing to migrate
-    assert all("\nFROZEN True\n" in run.stderr for run in runs)
+    assert all("\nFROZEN True COLLECTING True\n" in run.stderr for run in runs)
 
 
 def test_the_crawl_drops_only_extensions_it_never_enables() -> None:
