@@ -7,18 +7,23 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 
 from db.preflight import EnvironmentProblem
 from db.session import Database, make_engine, open_database, sqlite_file
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 logger = logging.getLogger(__name__)
 
+# The newest revision in migrations/versions, kept here so that finding a database already at
+# head reads one row and never imports Alembic (~0.1 s per process); a test holds it to the
+# scripts' head, so a new migration must update it.
+HEAD = "0003"
+VERSION_TABLE = "alembic_version"  # Alembic's default: env.py names no other
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Any constant works; it only has to be the same in every newsmon process.
 ADVISORY_LOCK_KEY = 0x6E65_7773_6D6F_6E
@@ -26,6 +31,8 @@ ADVISORY_LOCK_KEY = 0x6E65_7773_6D6F_6E
 
 def alembic_config(url: str) -> Config:
     """An Alembic config for the packaged migrations (works from a wheel, no alembic.ini)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["url"] = url
@@ -34,10 +41,28 @@ def alembic_config(url: str) -> Config:
 
 def head() -> str:
     """The newest revision shipped with this version of newsmon."""
+    return HEAD
+
+
+def script_head() -> str:
+    """The head of the migration scripts as Alembic reads them (what HEAD must equal)."""
+    from alembic.script import ScriptDirectory
+
     revision = ScriptDirectory.from_config(alembic_config("")).get_current_head()
     if revision is None:
         raise RuntimeError("no migrations found in " + str(MIGRATIONS_DIR))
     return revision
+
+
+def revision_of(connection: Connection) -> str | None:
+    """The revision recorded in the database, or None before the first migration (what
+    Alembic's MigrationContext.get_current_revision answers, without importing Alembic)."""
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    rows = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+    if len(rows) > 1:
+        raise RuntimeError(f"version table {VERSION_TABLE} has more than one head: {rows}")
+    return str(rows[0]) if rows else None
 
 
 def current(url: str) -> str | None:
@@ -45,7 +70,7 @@ def current(url: str) -> str | None:
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            return revision_of(connection)
     finally:
         engine.dispose()
 
@@ -55,15 +80,30 @@ def upgrade(url: str, revision: str = "head", *, engine: Engine | None = None) -
     own_engine = engine is None
     engine = engine or make_engine(url)
     try:
-        with engine.connect() as connection, _migration_lock(connection):
-            config = alembic_config(url)
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-            connection.commit()
+        if not _already_at(engine, revision):
+            _run_upgrade(engine, url, revision)
     finally:
         if own_engine:
             engine.dispose()
     logger.info("Database schema is at %s", revision)
+
+
+def _already_at(engine: Engine, revision: str) -> bool:
+    """Whether the database is at head and `revision` asks for head: nothing to lock or run."""
+    if revision not in ("head", HEAD):
+        return False
+    with engine.connect() as connection:
+        return revision_of(connection) == HEAD
+
+
+def _run_upgrade(engine: Engine, url: str, revision: str) -> None:
+    from alembic import command
+
+    with engine.connect() as connection, _migration_lock(connection):
+        config = alembic_config(url)
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        connection.commit()
 
 
 @contextmanager
@@ -102,9 +142,9 @@ def open_current(url: str) -> Database:
     database = open_database(url, migrate=False)
     try:
         with database.engine.connect() as connection:
-            revision = MigrationContext.configure(connection).get_current_revision()
+            revision = revision_of(connection)
             empty = revision is None and not inspect(connection).get_table_names()
-        wanted = head()
+        wanted = HEAD
         if empty:
             upgrade(url, engine=database.engine)
             revision = wanted

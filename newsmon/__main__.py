@@ -1,5 +1,5 @@
 """`python -m newsmon` runs the command line."""
 
-from newsmon.cli import main
+from newsmon.cli import run
 
-raise SystemExit(main())
+run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import os
@@ -92,8 +93,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def run() -> None:
+    """Entry point of the console script and `python -m newsmon`: main(), then the exit."""
+    code = main()
+    # The process ends here. Freezing what is left keeps the interpreter's exit-time garbage
+    # collection from walking a crawl's ~200k objects (0.3-0.5 s); atexit handlers, flushes
+    # and module teardown run as before, and everything that holds a resource (database,
+    # corpus, pools) was closed by the command itself.
+    gc.freeze()
+    raise SystemExit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script."""
+    """Run one command; returns its exit code (run() is the process's entry point)."""
     args = _parser().parse_args(argv)
     setup_logging(args.log_level, args.log_format)
     from crawler.config import ConfigError, load_config

@@ -63,10 +63,20 @@ STATIC_SETTINGS: dict[str, Any] = {
         "crawler.crawl.pipelines.TopicFilterPipeline": 100,
         "crawler.crawl.pipelines.CorpusPipeline": 200,
     },
+    # Scrapy imports every key of EXTENSIONS and EXTENSIONS_BASE to normalise it, a disabled
+    # one (None) too, and the remote control imports aiohttp (~0.1 s per process). So the base
+    # is Scrapy's own less what this crawl never enables: the telnet console and the remote
+    # control (an unattended crawler opens no port), feed exports (no FEEDS), spider state
+    # (no JOBDIR) and the memory debugger.
+    "EXTENSIONS_BASE": {
+        "scrapy.extensions.corestats.CoreStats": 0,
+        "scrapy.extensions.logcount.LogCount": 0,
+        "scrapy.extensions.memusage.MemoryUsage": 0,
+        "scrapy.extensions.closespider.CloseSpider": 0,
+        "scrapy.extensions.logstats.LogStats": 0,
+        "scrapy.extensions.throttle.AutoThrottle": 0,
+    },
     "EXTENSIONS": {
-        "scrapy.extensions.telnet.TelnetConsole": None,
-        # off by REMOTE_CONTROL_ENABLED too, but loading it imports aiohttp (~0.1 s per crawl)
-        "scrapy.extensions.remote_control.RemoteControl": None,
         "crawler.crawl.services.CrawlServices": 0,  # owns the database, corpus and indexes
         "crawler.crawl.extensions.CrawlRunRecorder": 100,
         "crawler.crawl.extensions.ProgressLogger": 200,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -12,23 +11,9 @@ from urllib.parse import urlsplit
 import httpx
 from protego import Protego
 
+from crawler.sources.tls import tls_context, with_tls_hint
+
 MAX_BYTES = 2 * 1024 * 1024  # a homepage is rarely over 1 MB; a 5 MB one is cut, not refused
-LEGACY_TLS_CIPHERS = "DEFAULT:@SECLEVEL=1"
-TLS_HINT = f'try tls_ciphers = "{LEGACY_TLS_CIPHERS}"'
-# OpenSSL's words when client and server agree on no protocol or cipher: what an older
-# cipher level can cure (not e.g. "wrong version number", a server that speaks no TLS).
-_NEGOTIATION = re.compile(
-    r"handshake failure|no shared cipher|no ciphers? available|unsupported protocol|"
-    r"no protocols available|dh key too small|legacy renegotiation|insufficient security",
-    re.IGNORECASE,
-)
-
-
-def with_tls_hint(reason: str, tls_ciphers: str) -> str:
-    """`reason`, plus the tls_ciphers hint when it is a negotiation failure and none is set."""
-    if tls_ciphers or not _NEGOTIATION.search(reason):
-        return reason
-    return f"{reason} ({TLS_HINT})"
 
 
 @dataclass(frozen=True)
@@ -61,15 +46,6 @@ class Fetcher(Protocol):
     def fetch(self, url: str) -> Fetched: ...
 
     def robots_txt(self, url: str) -> str: ...
-
-
-def tls_context(ciphers: str) -> ssl.SSLContext:
-    """A verifying TLS context with `ciphers` (e.g. LEGACY_TLS_CIPHERS for an old government
-    server); legacy renegotiation is allowed too, as such servers often need it."""
-    context = ssl.create_default_context()
-    context.set_ciphers(ciphers)
-    context.options |= getattr(ssl, "OP_LEGACY_SERVER_CONNECT", 0)
-    return context
 
 
 class _Resolve(httpx.HTTPTransport):

@@ -6,7 +6,7 @@ The AI-hub story starts from these: the city's and GIST's releases come before t
 from __future__ import annotations
 
 from crawler.sources.base import Source
-from crawler.sources.fetch import LEGACY_TLS_CIPHERS
+from crawler.sources.tls import LEGACY_TLS_CIPHERS
 
 SOURCES: tuple[Source, ...] = (
     Source(

@@ -43,6 +43,34 @@ def test_database_is_at_head_after_open(database_url: str) -> None:
     assert migrate.current(database_url) == migrate.head() == "0003"
 
 
+def test_head_constant_is_the_migration_scripts_head() -> None:
+    # A new migration must update migrate.HEAD, or databases would never be upgraded to it.
+    assert migrate.script_head() == migrate.HEAD
+
+
+# Opens a database already at head every way newsmon does, then names the Alembic modules loaded.
+AT_HEAD_PROBE = """
+import sys
+from db import migrate
+from db.session import open_database
+url = sys.argv[1]
+open_database(url).close()
+migrate.open_current(url).close()
+migrate.upgrade(url)
+print(migrate.current(url), sorted(m for m in sys.modules if m.partition(".")[0] == "alembic"))
+"""
+
+
+def test_a_database_at_head_is_opened_without_importing_alembic(database_url: str) -> None:
+    open_database(database_url).close()
+    result = subprocess.run(
+        [sys.executable, "-c", AT_HEAD_PROBE, database_url],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0003", "[]"]
+
+
 def test_second_open_is_a_no_op(database_url: str) -> None:
     open_database(database_url).close()
     database = open_database(database_url)

@@ -9,7 +9,8 @@ import pytest
 
 from crawler.config import build_config
 from crawler.sources.check import check_sources, format_health
-from crawler.sources.fetch import HttpFetcher, with_tls_hint
+from crawler.sources.fetch import HttpFetcher
+from crawler.sources.tls import with_tls_hint
 from tests.fixture_server import FixtureSite, serve
 
 

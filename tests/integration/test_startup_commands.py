@@ -84,9 +84,12 @@ def test_read_only_commands_refuse_a_schema_behind_and_leave_it(
     assert migrate.current(url) == "0001"  # not migrated behind the user's back
 
 
-# Runs `newsmon crawl`, saying on stderr each time an extraction worker pool is started.
+# Runs `newsmon crawl`, saying on stderr each time an extraction worker pool is started, and
+# at the end which it imported of Alembic (needed only to migrate), httpx (only when a source
+# falls back to discovery) and aiohttp (never needed), whether the crawl froze what it had
+# set up out of the garbage collections of the crawl, and whether the collector is still on.
 POOL_PROBE = """
-import sys
+import gc, json, sys
 from concurrent.futures import ProcessPoolExecutor
 from newsmon.cli import main
 started = ProcessPoolExecutor.__init__
@@ -94,11 +97,15 @@ def probe(self, *args, **kwargs):
     sys.stderr.write("\\nPOOL STARTED\\n")
     started(self, *args, **kwargs)
 ProcessPoolExecutor.__init__ = probe
-raise SystemExit(main(sys.argv[1:]))
+code = main(sys.argv[1:])
+named = [m for m in ("alembic", "httpx", "aiohttp") if m in sys.modules]
+frozen = f"FROZEN {gc.get_freeze_count() > 0} COLLECTING {gc.isenabled()}"
+sys.stderr.write(f"\\n{frozen}\\nLOADED " + json.dumps(named))
+raise SystemExit(code)
 """
 
 
-def test_a_crawl_with_nothing_new_starts_no_extraction_worker(tmp_path: Path) -> None:
+def test_a_crawl_with_nothing_new_starts_no_extraction_worker_nor_migration(tmp_path: Path) -> None:
     from tests.fixture_server import FixtureSite, serve
     from tests.sitegen import Article, article_page, rss_feed
 
@@ -131,3 +138,47 @@ def test_a_crawl_with_nothing_new_starts_no_extraction_worker(tmp_path: Path) ->
     assert [run.returncode for run in runs] == [0, 0], runs[1].stderr
     assert "POOL STARTED" in runs[0].stderr  # a page to extract: the worker starts
     assert "POOL STARTED" not in runs[1].stderr  # nothing new: it never does
+    assert loaded(runs[0]) == ["alembic"]  # a new database: its schema is created
+    assert loaded(runs[1]) == []  # at head: nothing to migrate
+    assert all("\nFROZEN True COLLECTING True\n" in run.stderr for run in runs)
+
+
+def test_the_crawl_drops_only_extensions_it_never_enables() -> None:
+    from scrapy.settings import default_settings
+
+    from crawler.crawl.settings import STATIC_SETTINGS
+
+    dropped = set(default_settings.EXTENSIONS_BASE) - set(STATIC_SETTINGS["EXTENSIONS_BASE"])
+    assert {path.rsplit(".", 1)[1] for path in dropped} == {
+        "TelnetConsole", "RemoteControl", "FeedExporter", "SpiderState", "MemoryDebugger"
+    }  # fmt: skip
+    assert STATIC_SETTINGS["TELNETCONSOLE_ENABLED"] is False
+    assert STATIC_SETTINGS["REMOTE_CONTROL_ENABLED"] is False
+    assert not {"FEEDS", "JOBDIR", "MEMDEBUG_ENABLED"} & set(STATIC_SETTINGS)
+
+
+# Runs `python -m newsmon`; its first exit handler runs last and says whether what was left at
+# exit had been frozen out of the interpreter's final garbage collection.
+EXIT_PROBE = """
+import atexit, gc, runpy, sys
+atexit.register(lambda: sys.stderr.write(f"\\nFROZEN {gc.get_freeze_count() > 0}"))
+sys.argv = ["newsmon", *sys.argv[1:]]
+runpy.run_module("newsmon", run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize(("config", "code"), [("newsmon.toml", 0), ("missing.toml", 2)])
+def test_the_program_exits_with_the_command_code_after_freezing_its_objects(
+    tmp_path: Path, config: str, code: int
+) -> None:
+    write_config(tmp_path, f"sqlite:///{tmp_path / 'newsmon.db'}", SOURCE)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSMON_")}
+    result = subprocess.run(
+        [sys.executable, "-c", EXIT_PROBE, "status", "--json", "--config", config],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+        env={**env, "PYTHONPATH": str(REPO)},
+    )  # fmt: skip
+    assert result.returncode == code, result.stderr
+    assert result.stderr.endswith("FROZEN True")
+    if code == 0:
+        assert isinstance(json.loads(result.stdout), dict | list)  # the output is all there

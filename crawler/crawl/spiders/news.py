@@ -29,7 +29,7 @@ from crawler.discovery import DiscoveryError, read_discovery
 from crawler.parsers import Extracted
 from crawler.scope import url_domain
 from crawler.sources import Source
-from crawler.sources.fetch import with_tls_hint
+from crawler.sources.tls import with_tls_hint
 from crawler.timeutil import utc_now
 from crawler.urls import canonical_url
 
