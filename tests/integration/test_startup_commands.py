@@ -99,7 +99,7 @@ def probe(self, *args, **kwargs):
 ProcessPoolExecutor.__init__ = probe
 code = main(sys.argv[1:])
 named = [m for m in ("alembic", "httpx", "aiohttp") if m in sys.modules]
-frozen = f"FROZEN {gc.get_freeze_count() > 0} COLLECTING {gc.isenabled()}"
+frozen = f"FROZEN {gc.get_freeze_count() > 0} COLLECTING {gc.isenabled()} {gc.get_threshold()}"
 sys.stderr.write(f"\\n{frozen}\\nLOADED " + json.dumps(named))
 raise SystemExit(code)
 """
@@ -140,7 +140,8 @@ def test_a_crawl_with_nothing_new_starts_no_extraction_worker_nor_migration(tmp_
     assert "POOL STARTED" not in runs[1].stderr  # nothing new: it never does
     assert loaded(runs[0]) == ["alembic"]  # a new database: its schema is created
     assert loaded(runs[1]) == []  # at head: nothing to migrate
-    assert all("\nFROZEN True COLLECTING True\n" in run.stderr for run in runs)
+    # frozen, collecting, and at the default young-generation size again after the crawl
+    assert all("\nFROZEN True COLLECTING True (700, 10, 10)\n" in run.stderr for run in runs)
 
 
 def test_the_crawl_drops_only_extensions_it_never_enables() -> None:

@@ -76,3 +76,44 @@ def test_a_dead_worker_falls_back_to_a_complete_inline_extraction() -> None:
     pool._pool = _DeadPool()  # type: ignore[assignment]
     body = page("chrome_heavy")
     assert_complete(run(pool, body), body)
+
+
+def test_start_spawns_the_worker_before_the_first_page() -> None:
+    pool = ExtractionPool(1)
+    try:
+        pool.start()
+        executor = pool._pool
+        assert executor is not None
+        processes = list((executor._processes or {}).values())
+        assert len(processes) == 1 and processes[0].is_alive()
+        pool.start()  # once: a second call starts nothing more
+        assert pool._pool is executor and len(executor._processes or {}) == 1
+    finally:
+        pool.close()
+
+
+def test_start_without_workers_starts_nothing() -> None:
+    pool = ExtractionPool(0)
+    pool.start()
+    assert pool._pool is None
+
+
+def test_the_first_scheduled_article_starts_the_worker() -> None:
+    from scrapy import Request
+
+    from crawler.crawl.services import CrawlServices
+
+    started: list[bool] = []
+
+    class Pool:
+        def start(self) -> None:
+            started.append(True)
+
+    class Services:
+        extractor = Pool()
+
+    extension = CrawlServices(Services(), owned=False)  # type: ignore[arg-type]
+    extension.request_scheduled(Request("https://news.example.kr/rss.xml"))
+    assert started == []  # a feed or listing: discovery may still find nothing new
+    extension.request_scheduled(Request(URL, meta={"newsmon_article": True}))
+    assert started == [True]
