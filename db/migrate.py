@@ -1,4 +1,5 @@
-"""Run the Alembic migrations programmatically, serialised between processes."""
+"""Bring the schema to head, serialised between processes: a new database built at once, an
+existing one through the Alembic migrations."""
 
 from __future__ import annotations
 
@@ -9,8 +10,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    inspect,
+    text,
+)
 
+from db.base import Base
 from db.preflight import EnvironmentProblem
 from db.session import Database, make_engine, open_database, sqlite_file
 
@@ -97,13 +109,40 @@ def _already_at(engine: Engine, revision: str) -> bool:
 
 
 def _run_upgrade(engine: Engine, url: str, revision: str) -> None:
-    from alembic import command
-
     with engine.connect() as connection, _migration_lock(connection):
-        config = alembic_config(url)
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        # Checked under the lock: another process may have built the schema meanwhile.
+        if revision in ("head", HEAD) and _is_empty(connection):
+            _create_at_head(connection)
+        else:
+            from alembic import command
+
+            config = alembic_config(url)
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
         connection.commit()
+
+
+def _is_empty(connection: Connection) -> bool:
+    """No newsmon table and no version table: a new database, nothing to migrate."""
+    import db.models  # noqa: F401  (registers the tables on Base.metadata)
+
+    present = set(inspect(connection).get_table_names())
+    return not present & {*Base.metadata.tables, VERSION_TABLE}
+
+
+def _create_at_head(connection: Connection) -> None:
+    """Build a new database as Alembic's cookbook does: the models' tables at once, stamped
+    at head (~6 ms, where replaying every migration and importing Alembic took ~180 ms).
+    tests/database/test_schema_migrations.py holds both ways to the same schema."""
+    Base.metadata.create_all(connection)
+    version = Table(
+        VERSION_TABLE,
+        MetaData(),
+        Column("version_num", String(32), nullable=False),
+        PrimaryKeyConstraint("version_num", name=f"{VERSION_TABLE}_pkc"),  # Alembic's own name
+    )
+    version.create(connection)
+    connection.execute(version.insert().values(version_num=HEAD))
 
 
 @contextmanager
