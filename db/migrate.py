@@ -1,5 +1,4 @@
-"""Bring the schema to head, serialised between processes: a new database built at once, an
-existing one through the Alembic migrations."""
+"""Bring the schema to head between processes: new databases at once, others by migrating."""
 
 from __future__ import annotations
 
