@@ -2,58 +2,26 @@
 
 A worker also computes what storing the article needs from its text alone (the corpus form and
 the near-duplicate fingerprint): the crawl's main process is its bottleneck, a worker is not.
+What runs in the worker lives in crawler.extraction_worker, so a worker imports no asyncio.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import logging
 import multiprocessing
 import os
-import signal
 import sys
-import threading
-import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from multiprocessing import resource_tracker
-from typing import TYPE_CHECKING
 
-from crawler.parsers import MIN_BODY_CHARS, extract
-from crawler.parsers.base import Extracted
-from crawler.text import normalize_text
+from crawler.extraction_worker import Extraction, extract_article, worker_start
+from crawler.parsers import MIN_BODY_CHARS
 
-if TYPE_CHECKING:
-    from crawler.neardup.fingerprint import Fingerprint
+__all__ = ["Extraction", "ExtractionPool", "extract_article"]
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Extraction:
-    """An extracted article with its corpus form and, when asked for, its fingerprint."""
-
-    extracted: Extracted
-    text: str  # normalize_text(extracted.text): the bytes the corpus would store
-    fingerprint: Fingerprint | None  # Fingerprint.of(text), for the near-duplicate check
-
-
-def extract_article(
-    body: bytes, url: str, content_type: str | None, min_body_chars: int, fingerprint: bool
-) -> Extraction | None:
-    """`extract`, then the article's corpus text and (if `fingerprint`) its fingerprint."""
-    extracted = extract(body, url, content_type=content_type, min_body_chars=min_body_chars)
-    if extracted is None:
-        return None
-    text = normalize_text(extracted.text)
-    if not fingerprint:
-        return Extraction(extracted, text, None)
-    # Imported here: numpy loads only where fingerprints are wanted.
-    from crawler.neardup.fingerprint import Fingerprint
-
-    return Extraction(extracted, text, Fingerprint.of(text))
 
 
 class ExtractionPool:
@@ -103,43 +71,6 @@ class ExtractionPool:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-
-
-PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
-PARENT_POLL = 1.0  # seconds between checks that the parent still lives (where prctl is missing)
-
-
-def worker_start(parent: int) -> None:
-    """First thing in a worker: die with the parent, and never hold the parent's stdout.
-
-    A SIGKILLed `newsmon crawl` cannot shut its pool down; without this its workers (and the
-    resource tracker, which waits for them) live on, and under the daemon they would keep the
-    run's output pipe open, so the daemon would wait for the run's timeout.
-    """
-    _release_stdout()
-    if not _parent_death_signal(signal.SIGKILL):
-        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    if os.getppid() != parent:  # the parent died before the signal was armed
-        os._exit(1)
-
-
-def _parent_death_signal(sig: signal.Signals) -> bool:
-    if not sys.platform.startswith("linux"):
-        return False
-    libc = ctypes.CDLL(None, use_errno=True)
-    return bool(libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0) == 0)
-
-
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(PARENT_POLL)
-    os._exit(1)
-
-
-def _release_stdout() -> None:
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)  # the descriptor itself: whatever sys.stdout wraps, fd 1 is the pipe
-    os.close(devnull)
 
 
 def _start_resource_tracker() -> None:

@@ -1,0 +1,82 @@
+"""What runs inside an extraction worker process: the parse and what storing it needs, and the
+worker's start (it dies with its parent). Kept light: a worker imports this module, not the pool."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from crawler.parsers import extract
+from crawler.parsers.base import Extracted
+from crawler.text import normalize_text
+
+if TYPE_CHECKING:
+    from crawler.neardup.fingerprint import Fingerprint
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """An extracted article with its corpus form and, when asked for, its fingerprint."""
+
+    extracted: Extracted
+    text: str  # normalize_text(extracted.text): the bytes the corpus would store
+    fingerprint: Fingerprint | None  # Fingerprint.of(text), for the near-duplicate check
+
+
+def extract_article(
+    body: bytes, url: str, content_type: str | None, min_body_chars: int, fingerprint: bool
+) -> Extraction | None:
+    """`extract`, then the article's corpus text and (if `fingerprint`) its fingerprint."""
+    extracted = extract(body, url, content_type=content_type, min_body_chars=min_body_chars)
+    if extracted is None:
+        return None
+    text = normalize_text(extracted.text)
+    if not fingerprint:
+        return Extraction(extracted, text, None)
+    # Imported here: numpy loads only where fingerprints are wanted.
+    from crawler.neardup.fingerprint import Fingerprint
+
+    return Extraction(extracted, text, Fingerprint.of(text))
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+PARENT_POLL = 1.0  # seconds between checks that the parent still lives (where prctl is missing)
+
+
+def worker_start(parent: int) -> None:
+    """First thing in a worker: die with the parent, and never hold the parent's stdout.
+
+    A SIGKILLed `newsmon crawl` cannot shut its pool down; without this its workers (and the
+    resource tracker, which waits for them) live on, and under the daemon they would keep the
+    run's output pipe open, so the daemon would wait for the run's timeout.
+    """
+    _release_stdout()
+    if not _parent_death_signal(signal.SIGKILL):
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def _parent_death_signal(sig: signal.Signals) -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    return bool(libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0) == 0)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL)
+    os._exit(1)
+
+
+def _release_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)  # the descriptor itself: whatever sys.stdout wraps, fd 1 is the pipe
+    os.close(devnull)
