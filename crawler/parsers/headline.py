@@ -53,13 +53,14 @@ _HOST_NOISE = frozenset(
     ]
 )
 _COMPACT = re.compile(r"[\s\W_]+")
-# Tried in order, each one pass of libxml2 over the tree.
+# Tried in order, each one pass of libxml2 over the tree. Elements by their attributes are
+# found on the attribute axis: several times cheaper than testing every element's attributes.
 _TITLE_XPATHS = tuple(
     etree.XPath(path)
     for path in (
         "//h1",
-        "//*[contains(@class,'headline') or contains(@class,'heading') or "
-        "contains(@class,'tit') or contains(@id,'title') or contains(@itemprop,'headline')]",
+        "//@class[contains(.,'headline') or contains(.,'heading') or contains(.,'tit')]/.. | "
+        "//@id[contains(.,'title')]/.. | //@itemprop[contains(.,'headline')]/..",
         "//h2 | //h3 | //h4",
     )
 )
