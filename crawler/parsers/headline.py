@@ -65,7 +65,9 @@ _TITLE_XPATHS = tuple(
     )
 )
 # The page's own headline element when no title metadata can be trusted.
-_OWN_XPATH = etree.XPath("//*[@itemprop='headline'] | //h1 | //*[contains(@class,'headline')]")
+_OWN_XPATH = etree.XPath(
+    "//@itemprop[.='headline']/.. | //h1 | //@class[contains(.,'headline')]/.."
+)
 _SITE_CHROME = re.compile(
     r"(?<![a-z])(?:logo|brand|masthead|gnb|lnb|navbar|nav|menu|footer|site[-_]?(?:header|name|title))"
 )
