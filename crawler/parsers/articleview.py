@@ -116,8 +116,9 @@ def body_container(root: HtmlElement) -> tuple[HtmlElement, str] | None:
     """The first selector's richest match that holds real text, with the selector that found it."""
     # Words of the page's attribute values name the selectors that can match at all; only
     # those are looked up, most specific first.
-    words = set(" ".join(value for values in _VALUES for value in values(root)).split())
-    ranks = sorted({rank for word in words & _TOKENS for rank in _TOKEN_RANKS[word]})
+    values = [value for xpath in _VALUES for value in cast(list[str], xpath(root))]
+    words = _TOKENS.intersection(" ".join(values).split())
+    ranks = sorted({rank for word in words for rank in _TOKEN_RANKS[word]})
     for rank in ranks:
         found = cast(list[HtmlElement], _FINDERS[rank](root))
         matches = [el for el in found if _rank_of(el) == rank]

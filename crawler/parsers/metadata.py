@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -66,6 +66,6 @@ def published_at(
 
 def canonical_url(root: HtmlElement, meta: dict[str, str], url: str) -> str | None:
     """<link rel=canonical> or og:url, made absolute against the page URL."""
-    hrefs = _CANONICAL(root)
+    hrefs = cast(list[Any], _CANONICAL(root))
     href = (str(hrefs[0]).strip() if hrefs else "") or meta.get("og:url", "")
     return urljoin(url, href) if href else None
