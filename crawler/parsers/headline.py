@@ -64,7 +64,7 @@ _H1 = etree.XPath("//h1")
 _H2_H4 = etree.XPath("//h2 | //h3 | //h4")
 # The page's own headline element when no title metadata can be trusted.
 _OWN_XPATH = etree.XPath(
-    "//@itemprop[.='headline']/.. | //h1 | //@class[contains(.,'headline')]/.."
+    "//*/@itemprop[.='headline']/.. | //h1 | //*/@class[contains(.,'headline')]/.."
 )
 _SITE_CHROME = re.compile(
     r"(?<![a-z])(?:logo|brand|masthead|gnb|lnb|navbar|nav|menu|footer|site[-_]?(?:header|name|title))"
