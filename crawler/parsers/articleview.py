@@ -83,23 +83,51 @@ def _ranks() -> dict[str, dict[str, int]]:
 
 
 _RANKS = _ranks()
-# Only elements carrying one of the attributes the selectors look at can match.
-_CANDIDATES = etree.XPath("//*[" + " or ".join(f"@{attr}" for attr in _ranks()) + "]")
 _CLASS_RANKS = _RANKS.get("class", {})
 _OTHER_RANKS = tuple((attr, ranks) for attr, ranks in _RANKS.items() if attr != "class")
+# The values of the attributes the selectors look at, as plain strings: XPath on the attribute
+# axis costs a fraction of an element scan and creates no element proxies. One XPath per
+# attribute: libxml2 sorts a union's attributes into document order at great cost.
+_VALUES = tuple(etree.XPath(f"//*/@{attr}", smart_strings=False) for attr in _RANKS)
+
+
+def _token_ranks() -> dict[str, frozenset[int]]:
+    """value -> ranks of the selectors naming it, whatever the attribute (a superset)."""
+    found: dict[str, set[int]] = {}
+    for table in _RANKS.values():
+        for value, rank in table.items():
+            found.setdefault(value, set()).add(rank)
+    return {value: frozenset(ranks) for value, ranks in found.items()}
+
+
+def _finder(rank: int) -> etree.XPath:
+    """Every element the selector of `rank` may match (classes by substring: a superset)."""
+    attr, value = _parse(BODY_SELECTORS[rank])
+    test = f"contains(.,'{value}')" if attr == "class" else f".='{value}'"
+    return etree.XPath(f"//*/@{attr}[{test}]/..")
+
+
+_TOKEN_RANKS = _token_ranks()
+_TOKENS = frozenset(_TOKEN_RANKS)
+_FINDERS = {rank: _finder(rank) for ranks in _TOKEN_RANKS.values() for rank in ranks}
 
 
 def body_container(root: HtmlElement) -> tuple[HtmlElement, str] | None:
     """The first selector's richest match that holds real text, with the selector that found it."""
-    by_rank: dict[int, list[HtmlElement]] = {}
-    for el in cast(list[HtmlElement], _CANDIDATES(root)):
-        rank = _rank_of(el)
-        if rank is not None:
-            by_rank.setdefault(rank, []).append(el)
-    for rank in sorted(by_rank):
-        best = max(by_rank[rank], key=_text_size)
-        if _text_size(best) >= _MIN_CHARS:
-            return best, BODY_SELECTORS[rank]
+    # Words of the page's attribute values name the selectors that can match at all; only
+    # those are looked up, most specific first.
+    values = [value for xpath in _VALUES for value in cast(list[str], xpath(root))]
+    words = _TOKENS.intersection(" ".join(values).split())
+    ranks = sorted({rank for word in words for rank in _TOKEN_RANKS[word]})
+    for rank in ranks:
+        found = cast(list[HtmlElement], _FINDERS[rank](root))
+        matches = [el for el in found if _rank_of(el) == rank]
+        if not matches:
+            continue
+        sizes = [_text_size(el) for el in matches]
+        best = max(range(len(matches)), key=sizes.__getitem__)  # the first of equals
+        if sizes[best] >= _MIN_CHARS:
+            return matches[best], BODY_SELECTORS[rank]
     return None
 
 
@@ -123,11 +151,8 @@ def _rank_of(el: HtmlElement) -> int | None:
 
 def _text_size(el: HtmlElement) -> int:
     """Characters of text outside scripts and styles (their code would inflate an empty shell)."""
-    total = 0
-    for node in el.iter():
-        if not isinstance(node.tag, str) or node.tag in {"script", "style"}:
-            total += len(node.tail.strip()) if node.tail and node is not el else 0
-            continue
-        total += len(node.text.strip()) if node.text else 0
-        total += len(node.tail.strip()) if node.tail and node is not el else 0
+    # itertext gives each element's text and every node's tail, never a comment's own text.
+    total = sum(map(len, map(str.strip, el.itertext())))
+    for code in el.iter("script", "style"):
+        total -= len(code.text.strip()) if code.text else 0
     return total

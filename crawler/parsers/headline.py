@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -53,18 +53,19 @@ _HOST_NOISE = frozenset(
     ]
 )
 _COMPACT = re.compile(r"[\s\W_]+")
-# Tried in order, each one pass of libxml2 over the tree.
-_TITLE_XPATHS = tuple(
-    etree.XPath(path)
-    for path in (
-        "//h1",
-        "//*[contains(@class,'headline') or contains(@class,'heading') or "
-        "contains(@class,'tit') or contains(@id,'title') or contains(@itemprop,'headline')]",
-        "//h2 | //h3 | //h4",
-    )
+# Elements named like a title (as //*[contains(@class,'headline') or contains(@class,'heading')
+# or contains(@class,'tit') or contains(@id,'title') or contains(@itemprop,'headline')] finds
+# them): class values are tested in Python, libxml2's contains() costs several times more.
+_CLASSES = etree.XPath("//*/@class")  # smart strings: getparent() is the element
+_TITLE_IDS = etree.XPath(
+    "//*/@id[contains(.,'title')]/.. | //*/@itemprop[contains(.,'headline')]/.."
 )
+_H1 = etree.XPath("//h1")
+_H2_H4 = etree.XPath("//h2 | //h3 | //h4")
 # The page's own headline element when no title metadata can be trusted.
-_OWN_XPATH = etree.XPath("//*[@itemprop='headline'] | //h1 | //*[contains(@class,'headline')]")
+_OWN_XPATH = etree.XPath(
+    "//*/@itemprop[.='headline']/.. | //h1 | //*/@class[contains(.,'headline')]/.."
+)
 _SITE_CHROME = re.compile(
     r"(?<![a-z])(?:logo|brand|masthead|gnb|lnb|navbar|nav|menu|footer|site[-_]?(?:header|name|title))"
 )
@@ -155,8 +156,8 @@ def _split_site(title: str, sites: Sequence[str]) -> tuple[str, list[str]]:
 def _visible_headline(root: HtmlElement, titles: list[str]) -> str | None:
     if not titles:
         return None
-    for xpath in _TITLE_XPATHS:
-        found = xpath(root)
+    for finder in (_H1, _titled, _H2_H4):
+        found = finder(root)
         for el in found if isinstance(found, list) else []:
             if not isinstance(el, HtmlElement):
                 continue
@@ -164,6 +165,40 @@ def _visible_headline(root: HtmlElement, titles: list[str]) -> str | None:
             if 4 <= len(text) <= 300 and any(_same_title(text, t) for t in titles):
                 return text
     return None
+
+
+def _titled(root: HtmlElement) -> list[HtmlElement]:
+    """Elements whose class, id or itemprop names a title, in document order."""
+    found = [
+        value.getparent()
+        for value in cast(list[Any], _CLASSES(root))
+        if "tit" in value or "headline" in value or "heading" in value
+    ]
+    for el in cast(list[HtmlElement], _TITLE_IDS(root)):
+        if el in found:  # one proxy per element: identity
+            continue
+        low, high = 0, len(found)
+        while low < high:
+            middle = (low + high) // 2
+            if _precedes(found[middle], el):
+                low = middle + 1
+            else:
+                high = middle
+        found.insert(low, el)
+    return found
+
+
+def _precedes(first: HtmlElement, second: HtmlElement) -> bool:
+    """True when `first` comes before `second` (a different element) in document order."""
+    second_line = [second, *second.iterancestors()]
+    first_line = [first, *first.iterancestors()]
+    for depth, node in enumerate(first_line):
+        if node in second_line:
+            if node is first or node is second:
+                return node is first  # an ancestor comes before its descendants
+            mine, theirs = first_line[depth - 1], second_line[second_line.index(node) - 1]
+            return bool(node.index(mine) < node.index(theirs))
+    return False  # not in one tree: never asked
 
 
 def _own_headline(root: HtmlElement, outlet: Outlet, strict: bool) -> str | None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.dates import parse_kst
@@ -31,6 +32,9 @@ _STAMP = re.compile(
     r"(\d{4}\s*[.\-/년]\s*\d{1,2}\s*[.\-/월]\s*\d{1,2}\s*일?"
     r"(?:\s*\([^)]*\))?(?:\s*(?:오전|오후))?(?:\s*\d{1,2}\s*[:시]\s*\d{1,2}(?:\s*[:분]\s*\d{1,2})?)?)"
 )
+
+# On the attribute axis: libxml2 tests attributes there far faster than in an element predicate.
+_CANONICAL = etree.XPath("//link/@rel[translate(.,'CANONICAL','canonical')='canonical']/../@href")
 
 
 def metas(root: HtmlElement) -> dict[str, str]:
@@ -62,6 +66,6 @@ def published_at(
 
 def canonical_url(root: HtmlElement, meta: dict[str, str], url: str) -> str | None:
     """<link rel=canonical> or og:url, made absolute against the page URL."""
-    hrefs = root.xpath("//link[translate(@rel,'CANONICAL','canonical')='canonical']/@href")
+    hrefs = cast(list[Any], _CANONICAL(root))
     href = (str(hrefs[0]).strip() if hrefs else "") or meta.get("og:url", "")
     return urljoin(url, href) if href else None
