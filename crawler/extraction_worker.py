@@ -12,7 +12,6 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from crawler.parsers import extract
 from crawler.parsers.base import Extracted
 from crawler.text import normalize_text
 
@@ -33,6 +32,9 @@ def extract_article(
     body: bytes, url: str, content_type: str | None, min_body_chars: int, fingerprint: bool
 ) -> Extraction | None:
     """`extract`, then the article's corpus text and (if `fingerprint`) its fingerprint."""
+    # Imported here: the main process imports this module but parses no page.
+    from crawler.parsers.article import extract
+
     extracted = extract(body, url, content_type=content_type, min_body_chars=min_body_chars)
     if extracted is None:
         return None

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+MIN_BODY_CHARS = 100  # default: less than this is a teaser, a listing or an error page
+
 
 @dataclass(frozen=True)
 class Extracted:

@@ -1,0 +1,134 @@
+"""`extract`: one parse, then CMS containers, JSON-LD, script data, density fallback."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from lxml.html import HtmlElement
+
+from crawler.parsers import metadata
+from crawler.parsers.articleview import body_container
+from crawler.parsers.base import MIN_BODY_CHARS, Extracted
+from crawler.parsers.chrome import clean_lines, clean_text_lines
+from crawler.parsers.dom import parse_document, render_lines
+from crawler.parsers.encoding import decode_html
+from crawler.parsers.gate import gate
+from crawler.parsers.generic import densest_block, trafilatura_lines
+from crawler.parsers.headline import choose_headline
+from crawler.parsers.jsonld import article_object, body_lines
+from crawler.parsers.script import script_lines
+from crawler.parsers.scriptdata import ScriptArticle, pick_article, script_articles
+from crawler.text import normalize_line
+
+logger = logging.getLogger(__name__)
+
+_SHORT_BODY_CHARS = 800  # below this, script data may hold the full text the markup lacks
+_PREFER_LONGER = 1.5  # an alternative body must be this much longer to replace the first choice
+_NDSOFT = ("#article-view-content-div", ".article-veiw-body")
+
+Body = tuple[list[str], str]
+
+
+def extract(
+    body: bytes | str,
+    url: str,
+    *,
+    content_type: str | None = None,
+    min_body_chars: int = MIN_BODY_CHARS,
+) -> Extracted | None:
+    """Headline, body paragraphs and date of a news article page; None when the page
+    has no article body of at least `min_body_chars` characters (never an empty one)."""
+    html = decode_html(body, content_type) if isinstance(body, bytes) else body
+    root = parse_document(html)
+    if root is None:
+        return None
+    meta = metadata.metas(root)
+    ld = article_object(root)
+    scripts = _Scripts(root)
+    headline = choose_headline(root, meta, ld, url)
+    if headline is None:
+        held = scripts.article(None)
+        headline = normalize_line(held.headline or "") or None if held is not None else None
+    declared_article = ld is not None or meta.get("og:type", "").lower() == "article"
+    found, parser = _body(root, html, ld, headline, declared_article, scripts)
+    # Every line separator inside a paragraph is a space: one paragraph, one corpus line.
+    paragraphs = [line for line in map(normalize_line, found) if line]
+    if _chars(paragraphs) < max(min_body_chars, 1) or not headline:
+        logger.debug("No article body in %s (%d characters)", url, _chars(paragraphs))
+        return None
+    return Extracted(
+        headline=headline,
+        paragraphs=tuple(paragraphs),
+        published_at=metadata.published_at(root, meta, ld),
+        canonical_url=metadata.canonical_url(root, meta, url),
+        parser=parser,
+    )
+
+
+class _Scripts:
+    """The page's script-held articles, parsed on first use (most pages never need them)."""
+
+    def __init__(self, root: HtmlElement) -> None:
+        self._root = root
+        self._found: list[ScriptArticle] | None = None
+
+    def article(self, headline: str | None) -> ScriptArticle | None:
+        """The one titled like `headline` (the longest such), else the longest of all."""
+        if self._found is None:
+            self._found = script_articles(self._root)
+        return pick_article(self._found, headline)
+
+
+def _body(
+    root: HtmlElement,
+    html: str,
+    ld: dict[str, Any] | None,
+    headline: str | None,
+    article: bool,
+    scripts: _Scripts,
+) -> Body:
+    """Markup containers first (fast); structured data when it is clearly fuller; then fallbacks.
+    Every candidate passes the code gate, so a strategy that read a script or a state blob
+    gives no body rather than code."""
+    best: Body = ([], "none")
+    found = body_container(root)
+    if found is not None:
+        element, selector = found
+        parser = "articleview" if selector in _NDSOFT else "container"
+        best = (gate(clean_lines(render_lines(element), headline)), parser)
+    if ld is not None:
+        best = _longer(best, lambda: (clean_text_lines(body_lines(ld), headline), "jsonld"))
+    if _chars(best[0]) < MIN_BODY_CHARS:
+        block = densest_block(root)
+        if block is not None:
+            best = _longer(best, lambda: (clean_lines(render_lines(block), headline), "generic"))
+    held = scripts.article(headline) if _chars(best[0]) < _SHORT_BODY_CHARS else None
+    if held is not None:
+        best = _longer(best, lambda: (clean_text_lines(held.lines, headline), held.kind))
+    if _chars(best[0]) < _SHORT_BODY_CHARS:
+        best = _longer(best, lambda: (clean_text_lines(script_lines(root), headline), "script"))
+    if article and _chars(best[0]) < MIN_BODY_CHARS:
+        # Only for pages that call themselves articles: on listings it would invent a body.
+        best = _longer(
+            best, lambda: (clean_text_lines(trafilatura_lines(html), headline), "fallback")
+        )
+    return best
+
+
+def _longer(current: Body, alternative: Callable[[], Body]) -> Body:
+    """Keep the current body unless it is short and the alternative longer, or the alternative
+    is much longer; the alternative passes the code gate first."""
+    lines, parser = alternative()
+    other = (gate(lines), parser)
+    current_chars, other_chars = _chars(current[0]), _chars(other[0])
+    if current_chars < MIN_BODY_CHARS and other_chars > current_chars:
+        return other
+    if other_chars >= MIN_BODY_CHARS and other_chars > _PREFER_LONGER * current_chars:
+        return other
+    return current
+
+
+def _chars(lines: list[str]) -> int:
+    return sum(len(line) for line in lines)
