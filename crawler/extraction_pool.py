@@ -63,7 +63,10 @@ class ExtractionPool:
             context = multiprocessing.get_context("spawn")
             _start_resource_tracker()
             self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=worker_start, initargs=(os.getpid(),)
+                self.workers,
+                mp_context=context,
+                initializer=worker_start,
+                initargs=(os.getpid(), self.fingerprints),
             )
         return self._pool
 

@@ -51,8 +51,9 @@ PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 PARENT_POLL = 1.0  # seconds between checks that the parent still lives (where prctl is missing)
 
 
-def worker_start(parent: int) -> None:
-    """First thing in a worker: die with the parent, and never hold the parent's stdout.
+def worker_start(parent: int, fingerprints: bool = False) -> None:
+    """First thing in a worker: die with the parent, never hold the parent's stdout, and load
+    the parsers (and numpy for `fingerprints`) while the first pages are still downloading.
 
     A SIGKILLed `newsmon crawl` cannot shut its pool down; without this its workers (and the
     resource tracker, which waits for them) live on, and under the daemon they would keep the
@@ -63,6 +64,10 @@ def worker_start(parent: int) -> None:
         threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     if os.getppid() != parent:  # the parent died before the signal was armed
         os._exit(1)
+    import crawler.parsers.article
+
+    if fingerprints:
+        import crawler.neardup.fingerprint  # noqa: F401
 
 
 def _parent_death_signal(sig: signal.Signals) -> bool:
