@@ -18,12 +18,15 @@ def decode_page(body: bytes | str, content_type: str | None = None) -> str:
     return body if isinstance(body, str) else html_to_unicode(content_type, body)[1]
 
 
-def parse_html(body: bytes | str, content_type: str | None = None) -> HtmlElement | None:
-    """The lxml tree of a page, or None when it is empty or cannot be parsed."""
+def parse_html(
+    body: bytes | str, content_type: str | None = None, parser: etree.HTMLParser | None = None
+) -> HtmlElement | None:
+    """The lxml tree of a page, or None when it is empty or cannot be parsed; `parser`: another
+    than lxml.html's (extraction's leaner one)."""
     text = _XML_DECLARATION.sub("", decode_page(body, content_type), count=1)
     if not text.strip():
         return None
     try:
-        return lxml.html.document_fromstring(text)
+        return lxml.html.document_fromstring(text, parser=parser or lxml.html.html_parser)
     except (etree.ParserError, ValueError):
         return None

@@ -9,6 +9,7 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from crawler.htmlpage import parse_html
 from crawler.text import normalize_line
 
 BLOCK_TAGS = frozenset(
@@ -101,8 +102,6 @@ NOISE = re.compile(rf"(?<![a-z0-9])(?:{_NOISE_WORDS})(?![a-z0-9])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _WS = re.compile(r"[\r\n\t\f\v\x1c-\x1e\x85\u2028\u2029]+")
 _EMPHASIS_TAGS = frozenset(["strong", "b", "h2", "h3", "h4", "h5", "h6"])
-# lxml refuses str input that still declares an encoding.
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
 def _parser() -> etree.HTMLParser:
@@ -123,15 +122,8 @@ _PARSER = _parser()
 
 
 def parse_document(html: str) -> HtmlElement | None:
-    """The lxml tree of a page, or None when there is nothing to parse (as
-    crawler.htmlpage.parse_html, with the leaner parser)."""
-    text = _XML_DECLARATION.sub("", html, count=1)
-    if not text.strip():
-        return None
-    try:
-        return lxml.html.document_fromstring(text, parser=_PARSER)
-    except (etree.ParserError, ValueError):
-        return None
+    """The lxml tree of a page, or None when there is nothing to parse."""
+    return parse_html(html, parser=_PARSER)
 
 
 def parse_fragment(html: str) -> HtmlElement | None:
