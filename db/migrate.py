@@ -101,16 +101,20 @@ def upgrade(url: str, revision: str = "head", *, engine: Engine | None = None) -
 
 def _already_at(engine: Engine, revision: str) -> bool:
     """Whether the database is at head and `revision` asks for head: nothing to lock or run."""
-    if revision not in ("head", HEAD):
+    if not _asks_for_head(revision):
         return False
     with engine.connect() as connection:
         return revision_of(connection) == HEAD
 
 
+def _asks_for_head(revision: str) -> bool:
+    return revision in ("head", HEAD)
+
+
 def _run_upgrade(engine: Engine, url: str, revision: str) -> None:
     with engine.connect() as connection, _migration_lock(connection):
         # Checked under the lock: another process may have built the schema meanwhile.
-        if revision in ("head", HEAD) and _is_empty(connection):
+        if _asks_for_head(revision) and _is_empty(connection):
             _create_at_head(connection)
         else:
             from alembic import command
