@@ -27,10 +27,10 @@ raise SystemExit(code)
 """
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run(*args: str, cwd: Path, script: str = WRAPPER) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSMON_")}
     return subprocess.run(
-        [sys.executable, "-c", WRAPPER, *args],
+        [sys.executable, "-c", script, *args],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -122,18 +122,8 @@ def test_a_crawl_with_nothing_new_starts_no_extraction_worker_nor_migration(tmp_
             f'[topic]\nterms = ["광주"]\n[[sources]]\nkey = "o"\n'
             f'feeds = ["{site.url("/rss.xml")}"]\n',
         )
-        env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSMON_")}
         runs = [
-            subprocess.run(
-                [sys.executable, "-c", POOL_PROBE, "crawl", "--config", str(config)],
-                cwd=tmp_path,
-                capture_output=True,
-                text=True,
-                timeout=120,
-                check=False,
-                env={**env, "PYTHONPATH": str(REPO)},
-            )
-            for _ in range(2)
+            run("crawl", "--config", str(config), cwd=tmp_path, script=POOL_PROBE) for _ in range(2)
         ]
     assert [run.returncode for run in runs] == [0, 0], runs[1].stderr
     assert "POOL STARTED" in runs[0].stderr  # a page to extract: the worker starts
