@@ -100,7 +100,6 @@ _NOISE_WORDS = (
 )
 NOISE = re.compile(rf"(?<![a-z0-9])(?:{_NOISE_WORDS})(?![a-z0-9])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_WS = re.compile(r"[\r\n\t\f\v\x1c-\x1e\x85\u2028\u2029]+")
 _EMPHASIS_TAGS = frozenset(["strong", "b", "h2", "h3", "h4", "h5", "h6"])
 
 
@@ -177,7 +176,8 @@ class _Builder:
 
     def newline(self) -> None:
         if self.parts:
-            text = normalize_line(_WS.sub(" ", "".join(self.parts)))
+            # normalize_line folds every line break and tab itself.
+            text = normalize_line("".join(self.parts))
             if text:
                 self.lines.append(Line(text, self.link_chars, self.emphasis_chars))
         self.parts.clear()
