@@ -25,11 +25,13 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     bom_encoding, bom = read_bom(body)
     if bom_encoding and bom:
         return body[len(bom) :].decode(bom_encoding, errors="replace")
-    declared = _declared(body, content_type)
+    header = http_content_type_encoding(content_type) if content_type else None
     # Valid multi-byte UTF-8 essentially never happens by accident in a legacy encoding.
     text = _strict(body, "utf-8")
     if text is not None:
         return text
+    # Only now: the markup's declaration (a scan of the first 4 KB) decides nothing for UTF-8.
+    declared = _declared(body, header)
     strong = [enc for enc in declared if enc not in _WEAK and enc != "utf-8"]
     weak = [enc for enc in declared if enc in _WEAK]
     for encoding in (*strong, _KOREAN, *weak):
@@ -41,12 +43,10 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     return _detect(body, declared)
 
 
-def _declared(body: bytes, content_type: str | None) -> list[str]:
-    """Encodings named by the HTTP header, then the markup, as Python codec names, no repeats."""
-    names = [
-        http_content_type_encoding(content_type) if content_type else None,
-        html_body_declared_encoding(body),
-    ]
+def _declared(body: bytes, header: str | None) -> list[str]:
+    """Encodings named by the HTTP header (`header`, as w3lib reads it), then the markup, as
+    Python codec names, no repeats."""
+    names = [header, html_body_declared_encoding(body)]
     found: list[str] = []
     for name in names:
         codec = _codec(name)
