@@ -24,7 +24,7 @@ def parse_html(
     """The lxml tree of a page, or None when it is empty or cannot be parsed; `parser`: another
     than lxml.html's (extraction's leaner one)."""
     text = _XML_DECLARATION.sub("", decode_page(body, content_type), count=1)
-    if not text.strip():
+    if not text or text.isspace():  # as `not text.strip()`, without copying the page
         return None
     try:
         return lxml.html.document_fromstring(text, parser=parser or lxml.html.html_parser)
