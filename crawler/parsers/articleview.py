@@ -88,16 +88,9 @@ _OTHER_RANKS = tuple((attr, ranks) for attr, ranks in _RANKS.items() if attr != 
 # The values of the attributes the selectors look at, as plain strings: XPath on the attribute
 # axis costs a fraction of an element scan and creates no element proxies. One XPath per
 # attribute: libxml2 sorts a union's attributes into document order at great cost.
-_VALUES = tuple(etree.XPath(f"//*/@{attr}", smart_strings=False) for attr in _RANKS)
-
-
-def _token_ranks() -> dict[str, frozenset[int]]:
-    """value -> ranks of the selectors naming it, whatever the attribute (a superset)."""
-    found: dict[str, set[int]] = {}
-    for table in _RANKS.values():
-        for value, rank in table.items():
-            found.setdefault(value, set()).add(rank)
-    return {value: frozenset(ranks) for value, ranks in found.items()}
+_VALUES = tuple(
+    (ranks, etree.XPath(f"//*/@{attr}", smart_strings=False)) for attr, ranks in _RANKS.items()
+)
 
 
 def _finder(rank: int) -> etree.XPath:
@@ -107,18 +100,18 @@ def _finder(rank: int) -> etree.XPath:
     return etree.XPath(f"//*/@{attr}[{test}]/..")
 
 
-_TOKEN_RANKS = _token_ranks()
-_TOKENS = frozenset(_TOKEN_RANKS)
-_FINDERS = {rank: _finder(rank) for ranks in _TOKEN_RANKS.values() for rank in ranks}
+_FINDERS = {rank: _finder(rank) for ranks in _RANKS.values() for rank in ranks.values()}
 
 
 def body_container(root: HtmlElement) -> tuple[HtmlElement, str] | None:
     """The first selector's richest match that holds real text, with the selector that found it."""
-    # Words of the page's attribute values name the selectors that can match at all; only
-    # those are looked up, most specific first.
-    values = [value for xpath in _VALUES for value in cast(list[str], xpath(root))]
-    words = _TOKENS.intersection(" ".join(values).split())
-    ranks = sorted({rank for word in words for rank in _TOKEN_RANKS[word]})
+    # The words of each attribute's values name the selectors on that attribute that can match
+    # at all; only those are looked up, most specific first.
+    ranks = sorted(
+        ranks[word]
+        for ranks, xpath in _VALUES
+        for word in ranks.keys() & " ".join(cast(list[str], xpath(root))).split()
+    )
     for rank in ranks:
         found = cast(list[HtmlElement], _FINDERS[rank](root))
         matches = [el for el in found if _rank_of(el) == rank]
