@@ -36,11 +36,12 @@ def minhash(shingle_hashes: U32Array) -> U32Array:
     """NUM_PERM minimum hash values of a shingle array (all 0xFFFFFFFF when it is empty)."""
     if len(shingle_hashes) == 0:
         return _EMPTY_SIGNATURE.copy()
+    # One row per hash function: each minimum is then taken along contiguous memory.
     with np.errstate(over="ignore"):
-        products = np.multiply.outer(shingle_hashes.astype(np.uint64), _MULTIPLIERS)
-        products += _ADDENDS
+        products = np.multiply.outer(_MULTIPLIERS, shingle_hashes.astype(np.uint64))
+        products += _ADDENDS[:, np.newaxis]
     # The top 32 bits are monotone in the full value, so shift after taking the minimum.
-    lowest: U64Array = products.min(axis=0) >> np.uint64(32)
+    lowest: U64Array = products.min(axis=1) >> np.uint64(32)
     return lowest.astype(np.uint32)
 
 
