@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -89,10 +90,10 @@ class Outlet:
         compact = _compact(text)
         if not compact:
             return True
-        if any(compact == _compact(name) for name in self.names):
+        if any(compact == _name_forms(name)[0] for name in self.names):
             return True
-        core = _compact(_OUTLET_WORDS.sub(" ", text))
-        if core and any(core == _compact(_OUTLET_WORDS.sub(" ", n)) for n in self.names):
+        core = _core(text)
+        if core and any(core == _name_forms(n)[1] for n in self.names):
             return True
         return bool(core) and core.isascii() and any(_brand_match(core, b) for b in self.brands)
 
@@ -241,6 +242,18 @@ def _same_title(visible: str, title: str) -> bool:
 
 def _compact(text: str) -> str:
     return _COMPACT.sub("", text).lower()
+
+
+def _core(text: str) -> str:
+    """The compact form of `text` without outlet words ('KBS 뉴스' -> 'kbs')."""
+    return _compact(_OUTLET_WORDS.sub(" ", text))
+
+
+@lru_cache(maxsize=1024)
+def _name_forms(name: str) -> tuple[str, str]:
+    """`_compact` and `_core` of a site name: every candidate headline is compared with them,
+    and a crawl meets the same few site names on page after page."""
+    return _compact(name), _core(name)
 
 
 def _brand_match(core: str, brand: str) -> bool:
