@@ -34,6 +34,7 @@ _STAMP = re.compile(
 )
 
 # On the attribute axis: libxml2 tests attributes there far faster than in an element predicate.
+_TIME = etree.XPath("//time/@datetime")
 _CANONICAL = etree.XPath("//link/@rel[translate(.,'CANONICAL','canonical')='canonical']/../@href")
 
 
@@ -54,8 +55,12 @@ def published_at(
     """Publication time from metadata, JSON-LD, <time> or an '입력 2025.08.27 20:27' stamp."""
     candidates: list[str | None] = [meta.get(key) for key in _DATE_METAS]
     candidates.insert(1, string_field(ld, "datePublished") if ld else None)
-    candidates.extend(root.xpath("//time/@datetime")[:1])
     for candidate in candidates:
+        parsed = parse_kst(candidate)
+        if parsed is not None:
+            return parsed
+    # The first <time datetime> comes last, so pages dated by metadata skip its scan.
+    for candidate in cast(list[Any], _TIME(root))[:1]:
         parsed = parse_kst(candidate)
         if parsed is not None:
             return parsed
