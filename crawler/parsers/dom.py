@@ -136,15 +136,23 @@ def parse_fragment(html: str) -> HtmlElement | None:
 def is_noise(el: HtmlElement) -> bool:
     """Boilerplate by tag, class/id words or hidden style; only asked of descendants of a body."""
     tag = el.tag
-    if not isinstance(tag, str) or tag.lower() in SKIP_TAGS:
+    return not isinstance(tag, str) or _is_noise(el, tag.lower())
+
+
+def _is_noise(el: HtmlElement, tag: str) -> bool:
+    """`is_noise` of an element whose lower-case tag name the caller has already."""
+    if tag in SKIP_TAGS:
         return True
-    attrs = el.attrib
-    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+    get = el.get  # not el.attrib: that builds a mapping object per element
+    if get("hidden") is not None or get("aria-hidden") == "true":
         return True
-    style = attrs.get("style")
+    style = get("style")
     if style and _HIDDEN_STYLE.search(style):
         return True
-    marks = f"{attrs.get('class', '')} {attrs.get('id', '')}".lower()
+    classes, ident = get("class"), get("id")
+    if not classes and not ident:  # most elements: no marks to search
+        return False
+    marks = f"{classes or ''} {ident or ''}".lower()
     return bool(marks.strip()) and NOISE.search(marks) is not None
 
 
@@ -195,10 +203,10 @@ def render_lines(root: HtmlElement) -> list[Line]:
 
 
 def _walk(el: HtmlElement, out: _Builder) -> None:
-    if is_noise(el):
+    tag = el.tag
+    if not isinstance(tag, str) or _is_noise(el, tag := tag.lower()):
         out.add(el.tail)
         return
-    tag = el.tag.lower()
     if tag == "br":
         out.newline()
         out.add(el.tail)
