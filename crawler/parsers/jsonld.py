@@ -30,7 +30,8 @@ _ARTICLE_TYPES = frozenset(
     }
 )
 # Hand-written JSON-LD in Korean CMS templates carries // comments and trailing commas.
-_LINE_COMMENT = re.compile(r'("(?:[^"\\]|\\.)*")|//[^\n]*')
+# The string-literal branch is the unrolled "(?:[^"\\]|\\.)*": the same matches, fewer steps.
+_LINE_COMMENT = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")|//[^\n]*')
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _MAX_DEPTH = 20
 _TAG = re.compile(r"<(?:p|br|div|span|strong|b|em|a|h\d)\b[^>]*>", re.IGNORECASE)
