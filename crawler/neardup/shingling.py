@@ -52,7 +52,9 @@ _FNV_PRIME = np.uint64(0x100000001B3)
 
 def normalize_for_shingles(text: str) -> str:
     """NFKC, case-folded, letters and digits only: spacing and quote styles stop mattering."""
-    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text).casefold())
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    # split() drops the whitespace first, so the regex only meets the punctuation runs.
+    return _NOT_ALNUM.sub("", "".join(folded.split()))
 
 
 def mix64(values: U64Array) -> U64Array:
