@@ -115,7 +115,7 @@ def choose_headline(
     """The visible headline matching the title metadata; else the page's own headline element,
     JSON-LD headline, og:title and the rest, each minus the site name; never the outlet's name."""
     raw = [string_field(ld, "headline") if ld else None, *(meta.get(k) for k in _TITLE_KEYS)]
-    raw.append(root.findtext(".//title"))
+    raw.append(_title_text(root))
     normalized = [normalize_line(r) for r in raw if r]
     outlet = outlet_of(meta, normalized, url)
     titles = [t for t in (strip_site(r, outlet.names) for r in normalized) if t]
@@ -125,6 +125,12 @@ def choose_headline(
         return visible
     own = _own_headline(root, outlet, strict=bool(titles))
     return own or (titles[0] if titles else None)
+
+
+def _title_text(root: HtmlElement) -> str | None:
+    """root.findtext(".//title") without its path machinery: the first <title>'s text."""
+    title = next(root.iterdescendants("title"), None)
+    return None if title is None else title.text or ""
 
 
 def strip_site(title: str, sites: Iterable[str] = ()) -> str:
