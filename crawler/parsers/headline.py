@@ -144,8 +144,11 @@ def suffixes(title: str) -> list[str]:
 
 
 def _split_site(title: str, sites: Sequence[str]) -> tuple[str, list[str]]:
-    removed = [m.strip(" :") for m in _WRAPPED_SITE.findall(title)]
-    title = _WRAPPED_SITE.sub("", title).strip()
+    removed: list[str] = []
+    if "::" in title:  # every wrapped name has it; most titles have none
+        removed = [m.strip(" :") for m in _WRAPPED_SITE.findall(title)]
+        title = _WRAPPED_SITE.sub("", title)
+    title = title.strip()
     for site in sites:
         if title.endswith(site) and len(title) > len(site) + 4:
             title = title[: -len(site)].rstrip(" |-–—:<>·")
