@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from crawler.neardup import Fingerprint, NearDuplicateIndex
-from crawler.neardup.shingling import shingle_array
+from crawler.neardup.shingling import shingle_array, sorted_unique
 from crawler.neardup.signature import minhash
 
 NEARDUP = Path(__file__).parent.parent / "fixtures" / "neardup"
@@ -65,3 +65,13 @@ def test_fingerprints_persist_like_texts(tmp_path: Path) -> None:
         assert reopened.query(Fingerprint.of("")) is None
     finally:
         reopened.close()
+
+
+def test_sorted_unique_is_np_unique() -> None:
+    rng = np.random.default_rng(7)
+    for size in (0, 1, 2, 3, 50, 1000):
+        for high in (3, 2**32 - 1):
+            values = rng.integers(0, high, size, dtype=np.uint64).astype(np.uint32)
+            found = sorted_unique(values)
+            assert found.dtype == np.uint32
+            assert np.array_equal(found, np.unique(values))

@@ -260,3 +260,9 @@ def test_content_hash_is_stable_for_the_nfc_form() -> None:
 )
 def test_every_line_separator_inside_a_line_becomes_a_space(separator: str) -> None:
     assert normalize_line(f" 광주{separator}인공지능 {separator} 사업 ") == "광주 인공지능 사업"
+
+
+def test_normalize_line_folds_no_unit_separator_inside_a_line() -> None:
+    # U+001F is no space to the fold, though str.split() takes it for one (strip() does too).
+    assert normalize_line("a \x1f  b\x1fc") == "a \x1f b\x1fc"
+    assert normalize_line(" a\x1fb \x1f ") == "a\x1fb"
