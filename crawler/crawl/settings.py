@@ -58,6 +58,9 @@ STATIC_SETTINGS: dict[str, Any] = {
         # process_response runs before RetryMiddleware (550) re-queues a 429/503
         "crawler.crawl.retry_after.RetryAfterMiddleware": 560,
         "crawler.crawl.conditional.ConditionalRequestMiddleware": 580,
+        # Scrapy's (580) decodes every whole page to read its first 4096 characters
+        "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+        "crawler.crawl.meta_refresh.HeadMetaRefreshMiddleware": 579,
     },
     "ITEM_PIPELINES": {
         "crawler.crawl.pipelines.TopicFilterPipeline": 100,
