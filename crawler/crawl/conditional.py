@@ -1,8 +1,12 @@
 """Conditional GETs for discovery pages: send the stored ETag/Last-Modified, keep the new ones.
 
 A feed, sitemap or listing page that has not changed answers 304 Not Modified and costs
-neither a body nor any article request. Validators are stored only after the page was parsed
-(`remember_validators`, called by the spider), so a broken page is fetched whole next time.
+neither a body nor any article request. So its validators may be stored only once everything
+it listed is taken care of: the spider hands over a page's validators after parsing it
+(`PendingValidators.keep`; a broken page is fetched whole next time), and they are stored when
+the run finishes with no error. A run that is stopped, times out, or fails to fetch or store an
+article leaves them unstored: the next run reads the pages whole, skips what is known and
+tries the rest again, instead of a 304 hiding an article that was never stored.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Self
 
-from scrapy import Request
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
@@ -66,23 +70,47 @@ class ConditionalRequestMiddleware:
             return state.etag, state.last_modified
 
 
-async def remember_validators(crawler: Crawler, response: Response) -> None:
-    """Store the ETag/Last-Modified of a discovery page that was read successfully."""
-    enabled = crawler.settings.getbool("NEWSMON_CONDITIONAL_ENABLED")
-    if not enabled or response.status != 200:
-        return
-    etag = repository.fetch_validator("etag", _header(response, b"ETag"))
-    modified = repository.fetch_validator("last_modified", _header(response, b"Last-Modified"))
-    if etag is None and modified is None:
-        return
-    url = response.request.url if response.request is not None else response.url
-    services = services_of(crawler)
+class PendingValidators:
+    """The ETag/Last-Modified of the discovery pages one crawler read, stored when it closes
+    after a run that settled every article (see the module docstring)."""
 
-    def store() -> None:
-        with services.database.session() as session:
-            repository.put_fetch_state(session, url, etag, modified)
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.pages: dict[str, tuple[str | None, str | None]] = {}
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
-    await services.run(store)
+    def keep(self, response: Response) -> None:
+        """Remember the validators of a discovery page that was read successfully."""
+        if response.status != 200 or not self.crawler.settings.getbool(
+            "NEWSMON_CONDITIONAL_ENABLED"
+        ):
+            return
+        etag = repository.fetch_validator("etag", _header(response, b"ETag"))
+        modified = repository.fetch_validator("last_modified", _header(response, b"Last-Modified"))
+        if etag is not None or modified is not None:
+            url = response.request.url if response.request is not None else response.url
+            self.pages[url] = (etag, modified)
+
+    async def spider_closed(self, spider: Spider, reason: str) -> None:
+        if not self.pages:
+            return
+        assert self.crawler.stats is not None
+        errors = self.crawler.stats.get_value("newsmon/errors", 0)
+        if reason != "finished" or errors:
+            logger.info(
+                "%s: validators of %d discovery pages not stored (%s): the next run reads "
+                "them whole",
+                spider.name,
+                len(self.pages),
+                f"{errors} errors" if reason == "finished" else reason,
+            )
+            return
+        await services_of(self.crawler).run(self._store)
+
+    def _store(self) -> None:
+        with services_of(self.crawler).database.session() as session:
+            for url, (etag, modified) in self.pages.items():
+                repository.put_fetch_state(session, url, etag, modified)
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -175,3 +175,41 @@ def test_retry_after_is_honoured_then_the_article_is_fetched(
         assert "holding its host's requests for 1 s" in result.stderr
         report = {r["key"]: r for r in json.loads(result.stdout)}
         assert report["feedsite"]["added"] == 1
+
+
+def test_validators_wait_until_every_listed_article_is_settled(
+    tmp_path: Path, database_url: str
+) -> None:
+    """An article that failed must not hide behind the next run's 304: the feed is read whole
+    again, the failed article fetched, and only then are the validators stored."""
+    (tmp_path / "corpus").mkdir()
+    site = ConditionalSite()
+    with serve_conditional(site):
+        good, broken = article_path("feed", 1), article_path("feed", 2)
+        site.add(good, article_page(story(1, "feed")))
+        site.add(broken, article_page(story(2, "feed")))
+        site.first_answers(broken, Page(b"oops", "text/plain", 500))
+        site.add(FEED, rss_feed(site.base_url, [good, broken]), content_type="application/rss+xml")
+        site.validate(FEED, etag='"feed-v1"')
+        config = config_for(tmp_path, site, database_url)
+        crawl = ("crawl", "--config", str(config), "--json", *ONLY_FEED)
+
+        first = run_newsmon(*crawl, cwd=tmp_path)
+        assert first.returncode == 0, first.stderr
+        assert json.loads(first.stdout)[0]["errors"] == 1
+        assert "validators of 1 discovery pages not stored (1 errors)" in first.stderr
+
+        site.clear_log()
+        second = run_newsmon(*crawl, cwd=tmp_path)
+        assert second.returncode == 0, second.stderr
+        (feed_hit,) = site.answered(FEED)
+        assert feed_hit.status == 200 and "if-none-match" not in feed_hit.headers
+        assert [h.path for h in site.answered("/feed/news/")] == [broken]
+        assert len(corpus_files(tmp_path)) == 2
+
+        site.clear_log()
+        third = run_newsmon(*crawl, cwd=tmp_path)
+        assert third.returncode == 0, third.stderr
+        assert [(h.path, h.status) for h in site.answered() if h.path != "/robots.txt"] == [
+            (FEED, 304)
+        ]

@@ -14,7 +14,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.crawl.conditional import NOT_MODIFIED, remember_validators
+from crawler.crawl.conditional import NOT_MODIFIED, PendingValidators
 from crawler.crawl.items import ArticleItem
 from crawler.crawl.refusals import Refused, as_refusal, failure_reason
 from crawler.crawl.services import services_of
@@ -51,6 +51,7 @@ class NewsSpider(scrapy.Spider):
         self.discovery_errors: list[str] = []
         self.pattern = source.pattern  # discovery may replace it for this run
         self.fallback = FallbackDiscovery(source)
+        self.validators: PendingValidators  # set by from_crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -68,6 +69,7 @@ class NewsSpider(scrapy.Spider):
                 "DOWNLOADER_CLIENT_TLS_CIPHERS", source.tls_ciphers, priority="spider"
             )
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        spider.validators = PendingValidators(crawler)
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
@@ -141,7 +143,7 @@ class NewsSpider(scrapy.Spider):
         urls, children = [link.url for link in found.links], found.children
         self.fallback.answered(response.meta, useful=bool(urls or children))
         self._inc("newsmon/discovery/ok")
-        await remember_validators(self.crawler, response)
+        self.validators.keep(response)
         for request in self._discovered(response, kind, urls, children, found.next_page):
             yield request
 
