@@ -88,6 +88,8 @@ class Generation:
         docs_fd, sigs_fd, shingles_fd = self._fds
         start = len(docs) * RECORD.itemsize
         raw = _pread_all(docs_fd, start)
+        if not raw:  # the usual refresh: nobody appended since
+            return 0
         records = np.frombuffer(raw[: len(raw) // RECORD.itemsize * RECORD.itemsize], RECORD)
         shingle_room = os.fstat(shingles_fd).st_size // 4
         sig_room = os.fstat(sigs_fd).st_size // _SIG_BYTES - len(docs)
