@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from charset_normalizer import from_bytes
 from w3lib.encoding import (
     html_body_declared_encoding,
     http_content_type_encoding,
@@ -77,6 +76,10 @@ def _detect(body: bytes, declared: list[str]) -> str:
     decoded = {enc: body.decode(enc, errors="replace") for enc in candidates}
     encoding, text = min(decoded.items(), key=lambda item: item[1].count("\ufffd"))
     if text.count("\ufffd") * 200 > len(text):
+        # Imported here: only a badly damaged page gets this far, and an extraction worker's
+        # start (which the first pages wait for) is ~0.01 s shorter without it.
+        from charset_normalizer import from_bytes
+
         best = from_bytes(body[:65536]).best()
         if best is not None and best.encoding:
             encoding = _codec(best.encoding) or best.encoding
