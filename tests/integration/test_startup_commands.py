@@ -163,12 +163,7 @@ def test_the_program_exits_with_the_command_code_after_freezing_its_objects(
     tmp_path: Path, config: str, code: int
 ) -> None:
     write_config(tmp_path, f"sqlite:///{tmp_path / 'newsmon.db'}", SOURCE)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSMON_")}
-    result = subprocess.run(
-        [sys.executable, "-c", EXIT_PROBE, "status", "--json", "--config", config],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
-        env={**env, "PYTHONPATH": str(REPO)},
-    )  # fmt: skip
+    result = run("status", "--json", "--config", config, cwd=tmp_path, script=EXIT_PROBE)
     assert result.returncode == code, result.stderr
     assert result.stderr.endswith("FROZEN True")
     if code == 0:
