@@ -7,12 +7,16 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /src
+COPY requirements/main.txt ./requirements/main.txt
+# Every dependency at its locked version and hash, in a layer of its own (rebuilt only when the
+# lock changes); then newsmon itself without resolving anything again.
+RUN pip install --require-hashes -r requirements/main.txt
 COPY pyproject.toml README.md ./
 COPY newsmon ./newsmon
 COPY crawler ./crawler
 COPY db ./db
 COPY scheduler ./scheduler
-RUN pip install . && rm -rf /src
+RUN pip install --no-deps . && rm -rf /src
 
 # The corpus directory and its state folder beside it exist (owned by the app user) so fresh
 # named volumes inherit them.

@@ -13,8 +13,10 @@ import feedparser
 from crawler.dates import parse_kst
 from crawler.discovery.links import DiscoveryError, Link, _http_url, _unique_links
 from crawler.discovery.payload import (
+    _SITEMAP_ROOTS,
     _prepare_xml,
     _utf16_codec,
+    root_name,
 )
 from crawler.text import normalize_line
 
@@ -22,6 +24,9 @@ logger = logging.getLogger(__name__)
 
 _BENIGN_BOZO = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
 _CLOSED_ITEM = re.compile(r"</(?:[\w.-]+:)?(?:item|entry)\s*>")
+# Roots that are certainly some other kind of document; anything else is left to feedparser,
+# which recovers feeds with odd or missing roots.
+_OTHER_ROOTS = _SITEMAP_ROOTS | {"html", "head", "body"}
 
 
 def parse_feed(body: bytes, base_url: str) -> list[Link]:
@@ -31,6 +36,9 @@ def parse_feed(body: bytes, base_url: str) -> list[Link]:
     or a broken one without a complete item, raises DiscoveryError.
     """
     data = _prepare_xml(body)
+    root = root_name(data)
+    if root in _OTHER_ROOTS:
+        raise DiscoveryError(f"not a feed: root element <{root}> is no RSS, RDF or Atom root")
     parsed = feedparser.parse(data, response_headers={"content-location": base_url})
     entries: list[Any] = list(parsed.get("entries", []))
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None

@@ -68,6 +68,18 @@ def _prepare_xml(body: bytes) -> bytes:
     return data if _utf16_codec(data) else data.lstrip()
 
 
+def root_name(data: bytes) -> str:
+    """The lower-cased local name of the document's first element ('' when there is none).
+
+    Read from the bytes (comments, processing instructions and DOCTYPE skipped), so what a
+    document is does not depend on when a streaming parser reports its first event.
+    """
+    codec = _utf16_codec(data)
+    text = data[:_SNIFF_BYTES].decode(codec or "latin-1", errors="replace")
+    match = _FIRST_TAG.search(_MARKUP_NOISE.sub("", text))
+    return match.group(1).lower() if match else ""
+
+
 def detect_kind(body: bytes) -> Literal["feed", "sitemap", "html"]:
     """Sniff what a discovery URL returned from its root element; anything else is 'html'."""
     head = body[: _SNIFF_BYTES * 4]
@@ -77,10 +89,7 @@ def detect_kind(body: bytes) -> Literal["feed", "sitemap", "html"]:
             head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, _SNIFF_BYTES)
         except zlib.error:
             return "html"
-    codec = _utf16_codec(head)
-    text = head[:_SNIFF_BYTES].decode(codec or "latin-1", errors="replace")
-    match = _FIRST_TAG.search(_MARKUP_NOISE.sub("", text))
-    root = match.group(1).lower() if match else ""
+    root = root_name(head)
     if root in _FEED_ROOTS:
         return "feed"
     if root in _SITEMAP_ROOTS:

@@ -12,7 +12,7 @@ from lxml import etree
 
 from crawler.dates import parse_kst
 from crawler.discovery.links import DiscoveryError, Link, _http_url, _unique_links
-from crawler.discovery.payload import _SITEMAP_ROOTS, _prepare_xml
+from crawler.discovery.payload import _SITEMAP_ROOTS, _prepare_xml, root_name
 from crawler.text import normalize_line
 
 logger = logging.getLogger(__name__)
@@ -33,6 +33,9 @@ def parse_sitemap(body: bytes, base_url: str) -> SitemapResult:
     its complete entries; one without any, or a body that is no sitemap, raises DiscoveryError.
     """
     data = _prepare_xml(body)
+    root = root_name(data)
+    if root and root not in _SITEMAP_ROOTS:
+        raise DiscoveryError(f"not a sitemap (root element <{root}>)")
     articles: list[Link] = []
     sitemaps: list[str] = []
     try:
@@ -82,9 +85,8 @@ def _sitemap_entries(data: bytes) -> Iterator[tuple[str, Any]]:
     root: Any = None
     for event, element in events:
         if root is None:
+            # parse_sitemap checked the root's name from the bytes before streaming.
             root = element
-            if _local(root).lower() not in _SITEMAP_ROOTS:
-                raise DiscoveryError(f"not a sitemap (root element <{_local(root)}>)")
             continue
         if event == "end" and element.getparent() is root and _local(element) in ("url", "sitemap"):
             yield _local(element), element

@@ -330,6 +330,50 @@ def test_parse_sitemap_refuses(body: bytes, reason: str) -> None:
         parse_sitemap(body, GJ + "/sitemap.xml")
 
 
+class _EagerErrorIterparse:
+    """An iterparse that raises the document's first syntax error before any event.
+
+    lxml 6.1 yields the root's start event before a parse error in <head>; 6.2 raises first.
+    The refusal reason must not depend on which.
+    """
+
+    def __init__(self, source: io.BytesIO, **_: object) -> None:
+        from lxml import etree
+
+        etree.fromstring(source.getvalue())  # raises XMLSyntaxError on a broken document
+        raise AssertionError("the fixture was expected to be malformed XML")
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        pytest.param(read("error_page.html"), "not a sitemap (root element <html>)", id="html"),
+        pytest.param(b"<!DOCTYPE html><!-- x --><HTML><head><meta></head>", "<html>", id="upper"),
+        pytest.param(read("rss2_mixed.xml"), "not a sitemap (root element <rss>)", id="rss"),
+    ],
+)
+def test_sitemap_refusal_is_decided_from_the_bytes(
+    monkeypatch: pytest.MonkeyPatch, body: bytes, reason: str
+) -> None:
+    from crawler.discovery import sitemaps
+
+    monkeypatch.setattr(sitemaps.etree, "iterparse", _EagerErrorIterparse)
+    with pytest.raises(DiscoveryError, match=re.escape(reason)):
+        parse_sitemap(body, GJ + "/sitemap.xml")
+
+
+@pytest.mark.parametrize(
+    ("body", "root"),
+    [
+        pytest.param(read("error_page.html"), "html", id="html"),
+        pytest.param(read("sitemap_urlset.xml"), "urlset", id="urlset"),
+    ],
+)
+def test_feed_refusal_names_the_root_element(body: bytes, root: str) -> None:
+    with pytest.raises(DiscoveryError, match=re.escape(f"not a feed: root element <{root}>")):
+        parse_feed(body, GJ + "/rss")
+
+
 # --- listing pages -----------------------------------------------------------------------
 
 ARTICLE_PATTERN = r"articleView\.html\?idxno=\d+"
