@@ -355,9 +355,9 @@ class _EagerErrorIterparse:
 def test_sitemap_refusal_is_decided_from_the_bytes(
     monkeypatch: pytest.MonkeyPatch, body: bytes, reason: str
 ) -> None:
-    from crawler.discovery import sitemaps
+    from lxml import etree
 
-    monkeypatch.setattr(sitemaps.etree, "iterparse", _EagerErrorIterparse)
+    monkeypatch.setattr(etree, "iterparse", _EagerErrorIterparse)
     with pytest.raises(DiscoveryError, match=re.escape(reason)):
         parse_sitemap(body, GJ + "/sitemap.xml")
 
