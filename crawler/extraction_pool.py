@@ -74,6 +74,7 @@ class ExtractionPool:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+            _stop_resource_tracker()
 
 
 def _start_resource_tracker() -> None:
@@ -92,3 +93,18 @@ def _start_resource_tracker() -> None:
         os.dup2(saved, 1)
         os.close(saved)
         os.close(devnull)
+
+
+def _stop_resource_tracker() -> None:
+    """Stop the resource tracker once the workers are gone, and wait for it.
+
+    Left alone it exits only after the crawl's own exit closes its pipe (~0.5 s later): no
+    process of a crawl may outlive it. A pool opened again starts a new one.
+    """
+    tracker = resource_tracker._resource_tracker
+    stop = getattr(tracker, "_stop", None)  # private API (3.8+); absent: it exits by itself
+    if stop is not None:
+        try:
+            stop()
+        except (OSError, ChildProcessError) as exc:
+            logger.debug("Resource tracker already gone: %s", exc)

@@ -28,7 +28,7 @@ from scheduler.alerts import AlertSender, NullSender, make_sender
 from scheduler.jobs import KILL_AFTER, AfterRun, ChildRegistry, CrawlJob, CrawlOutcome, utc_now
 from scheduler.monitor import RunMonitor, install_listeners
 from scheduler.monitoring import Monitoring
-from scheduler.pidfile import DaemonPidFile, pid_file_path
+from scheduler.pidfile import DaemonPidFile, close_stopped_runs, pid_file_path
 
 logger = logging.getLogger(__name__)
 
@@ -196,6 +196,7 @@ def run_daemon(config: AppConfig, log_format: str = "text") -> int:
         logger.error("Not starting: %s", refused)
         return EXIT_CONFIG
     database = open_database(config.database.url)
+    close_stopped_runs(database, pid_file.stopped, utc_now())
     sender = make_sender(config.alerts.webhook_url, config.alerts.timeout)
     registry = ChildRegistry(on_change=pid_file.record_children)
     stop = StopSignal()

@@ -105,19 +105,36 @@ def outcome_status(
     return "failed", f"crawl exited with code {exit_code} without a report"
 
 
+@dataclass(frozen=True)
+class ChildInfo:
+    """A running crawl child: its pid (and process group), source and when it was started."""
+
+    pid: int
+    source: str
+    started: datetime
+
+
+def command_source(command: list[str]) -> str:
+    """The source a `newsmon crawl --source KEY` command line crawls ('' for none)."""
+    with suppress(ValueError, IndexError):
+        return command[command.index("--source") + 1]
+    return ""
+
+
 class ChildRegistry:
     """Running children, so a stopping daemon can wait for them, then terminate their groups."""
 
-    def __init__(self, on_change: Callable[[list[int]], None] | None = None) -> None:
+    def __init__(self, on_change: Callable[[list[ChildInfo]], None] | None = None) -> None:
         self.stopping = threading.Event()
         self._lock = threading.Condition()
-        self._children: set[subprocess.Popen[str]] = set()
-        self._on_change = on_change  # told the running children's pids (the daemon's PID file)
+        self._children: dict[subprocess.Popen[str], ChildInfo] = {}
+        self._on_change = on_change  # told the running children (the daemon's PID file)
         self._terminated: set[int] = set()
         self._active = 0
 
     def spawn(self, command: list[str]) -> subprocess.Popen[str] | None:
         """Start a child in its own session; None once the daemon is stopping."""
+        started = utc_now()  # before the child exists: its run row starts at or after this
         with self._lock:
             if self.stopping.is_set():
                 return None
@@ -130,20 +147,20 @@ class ChildRegistry:
                 encoding="utf-8",
                 start_new_session=True,
             )
-            self._children.add(child)
+            self._children[child] = ChildInfo(child.pid, command_source(command), started)
             self._changed()
             return child
 
     def release(self, child: subprocess.Popen[str]) -> bool:
         """Forget a finished child; True when the daemon terminated it."""
         with self._lock:
-            self._children.discard(child)
+            self._children.pop(child, None)
             self._changed()
             return child.pid in self._terminated
 
     def _changed(self) -> None:
         if self._on_change is not None:
-            self._on_change([child.pid for child in self._children])
+            self._on_change(list(self._children.values()))
 
     @contextmanager
     def active(self) -> Iterator[None]:

@@ -14,12 +14,15 @@ import signal
 import time
 from collections.abc import Iterable
 from contextlib import suppress
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
 from crawler.config import AppConfig
-from db.session import sqlite_file
+from db import history
+from db.session import Database, sqlite_file
+from scheduler.jobs import ChildInfo
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +46,10 @@ class DaemonPidFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._children: list[int] = []
+        self._runs: list[ChildInfo] = []
         self._warned = False
+        # The runs of crawls that claim() stopped: their rows are closed once a database is open.
+        self.stopped: list[ChildInfo] = []
 
     def claim(self) -> str | None:
         """Take over from a dead daemon (stopping its crawls); a reason when one still runs."""
@@ -55,13 +61,16 @@ class DaemonPidFile:
         leftovers = (
             [pid for pid in children if isinstance(pid, int)] if isinstance(children, list) else []
         )
-        stop_groups(pid for pid in leftovers if _is_newsmon(pid, b"crawl"))
+        stopped = set(stop_groups(pid for pid in leftovers if _is_newsmon(pid, b"crawl")))
+        self.stopped = [run for run in _read_runs(previous) if run.pid in stopped]
         self._write()
         return None
 
-    def record_children(self, pids: Iterable[int]) -> None:
+    def record_children(self, children: Iterable[int | ChildInfo]) -> None:
         """The crawl children now running (each the leader of its own process group)."""
-        self._children = sorted(pids)
+        listed = list(children)
+        self._runs = [child for child in listed if isinstance(child, ChildInfo)]
+        self._children = sorted(c.pid if isinstance(c, ChildInfo) else c for c in listed)
         self._write()
 
     def release(self) -> None:
@@ -77,7 +86,14 @@ class DaemonPidFile:
         return data if isinstance(data, dict) else {}
 
     def _write(self) -> None:
-        payload = json.dumps({"daemon": os.getpid(), "children": self._children})
+        runs = [
+            {"pid": run.pid, "source": run.source, "started": run.started.isoformat()}
+            for run in self._runs
+        ]
+        data: dict[str, object] = {"daemon": os.getpid(), "children": self._children}
+        if runs:
+            data["runs"] = runs
+        payload = json.dumps(data)
         temporary = self.path.with_name(self.path.name + ".tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -88,6 +104,31 @@ class DaemonPidFile:
             if not self._warned:
                 logger.warning("Cannot write the daemon PID file %s: %s", self.path, exc)
                 self._warned = True
+
+
+def _read_runs(data: dict[str, object]) -> list[ChildInfo]:
+    """The children's runs a PID file names (none in a file of an earlier version)."""
+    runs = data.get("runs")
+    found: list[ChildInfo] = []
+    for run in runs if isinstance(runs, list) else []:
+        with suppress(KeyError, TypeError, ValueError):
+            started = datetime.fromisoformat(run["started"])
+            found.append(ChildInfo(int(run["pid"]), str(run["source"]), started))
+    return found
+
+
+def close_stopped_runs(database: Database, stopped: list[ChildInfo], now: datetime) -> int:
+    """Close as killed the run rows of the crawls claim() stopped (they could not close them)."""
+    closed = 0
+    with database.session() as session:
+        for run in stopped:
+            if run.source:
+                closed += history.close_open_runs(
+                    session, run.source, run.started, "killed", "daemon_died", now
+                )
+    if closed:
+        logger.warning("Closed %d run(s) of stopped crawls left by a previous daemon", closed)
+    return closed
 
 
 def stop_groups(leaders: Iterable[int]) -> list[int]:

@@ -127,7 +127,10 @@ class CorpusPipeline(_Component):
 
     def _fail(self, item: ArticleItem, exc: BaseException) -> None:
         self._inc("newsmon/errors")
-        logger.error("%s: could not store %s: %s", item.source, item.url, exc, exc_info=exc)
+        # A full or read-only disk is the operator's to fix and says all in its message: one
+        # line per article. Anything else is a defect, worth its traceback.
+        trace = None if isinstance(exc, CorpusWriteError) else exc
+        logger.error("%s: could not store %s: %s", item.source, item.url, exc, exc_info=trace)
 
     def _store(self, item: ArticleItem) -> ArticleItem:
         """The whole append, top to bottom: stage, lock, exact check, near check, row and

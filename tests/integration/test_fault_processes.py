@@ -159,3 +159,47 @@ def test_second_daemon_on_the_same_database_refuses_to_start(tmp_path: Path) -> 
             )  # fmt: skip
     assert second.returncode == 2
     assert "another newsmon daemon" in second.stderr
+
+
+def _group_members(group: int) -> list[int]:
+    """Live processes (not zombies) whose process group is `group`."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with suppress(OSError, IndexError):
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if fields[0] != "Z" and int(fields[2]) == group:
+                members.append(int(entry.name))
+    return members
+
+
+def _exited(pid: int) -> bool:
+    """The child has exited (left unreaped)."""
+    found = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    return found is not None and found.si_pid == pid
+
+
+def test_no_process_of_a_crawl_outlives_it(tmp_path: Path) -> None:
+    with serve(FixtureSite()) as site:
+        publish(site, ARTICLES[:5])
+        config = write_config(tmp_path, {"alpha": site.url(FEED)})
+        _with_workers(config)
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "newsmon", "crawl", "--config", str(config)],
+            cwd=tmp_path, env=clean_env(), stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        try:
+            # Wait for the exit without reaping: the crawl stays a zombie, so its group is
+            # looked at the moment it ended, before an orphan could finish on its own.
+            deadline = time.monotonic() + 120
+            while not _exited(crawl.pid):
+                assert time.monotonic() < deadline, "the crawl did not end"
+                time.sleep(0.001)
+            # the extraction worker and multiprocessing's resource tracker are in its group
+            assert [pid for pid in _group_members(crawl.pid) if pid != crawl.pid] == []
+            assert crawl.wait(timeout=5) == 0
+        finally:
+            with suppress(ProcessLookupError):
+                os.killpg(crawl.pid, signal.SIGKILL)
