@@ -22,8 +22,8 @@ from sqlalchemy import (
 )
 
 from db.base import Base
+from db.engine import Database, make_engine, sqlite_file
 from db.preflight import EnvironmentProblem
-from db.session import Database, make_engine, open_database, sqlite_file
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -181,7 +181,7 @@ class SchemaBehind(EnvironmentProblem):
 def open_current(url: str) -> Database:
     """Open the database for a read-only command: never migrate existing data, refuse an
     older schema. An empty database is set up (the first use, as README promises)."""
-    database = open_database(url, migrate=False)
+    database = Database(make_engine(url))
     try:
         with database.engine.connect() as connection:
             revision = revision_of(connection)

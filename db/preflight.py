@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from db.session import sqlite_file
+from db.engine import sqlite_file
 
 CONNECT_TIMEOUT = 5  # seconds to wait for a PostgreSQL server before calling it unreachable
 

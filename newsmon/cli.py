@@ -16,7 +16,8 @@ from newsmon.logs import setup_logging
 from newsmon.topic_args import add_parser as add_topic_parser
 
 # Each command imports what it uses when it runs: `--help`, `status` and `export` start fast
-# and never load Scrapy or numpy (tests/unit/test_startup_imports.py holds them to it).
+# and never load Scrapy or numpy (tests/integration/test_startup_commands.py
+# holds them to it: test_light_commands_load_neither_scrapy_nor_numpy).
 if TYPE_CHECKING:
     from crawler.config import AppConfig
     from crawler.sources import Source

@@ -73,3 +73,49 @@ def test_the_check_sees_the_scrapy_layer() -> None:
     spider = REPO / "crawler" / "crawl" / "spiders" / "news.py"
     assert spider not in PURE and any(within(n, "scrapy") for n in imports(spider))
     assert len(PURE) > 40
+
+
+def import_graph(package: str) -> dict[str, set[str]]:
+    """Module -> the modules of the same package it imports (at any depth of the file)."""
+    names = {module_name(path): path for path in modules(package)}
+    graph: dict[str, set[str]] = {}
+    for name, path in names.items():
+        found = set()
+        for imported in imports(path):
+            # `from db import migrate` names the module db.migrate; `from db.x import y` names db.x
+            target = imported if imported in names else imported.rpartition(".")[0]
+            if target in names and target not in (name, package):
+                found.add(target)
+        graph[name] = found
+    return graph
+
+
+def cycle_in(graph: dict[str, set[str]]) -> list[str]:
+    """One import cycle of the graph (as a path that returns to its start), or []."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+
+    def visit(node: str, path: list[str]) -> list[str]:
+        state[node] = 1
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt) :], nxt] if nxt in path else [node, nxt]
+            if nxt not in state and (found := visit(nxt, [*path, nxt])):
+                return found
+        state[node] = 2
+        return []
+
+    for start in sorted(graph):
+        if start not in state and (found := visit(start, [start])):
+            return found
+    return []
+
+
+@pytest.mark.parametrize("package", ["db"])
+def test_no_module_import_cycle(package: str) -> None:
+    cycle = cycle_in(import_graph(package))
+    assert cycle == [], " -> ".join(cycle)
+
+
+def test_the_cycle_check_finds_a_cycle() -> None:
+    assert cycle_in({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert cycle_in({"a": {"b"}, "b": set()}) == []
