@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -26,7 +27,7 @@ if str(REPO) not in sys.path:  # running as a plain script puts bench/, not the 
 from crawler.topic import DEFAULT_TOPIC, TERMS_TOPIC  # noqa: E402
 
 LABELLED = REPO / "tests" / "fixtures" / "relevance" / "labelled.jsonl"
-Predict = Callable[[str, str], bool]
+Predict = Callable[[str, str, date | None], bool]
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Example:
     split: str
     headline: str
     body: str
+    published: date | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ def load(path: Path = LABELLED) -> list[Example]:
             split=str(row.get("split") or split_of(str(row["id"]))),
             headline=row["headline"],
             body=row["body"],
+            published=date.fromisoformat(row["published"]) if row.get("published") else None,
         )
         for row in rows
     ]
@@ -82,7 +85,7 @@ def split_of(example_id: str) -> str:
     return "heldout" if digest % 3 == 0 else "train"
 
 
-def substring_baseline(headline: str, body: str) -> bool:
+def substring_baseline(headline: str, body: str, published: date | None = None) -> bool:
     """The naive reading of the term lists: plain ``in`` tests, no knobs."""
     text = headline + "\n" + body
     return (
@@ -96,7 +99,7 @@ def score(predict: Predict, examples: Iterable[Example]) -> Scores:
     """Count true/false positives/negatives."""
     tp = fp = fn = tn = 0
     for example in examples:
-        predicted = predict(example.headline, example.body)
+        predicted = predict(example.headline, example.body, example.published)
         tp += predicted and example.label
         fp += predicted and not example.label
         fn += not predicted and example.label
@@ -134,13 +137,13 @@ def print_categories(examples: list[Example], filters: dict[str, Predict]) -> No
 def print_errors(examples: list[Example]) -> None:
     _say("\n== misclassified by the evidence topic")
     for example in examples:
-        decision = DEFAULT_TOPIC.decide(example.headline, example.body)
+        decision = DEFAULT_TOPIC.decide(example.headline, example.body, example.published)
         if decision.matched != example.label:
             kind = "FP" if decision.matched else "FN"
             _say(f"{kind} {example.id:<8} [{example.split}] {decision.reason}")
     for name, predict in (("term lists", TERMS_TOPIC.matches), ("substring", substring_baseline)):
         _say(f"\n== misclassified by {name}")
-        wrong = [e.id for e in examples if predict(e.headline, e.body) != e.label]
+        wrong = [e.id for e in examples if predict(e.headline, e.body, e.published) != e.label]
         _say(" ".join(wrong) or "(none)")
 
 

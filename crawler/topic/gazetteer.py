@@ -10,8 +10,30 @@ from typing import Any, Literal
 
 from crawler.topic.text import term_pattern
 
-Kind = Literal["place", "entity", "namesake", "elsewhere", "topic", "flu", "word"]
-KINDS: tuple[Kind, ...] = ("place", "entity", "namesake", "elsewhere", "topic", "flu", "word")
+Kind = Literal[
+    "place",
+    "entity",
+    "namesake",
+    "elsewhere",
+    "topic",
+    "flu",
+    "word",
+    "province",
+    "province_place",
+    "genre",
+]
+KINDS: tuple[Kind, ...] = (
+    "place",
+    "entity",
+    "namesake",
+    "elsewhere",
+    "topic",
+    "flu",
+    "word",
+    "province",
+    "province_place",
+    "genre",
+)
 BUILTIN = "gwangju_ai.toml"
 
 
@@ -21,7 +43,10 @@ class GazetteerError(ValueError):
 
 @dataclass(frozen=True)
 class TermGroup:
-    """Terms of one kind and weight; ``topic`` is the topic weight of a place-and-topic entity."""
+    """Terms of one kind and weight; ``topic`` is the topic weight of a place-and-topic entity.
+
+    ``rule`` says why a group reads as it does for one article (the merger's date rule).
+    """
 
     kind: Kind
     label: str
@@ -29,6 +54,7 @@ class TermGroup:
     terms: tuple[str, ...]
     topic: float = 0.0
     ambiguous: bool = False
+    rule: str = ""
 
 
 @dataclass(frozen=True)
