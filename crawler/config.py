@@ -317,7 +317,10 @@ def _topic_env(topic: Topic | None, env: Mapping[str, str]) -> Topic | None:
         return topic
     base = dataclasses.asdict(topic) if topic is not None else {}
     for key, value in raw.items():
-        base[key] = [term.strip() for term in value.split(",") if term.strip()]
+        if value.strip().lower() in ("true", "false"):  # a flag (merged_region, evidence)
+            base[key] = value.strip().lower() == "true"
+        else:
+            base[key] = [term.strip() for term in value.split(",") if term.strip()]
     try:
         return Topic.from_mapping(base, where="environment NEWSMON_TOPIC_*")
     except TopicConfigError as exc:

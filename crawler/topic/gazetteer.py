@@ -20,6 +20,7 @@ Kind = Literal[
     "word",
     "province",
     "province_place",
+    "merged_city",
     "genre",
 ]
 KINDS: tuple[Kind, ...] = (
@@ -32,6 +33,7 @@ KINDS: tuple[Kind, ...] = (
     "word",
     "province",
     "province_place",
+    "merged_city",
     "genre",
 )
 BUILTIN = "gwangju_ai.toml"

@@ -6,7 +6,8 @@ the merger reads them as another place, as the news of the time did. After it th
 the same city, and the one ``[topic] merged_region`` setting says whether that makes them
 Gwangju for the topic (true, the default: the integrated city's AI story is the story) or not
 (false: the topic is the former 광주광역시; the province's name is then neutral, since it is
-part of the city's own, and its places are other places).
+part of the city's own, its places are other places, and the integrated city's name, which
+names both, weighs as little as the shared name 광주).
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ def rule_text(after: bool, merged_region: bool) -> str:
             f"inside {CITY} and count as Gwangju"
         )
     return (
-        f"dated on or after {MERGER_DAY}, merged_region = false: 전남 is part of {CITY}'s "
-        "name (neutral); former-전남 places are another place"
+        f"dated on or after {MERGER_DAY}, merged_region = false: {CITY}'s name weighs "
+        f"{NARROW_CITY_WEIGHT:g}, 전남 is part of it (neutral); former-전남 places are "
+        "another place"
     )
 
 
@@ -58,7 +60,14 @@ def for_article(gazetteer: Gazetteer, after: bool, merged_region: bool) -> Gazet
     return replace(gazetteer, groups=groups)
 
 
+NARROW_CITY_WEIGHT = 1.0  # the integrated city's name, when the topic is the former city only
+
+
 def _read(group: TermGroup, after: bool, merged_region: bool, rule: str) -> TermGroup:
+    if group.kind == "merged_city":
+        if after and not merged_region:
+            return replace(group, kind="place", weight=NARROW_CITY_WEIGHT, rule=rule)
+        return replace(group, kind="place")
     if group.kind not in ("province", "province_place"):
         return group
     if not after:

@@ -54,7 +54,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -207,11 +207,13 @@ class Topic:
                 settings[key] = _coerce(key, value, where)
         return cls(**settings)
 
-    def matches(self, headline: str, body: str, published: date | None = None) -> bool:
+    def matches(self, headline: str, body: str, published: date | datetime | None = None) -> bool:
         """True if the article is on topic."""
         return self.decide(headline, body, published).matched
 
-    def decide(self, headline: str, body: str, published: date | None = None) -> TopicDecision:
+    def decide(
+        self, headline: str, body: str, published: date | datetime | None = None
+    ) -> TopicDecision:
         """Match the article and say why it was kept or rejected.
 
         ``published`` (a date, or an aware datetime) places the article before or after the
@@ -237,11 +239,11 @@ class Topic:
         reason = self._check_any(article, sorted(counted))
         return TopicDecision(not reason, reason or "ok")
 
-    def gazetteer_for(self, published: date | None) -> Gazetteer:
+    def gazetteer_for(self, published: date | datetime | None) -> Gazetteer:
         """The gazetteer as the merger rule reads it for an article of that date."""
         return for_article(self.gazetteer, after_merger(published), self.merged_region)
 
-    def _weigh(self, headline: str, body: str, published: date | None) -> TopicDecision:
+    def _weigh(self, headline: str, body: str, published: date | datetime | None) -> TopicDecision:
         """The evidence decision; a ``none`` term still rejects the article outright."""
         text = Article.of(headline, body).text
         for term in self.none:
