@@ -37,7 +37,7 @@ class FamilySite:
 
     def add(self, url: str, body: bytes | str, content_type: str = HTML, **kw: object) -> None:
         host, path = _split(url)
-        path = quote(path, safe="/?=&()%:;,+")  # as the client sends a Korean path
+        path = quote(path, safe="/?=&()%:;,+!")  # as the client sends a Korean path
         data = body.encode("utf-8") if isinstance(body, str) else body
         self.host(host).add(path, Page(data, content_type, **kw))  # type: ignore[arg-type]
 
