@@ -1,7 +1,9 @@
 """Score the topic filters on the labelled set: the evidence topic, the term-list one, substrings.
 
-Run from the repository root: ``python -m bench.relevance`` (or ``python bench/relevance.py``);
-another JSONL set with the same fields can be given as the argument.
+Run from the repository root: ``python -m bench.relevance`` (or ``python bench/relevance.py``)
+scores both shipped sets, ``labelled.jsonl`` (2019-2025 style Korean news) and
+``world2026.jsonl`` (post-merger, English and confuser texts, each with its ``published`` date,
+which the merger rule reads); other JSONL sets with the same fields can be given as arguments.
 Prints, for the train and held-out splits (the split is a hash of the id, fixed before the
 rules were tuned; the held-out third was never looked at while tuning) and both together, the
 confusion matrix, precision and recall of the built-in evidence topic (``gwangju-ai``), of the
@@ -27,6 +29,7 @@ if str(REPO) not in sys.path:  # running as a plain script puts bench/, not the 
 from crawler.topic import DEFAULT_TOPIC, TERMS_TOPIC  # noqa: E402
 
 LABELLED = REPO / "tests" / "fixtures" / "relevance" / "labelled.jsonl"
+WORLD = REPO / "tests" / "fixtures" / "relevance" / "world2026.jsonl"
 Predict = Callable[[str, str, date | None], bool]
 
 
@@ -165,7 +168,14 @@ def print_throughput(examples: list[Example], rounds: int = 50) -> None:
 
 
 def main() -> None:
-    examples = load(Path(sys.argv[1]) if len(sys.argv) > 1 else LABELLED)
+    paths = [Path(arg) for arg in sys.argv[1:]] or [LABELLED, WORLD]
+    for path in paths:
+        _say(f"\n######## {path.name}")
+        report(load(path))
+
+
+def report(examples: list[Example]) -> None:
+    """Every table for one labelled set."""
     filters: dict[str, Predict] = {
         "evidence": DEFAULT_TOPIC.matches,
         "terms": TERMS_TOPIC.matches,
