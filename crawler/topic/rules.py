@@ -45,8 +45,13 @@ matches any whitespace or none, because Korean spacing varies ("경기 광주" f
 Hangul matches as a substring since particles and compounds glue onto nouns ("광주는",
 "AI산업"). A term that starts or ends with a Latin letter must not touch another Latin letter on
 that side: "AI" finds "AI산업", "국가AI데이터센터" and "AI·" but not "MAIL", "TAIWAN", "AIA생명"
-or "OpenAI". Latin letters are case-sensitive, because Korean news writes acronyms in capitals
-and lower-case "ai" turns up inside addresses and words.
+or "OpenAI". Acronyms are case-sensitive, because Korean news writes them in capitals and
+lower-case "ai" turns up inside addresses and words; a term written with a lower-case Latin
+letter ("Gwangju", "artificial intelligence") is English copy and matches in any case.
+
+``merged_region`` (evidence topics only, default true) is the one setting of the merger of
+2026-07-01: are articles dated after it about former-전남 places (나주, 해남 …) Gwangju for this
+topic? ``crawler.topic.merger`` reads it together with the article's date.
 """
 
 from __future__ import annotations
