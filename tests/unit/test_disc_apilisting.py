@@ -102,7 +102,10 @@ def test_user_source_with_an_api_listing(tmp_path: Path) -> None:
         load_config(path, env={})
 
 
-def test_sources_json_shows_the_api_listing() -> None:
+def test_sources_json_shows_the_api_listing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no newsmon.toml: the built-in registry
     config = load_config(None, env={})
     rows = {row["key"]: row for row in sources_rows(config)}
     kbs = rows["kbs-gwangju"]

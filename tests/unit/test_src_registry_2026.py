@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -84,7 +85,11 @@ def test_national_ai_press_is_listed(key: str, feed: str) -> None:
     assert BY_KEY[key].feeds[0] == feed
 
 
-def test_sources_json_shows_the_corrected_entries(capsys: pytest.CaptureFixture[str]) -> None:
+def test_sources_json_shows_the_corrected_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no newsmon.toml: the built-in registry
+    monkeypatch.delenv("NEWSMON_CONFIG", raising=False)
     assert main(["sources", "--json"]) == 0
     rows = {row["key"]: row for row in json.loads(capsys.readouterr().out)}
     assert rows["jntoday"]["feeds"] == ["https://www.jntoday.co.kr/data/rss/news.xml"]
