@@ -8,6 +8,7 @@ count for the topic, the reason (``sense``): an ambiguous 광주 in an article a
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
 from functools import lru_cache
@@ -33,13 +34,22 @@ _SEPARATOR = re.compile(r"[·,、/ㆍ]|\s등\s|\s및\s")
 
 
 @lru_cache(maxsize=8)
-def _patterns(gazetteer: Gazetteer) -> tuple[tuple[re.Pattern[str], TermGroup], ...]:
-    """One compiled pattern per distinct term (the first group naming a term owns it)."""
+def _patterns(
+    gazetteer: Gazetteer,
+) -> tuple[tuple[re.Pattern[str], TermGroup, str, bool], ...]:
+    """One compiled pattern per distinct term (the first group naming a term owns it), with
+    the literal its every match starts with and whether it is case-blind (then lower-cased)."""
     terms: dict[str, TermGroup] = {}
     for group in gazetteer.groups:
         for term in group.terms:
             terms.setdefault(" ".join(term.split()), group)
-    return tuple((term_pattern(term), group) for term, group in terms.items())
+    result = []
+    for term, group in terms.items():
+        pattern = term_pattern(term)
+        probe = unicodedata.normalize("NFKC", term).split()[0]
+        blind = bool(pattern.flags & re.IGNORECASE)
+        result.append((pattern, group, probe.lower() if blind else probe, blind))
+    return tuple(result)
 
 
 def scan(gazetteer: Gazetteer, article: Article) -> list[Mention]:
@@ -47,12 +57,16 @@ def scan(gazetteer: Gazetteer, article: Article) -> list[Mention]:
 
     Where terms overlap the longest wins: 광주과학기술원 is one institution, not also 광주.
     (One scan per term: Python's regex engine tries an alternation of hundreds of terms at
-    every position, which is thirty times slower.)
+    every position, which is thirty times slower; a term whose first word is not in the text
+    at all is not scanned.)
     """
+    text = article.text
+    lowered = text.lower()
     candidates = [
         (match.start(), match.end(), group)
-        for pattern, group in _patterns(gazetteer)
-        for match in pattern.finditer(article.text)
+        for pattern, group, probe, blind in _patterns(gazetteer)
+        if probe in (lowered if blind else text)
+        for match in pattern.finditer(text)
     ]
     covered = bytearray(len(article.text))
     found = []

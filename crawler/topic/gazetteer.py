@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any, Literal
 
@@ -77,6 +77,14 @@ class Gazetteer:
     senses: Senses = Senses()
     anaphora: tuple[str, ...] = ()
     anaphora_weight: float = 0.5
+
+    def __hash__(self) -> int:
+        # Gazetteers key the caches of every decision: hash their hundreds of terms once.
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        return hash((self.groups, self.senses, self.anaphora, self.anaphora_weight))
 
     def extended(
         self,
