@@ -167,8 +167,15 @@ def test_lower_case_terms_match_any_case_acronyms_only_capitals() -> None:
             "시는 도시철도 공사에 가장 많이 쓴다.",
             "AI listed among other subjects",
         ),
+        (
+            "타이거즈, 홈경기 5연승…광주 팬 2만명",
+            "타이거즈가 광주 홈경기에서 5연승을 달렸다.\n"
+            "이번 시즌 도입된 AI 투구 판독 시스템이 판정 시비를 줄였다.\n"
+            "타이거즈는 주말 원정 3연전에 나선다.\n광주 팬 2만명이 경기장을 찾았다.",
+            "AI named in a sports story",
+        ),
     ],
-    ids=["team-name", "property-aside", "listed-subject"],
+    ids=["team-name", "property-aside", "listed-subject", "sports-aside"],
 )
 def test_names_and_asides_are_not_ai_evidence(headline: str, body: str, sense: str | None) -> None:
     decision = DEFAULT_TOPIC.decide(headline, body, date(2025, 5, 1))
@@ -197,8 +204,11 @@ def test_gyeonggi_gwangju_by_regulation_and_towns() -> None:
     assert not decision.matched
 
 
-def test_merged_region_setting_in_file_and_environment(tmp_path: Path) -> None:
-    path = tmp_path / "newsmon.toml"
+def test_merged_region_setting_in_file_and_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "my.toml"  # not ./newsmon.toml: the env case reads no file
     path.write_text('[topic]\npreset = "gwangju-ai"\nmerged_region = false\n', encoding="utf-8")
     assert load_config(path, env={}).topic == NARROW
     env = {"NEWSMON_TOPIC_MERGED_REGION": "false"}
