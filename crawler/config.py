@@ -307,6 +307,9 @@ def _topic(raw: Any, where: str) -> Topic | None:
         raise ConfigError(str(exc)) from exc
 
 
+_TOPIC_FLAGS = frozenset(f.name for f in fields(Topic) if f.type in ("bool", bool))
+
+
 def _topic_env(topic: Topic | None, env: Mapping[str, str]) -> Topic | None:
     raw = {
         k[len("NEWSMON_TOPIC_") :].lower(): v
@@ -317,7 +320,10 @@ def _topic_env(topic: Topic | None, env: Mapping[str, str]) -> Topic | None:
         return topic
     base = dataclasses.asdict(topic) if topic is not None else {}
     for key, value in raw.items():
-        base[key] = [term.strip() for term in value.split(",") if term.strip()]
+        if key in _TOPIC_FLAGS:  # merged_region, evidence, same_sentence: true or false
+            base[key] = {"true": True, "false": False}.get(value.strip().lower(), value)
+        else:
+            base[key] = [term.strip() for term in value.split(",") if term.strip()]
     try:
         return Topic.from_mapping(base, where="environment NEWSMON_TOPIC_*")
     except TopicConfigError as exc:

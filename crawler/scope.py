@@ -31,7 +31,13 @@ def url_domain(url: str) -> str:
 
 def source_domains(source: Source) -> frozenset[str]:
     """The domains an outlet source may fetch from: its homepage, discovery URLs, extra_hosts."""
-    urls = (source.homepage, *source.feeds, *source.sitemaps, *source.listings)
+    urls = (
+        source.homepage,
+        *source.feeds,
+        *source.sitemaps,
+        *source.listings,
+        *source.api_listings,
+    )
     domains = {url_domain(url) for url in urls if url}
     for host in source.extra_hosts:
         # a host ("cdn.example.kr") or a URL ("https://cdn.example.kr/") both name a domain

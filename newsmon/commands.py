@@ -76,6 +76,9 @@ def crawl_table(reports: list[SourceReport]) -> str:
     return "\n".join(out)
 
 
+_URL_LABELS = {"feeds": "feed", "sitemaps": "sitemap", "listings": "listing", "api_listings": "api"}
+
+
 def sources_rows(config: AppConfig) -> list[dict[str, Any]]:
     rows = []
     for source in config.sources:
@@ -89,7 +92,12 @@ def sources_rows(config: AppConfig) -> list[dict[str, Any]]:
                 "feeds": list(source.feeds),
                 "sitemaps": list(source.sitemaps),
                 "listings": list(source.listings),
+                "api_listings": list(source.api_listings),
+                "api_listing": dataclasses.asdict(source.api_listing)
+                if source.api_listing
+                else None,
                 "article_pattern": source.article_pattern,
+                "sample_article": source.sample_article,
                 "provenance": source.provenance,
             }
         )
@@ -103,9 +111,8 @@ def sources_table(rows: list[dict[str, Any]], config: AppConfig) -> str:
         state = "" if row["enabled"] else " [disabled]"
         schedule = row["cron"] or f"every {row['every']}"
         lines.append(f"{row['key']} ({row['name']}){state}, {schedule}")
-        for kind in ("feeds", "sitemaps", "listings"):
-            for url in row[kind]:
-                lines.append(f"  {kind[:-1]:8} {url}")
+        for kind, label in _URL_LABELS.items():
+            lines.extend(f"  {label:8} {url}" for url in row[kind])
     topic = config.topic
     lines.append(
         "topic: "

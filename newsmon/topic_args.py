@@ -20,6 +20,11 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     explain_cmd.add_argument("article", metavar="FILE|URL|-", help="text or HTML file, URL, stdin")
     explain_cmd.add_argument("--json", action="store_true")
+    explain_cmd.add_argument(
+        "--date",
+        help="the article's date for the merger rule (default: the page's, else today)",
+        **since,
+    )
     review = topic_sub.add_parser(
         "review", parents=[common], help="recent off-topic rejections, closest to the line first"
     )

@@ -8,14 +8,14 @@ import logging
 import sys
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from crawler.config import AppConfig, ConfigError
-from crawler.timeutil import utc_now
+from crawler.timeutil import KST, utc_now
 from crawler.topic import DEFAULT_TOPIC, Topic
 from crawler.topic.explain import explain
 from db import repository
@@ -41,10 +41,16 @@ def _topic(config: AppConfig) -> Topic:
 # --- explain -------------------------------------------------------------------------------
 
 
-def read_article(source: str, config: AppConfig) -> tuple[str, str]:
-    """(headline, body) of a text or HTML file, a URL, or stdin ("-")."""
+Read = tuple[str, str, datetime | None]
+
+
+def read_article(source: str, config: AppConfig) -> Read:
+    """(headline, body, published) of a text or HTML file, a URL, or stdin ("-").
+
+    Only an HTML page can give a date (from its metadata); a text gives None.
+    """
     if source == "-":
-        return split_text(sys.stdin.read())
+        return (*split_text(sys.stdin.read()), None)
     if source.startswith(("http://", "https://")):
         headers = {"User-Agent": config.crawl.user_agent}
         response = httpx.get(
@@ -55,7 +61,7 @@ def read_article(source: str, config: AppConfig) -> tuple[str, str]:
     data = Path(source).read_bytes()
     if b"<html" in data[:4096].lower() or b"<body" in data[:4096].lower():
         return _from_html(data, Path(source).resolve().as_uri(), None)
-    return split_text(data.decode("utf-8", errors="replace"))
+    return (*split_text(data.decode("utf-8", errors="replace")), None)
 
 
 def split_text(text: str) -> tuple[str, str]:
@@ -64,13 +70,13 @@ def split_text(text: str) -> tuple[str, str]:
     return (lines[0], "\n".join(line for line in lines[1:] if line)) if lines else ("", "")
 
 
-def _from_html(data: bytes, url: str, content_type: str | None) -> tuple[str, str]:
+def _from_html(data: bytes, url: str, content_type: str | None) -> Read:
     from crawler.parsers import extract  # lxml and the parsers only for `topic explain`
 
     extracted = extract(data, url, content_type=content_type)
     if extracted is None:
         raise ConfigError(f"no article body found in {url}")
-    return extracted.headline, "\n".join(extracted.paragraphs)
+    return extracted.headline, "\n".join(extracted.paragraphs), extracted.published_at
 
 
 def format_explanation(data: dict[str, Any]) -> str:
@@ -88,6 +94,10 @@ def format_explanation(data: dict[str, Any]) -> str:
             f" strongest other place: {other['place']} {other['weight']:g}"
         )
         lines.extend(f"  discounted as {line}" for line in data["discounted"])
+        if "merger_rule" in data:
+            merger = data["merger_rule"]
+            dated = merger["article_date"]
+            lines.append(f"  merger rule (article dated {dated}): {merger['rule']}")
     rows = [
         (
             row["where"],
@@ -107,10 +117,12 @@ def format_explanation(data: dict[str, Any]) -> str:
 
 def _explain(config: AppConfig, args: argparse.Namespace) -> int:
     try:
-        headline, body = read_article(args.article, config)
+        headline, body, published = read_article(args.article, config)
     except (OSError, httpx.HTTPError) as exc:
         raise ConfigError(f"cannot read {args.article}: {exc}") from exc
-    data = explain(_topic(config), headline, body)
+    # As the crawl does: the page's own date, else the day it is judged.
+    when: date | datetime = args.date or published or utc_now().astimezone(KST).date()
+    data = explain(_topic(config), headline, body, when)
     _say(json.dumps(data, ensure_ascii=False, indent=2) if args.json else format_explanation(data))
     return EXIT_OK
 

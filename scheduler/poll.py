@@ -193,7 +193,7 @@ class Poller:
         if status != 200:
             raise Unreadable(f"HTTP {status}")
         try:
-            found = read_discovery(kind, body, response_url, source.pattern)
+            found = read_discovery(kind, body, response_url, source.pattern, source.api_listing)
         except DiscoveryError as exc:
             raise Unreadable(f"bad {kind}: {exc}") from exc
         if found.children:

@@ -29,6 +29,7 @@ class FamilySite:
     feeds: set[str] = field(default_factory=set)
     sitemaps: set[str] = field(default_factory=set)
     listings: set[str] = field(default_factory=set)
+    front_listing: str = ""  # the front page, when it links articles (a listing of its own)
     articles: set[str] = field(default_factory=set)
     others: set[str] = field(default_factory=set)  # same-site links that are not articles
 
@@ -37,13 +38,14 @@ class FamilySite:
 
     def add(self, url: str, body: bytes | str, content_type: str = HTML, **kw: object) -> None:
         host, path = _split(url)
-        path = quote(path, safe="/?=&()%:;,+")  # as the client sends a Korean path
+        path = quote(path, safe="/?=&()%:;,+!")  # as the client sends a Korean path
         data = body.encode("utf-8") if isinstance(body, str) else body
         self.host(host).add(path, Page(data, content_type, **kw))  # type: ignore[arg-type]
 
     @property
     def entry_points(self) -> set[str]:
-        return self.feeds | self.sitemaps | self.listings
+        front = {self.front_listing} if self.front_listing else set()
+        return self.feeds | self.sitemaps | self.listings | front
 
 
 def _split(url: str) -> tuple[str, str]:
@@ -165,6 +167,7 @@ def ndsoft(cdn: bool = False) -> FamilySite:
     site.feeds.add(feed)
     menu = [(s, f"섹션{i}") for i, s in enumerate(sections)]
     site.add(origin + "/", _page("엔디일보", menu, [(u, "기사") for u in home_articles], head))
+    site.front_listing = origin + "/"
     sitemap = origin + "/sitemap.xml"
     locs = "".join(f"<url><loc>{escape(u)}</loc></url>" for u in sorted(site.articles))
     site.add(
@@ -220,6 +223,7 @@ def aid(mobile_redirect: bool = False) -> FamilySite:
         charset="euc-kr",
     )
     site.add(origin + "/", html.encode("euc-kr"), "text/html")  # charset only in the page
+    site.front_listing = origin + "/"
     return _finish(
         site,
         [
@@ -244,6 +248,7 @@ def aspnet() -> FamilySite:
     site.add(
         origin + "/", _page("시사창", [(s, "섹션") for s in sections], [(u, "기사") for u in home])
     )
+    site.front_listing = origin + "/"
     return _finish(
         site,
         [
@@ -308,6 +313,35 @@ def huge_homepage() -> FamilySite:
     return site
 
 
+def front_only() -> FamilySite:
+    """Sections that link two articles each, and a front page linking ten more: the front
+    page is the only listing, and its articles are linked nowhere else."""
+    origin = "http://www.front-fixture.co.kr"
+    site = FamilySite("front-only", origin + "/")
+    sections = [f"/news/list.php?part={n}" for n in (1, 2, 3)]
+    section_articles = _sections(
+        site, origin, sections, lambda n: f"/news/read.php?no={52000 + n}", per=2
+    )
+    site.listings.clear()  # two article links are not a listing
+    site.articles |= set(section_articles)
+    home = [f"/news/read.php?no={53000 + i}" for i in range(10)]
+    site.articles |= {origin + u for u in home}
+    site.add(
+        origin + "/",
+        _page("앞면일보", [(s, "섹션") for s in sections], [(u, "기사") for u in home]),
+    )
+    site.front_listing = origin + "/"
+    return _finish(
+        site,
+        [
+            origin + "/company/intro.html",
+            origin + "/member/login.html",
+            origin + "/policy/privacy.html",
+            *(origin + s for s in sections),
+        ],
+    )
+
+
 def error_page() -> FamilySite:
     """Every URL answers an error page."""
     site = FamilySite("error-page", "http://www.broken-fixture.co.kr/")
@@ -328,5 +362,6 @@ FAMILIES: dict[str, Callable[[], FamilySite]] = {
     "article-view": newsview,
     "300-foreign": foreign_links,
     "5mb-homepage": huge_homepage,
+    "front-only": front_only,
     "error-page": error_page,
 }

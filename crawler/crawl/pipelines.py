@@ -15,6 +15,7 @@ from crawler.crawl.items import ArticleItem
 from crawler.crawl.services import Services, services_of
 from crawler.neardup.fingerprint import Fingerprint
 from crawler.text import normalize_text
+from crawler.timeutil import utc_now
 from crawler.topic import Topic
 from db import repository
 from db.staging import CorpusWriteError
@@ -80,7 +81,9 @@ class TopicFilterPipeline(_Component):
         topic: Topic | None = self.crawler.settings.get("NEWSMON_TOPIC")
         if topic is None:
             return None
-        decision = topic.decide(extracted.headline, "\n".join(extracted.paragraphs))
+        # The merger rule reads the article's date; an undated page is as new as its fetch.
+        published = extracted.published_at or utc_now()
+        decision = topic.decide(extracted.headline, "\n".join(extracted.paragraphs), published)
         if decision.matched:
             return None
         self._inc("newsmon/dropped/off_topic")

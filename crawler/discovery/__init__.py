@@ -1,10 +1,12 @@
-"""Pure discovery: article links from RSS/Atom feeds, XML sitemaps and HTML listing pages."""
+"""Pure discovery: article links from RSS/Atom feeds, XML sitemaps, HTML listing pages and
+JSON listings (API answers)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from crawler.discovery.apilisting import ApiListing, parse_api_listing
 from crawler.discovery.feeds import parse_feed
 from crawler.discovery.links import DiscoveryError, Link
 from crawler.discovery.listings import _listing_document, listing_links, parse_listing
@@ -14,12 +16,14 @@ from crawler.discovery.sitemaps import SitemapResult, parse_sitemap
 
 __all__ = [
     "MAX_DECOMPRESSED_BYTES",
+    "ApiListing",
     "DiscoveryError",
     "Found",
     "Link",
     "SitemapResult",
     "detect_kind",
     "listing_links",
+    "parse_api_listing",
     "parse_feed",
     "parse_listing",
     "parse_sitemap",
@@ -36,10 +40,17 @@ class Found:
     next_page: str | None = None  # a listing's next page (read from the same parse)
 
 
-def read_discovery(kind: str, body: bytes, url: str, pattern: re.Pattern[str] | None) -> Found:
-    """Read a feed, sitemap or listing answer: the one mapping from kind to parser, shared by
-    the spider, `sources check` and entry-point discovery. Sitemap and listing links are kept
-    only when they match `pattern` (a listing needs one); a 'search' answer is a feed."""
+def read_discovery(
+    kind: str,
+    body: bytes,
+    url: str,
+    pattern: re.Pattern[str] | None,
+    api: ApiListing | None = None,
+) -> Found:
+    """Read a feed, sitemap, listing or API answer: the one mapping from kind to parser, shared
+    by the spider, the daemon's poll, `sources check` and entry-point discovery. Sitemap,
+    listing and API links are kept only when they match `pattern` (a listing needs one); a
+    'search' answer is a feed; an 'api' answer is read as `api` says."""
     if kind in ("feed", "search"):
         return Found(parse_feed(body, url), [])
     if kind == "sitemap":
@@ -52,4 +63,8 @@ def read_discovery(kind: str, body: bytes, url: str, pattern: re.Pattern[str] | 
         doc = _listing_document(body)  # parsed once for its links and its next page
         links = [Link(url=found, published_at=None) for found in listing_links(doc, url, pattern)]
         return Found(links, [], next_page_in(doc, url))
+    if kind == "api":
+        if api is None:
+            raise DiscoveryError("an API listing needs its item path and URL field or template")
+        return Found(parse_api_listing(body, url, api, pattern), [])
     raise DiscoveryError(f"unknown discovery kind {kind!r}")

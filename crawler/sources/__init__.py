@@ -6,12 +6,13 @@ from crawler.sources.base import NDSOFT_ARTICLE, Source, SourceError, check_regi
 from crawler.sources.broadcast import SOURCES as _BROADCAST
 from crawler.sources.engines import SOURCES as SEARCH_SOURCES
 from crawler.sources.gwangju import SOURCES as _GWANGJU
+from crawler.sources.national import AI_PRESS as _AI_PRESS
 from crawler.sources.national import SOURCES as _NATIONAL
 from crawler.sources.official import SOURCES as _OFFICIAL
 from crawler.sources.wire import SOURCES as _WIRE
 
 BUILTIN_SOURCES: tuple[Source, ...] = check_registry(
-    (*_OFFICIAL, *_GWANGJU, *_BROADCAST, *_WIRE, *_NATIONAL)
+    (*_OFFICIAL, *_GWANGJU, *_BROADCAST, *_WIRE, *_NATIONAL, *_AI_PRESS)
 )
 check_registry((*BUILTIN_SOURCES, *SEARCH_SOURCES))
 

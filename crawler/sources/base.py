@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from crawler.discovery.apilisting import ApiListing
 from crawler.durations import DurationError, parse_duration
 from crawler.timeutil import KST
 
@@ -30,6 +31,12 @@ class Source:
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     listings: tuple[str, ...] = ()
+    # JSON listings: API answers whose items give article URLs (crawler/discovery/apilisting.py)
+    api_listings: tuple[str, ...] = ()
+    api_items: str = ""  # dotted path to the list of items ("" for a top-level array)
+    api_url_field: str = ""  # the item field holding the article URL, or:
+    api_url_template: str = ""  # a URL built from item fields, "https://…?ncd={newsCode}"
+    api_date_field: str = ""  # the item field holding its date (optional)
     article_pattern: str | None = None
     every: str = "15m"
     cron: str | None = None
@@ -52,8 +59,15 @@ class Source:
         where = f"source {self.key!r}"
         if not _KEY.match(self.key):
             raise SourceError(f"{where}: key must be an ASCII slug (a-z, 0-9, '-', '_')")
-        if not (self.feeds or self.sitemaps or self.listings or self.search):
-            raise SourceError(f"{where}: needs at least one of feeds, sitemaps, listings, search")
+        if not (self.feeds or self.sitemaps or self.listings or self.api_listings or self.search):
+            raise SourceError(
+                f"{where}: needs at least one of feeds, sitemaps, listings, api_listings, search"
+            )
+        if self.api_listings:
+            try:
+                self._api()
+            except ValueError as exc:
+                raise SourceError(f"{where}: api_listings: {exc}") from exc
         if self.search is not None and self.search not in SEARCH_ENGINES:
             raise SourceError(f"{where}: search must be one of {sorted(SEARCH_ENGINES)}")
         if self.listings and not self.article_pattern:
@@ -67,7 +81,8 @@ class Source:
             parse_duration(self.every)
         except DurationError as exc:
             raise SourceError(f"{where}: every: {exc}") from exc
-        for url in (*self.feeds, *self.sitemaps, *self.listings, *_given(self.search_url)):
+        urls = (*self.feeds, *self.sitemaps, *self.listings, *self.api_listings)
+        for url in (*urls, *_given(self.search_url)):
             if not url.startswith(("http://", "https://")):
                 raise SourceError(f"{where}: {url!r} is not an http(s) URL")
         if self.sample_article and not self.is_article_url(self.sample_article):
@@ -79,6 +94,19 @@ class Source:
         return self._compiled
 
     @property
+    def api_listing(self) -> ApiListing | None:
+        """How to read this source's API answers (None without api_listings)."""
+        return self._api() if self.api_listings else None
+
+    def _api(self) -> ApiListing:
+        return ApiListing(
+            items=self.api_items,
+            url_field=self.api_url_field,
+            url_template=self.api_url_template,
+            date_field=self.api_date_field,
+        )
+
+    @property
     def interval_seconds(self) -> float:
         return parse_duration(self.every)
 
@@ -87,14 +115,15 @@ class Source:
 
     @property
     def discovery_urls(self) -> tuple[tuple[str, str], ...]:
-        """(kind, URL) of every outlet discovery URL: feeds, sitemaps, then listings;
-        '{today}' becomes today's KST date (daily pages such as /NewsDesk/2025-12-17)."""
+        """(kind, URL) of every outlet discovery URL: feeds, sitemaps, listings, then API
+        listings; '{today}' becomes today's KST date (daily pages such as /NewsDesk/2025-12-17)."""
         return tuple(
             (kind, _dated(url))
             for kind, urls in (
                 ("feed", self.feeds),
                 ("sitemap", self.sitemaps),
                 ("listing", self.listings),
+                ("api", self.api_listings),
             )
             for url in urls
         )

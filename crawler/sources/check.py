@@ -214,7 +214,7 @@ def _get(client: httpx.Client, probe: _Probe) -> httpx.Response:
 
 
 def _outlet(body: bytes, url: str, source: Source, kind: str) -> list[Link]:
-    found = read_discovery(kind, body, url, source.pattern)
+    found = read_discovery(kind, body, url, source.pattern, source.api_listing)
     return found.links + [Link(url=child, published_at=None) for child in found.children]
 
 

@@ -18,7 +18,7 @@ MAX_SECONDS = 120.0  # no new fetch starts after this long (a slow site is not w
 MAX_LISTING_PAGES = 6  # candidate listing pages fetched
 MAX_FEEDS = 3
 MIN_LISTING_ARTICLES = 3  # article links a page needs to count as a listing
-KEEP_LISTINGS = 4
+KEEP_LISTINGS = 4  # section pages kept, besides the front page
 MIN_HOMEPAGE_LINKS = 5  # fewer: the front page may only forward to the real one
 
 
@@ -259,6 +259,16 @@ def _pick_listings(
     pattern: re.Pattern[str],
     sites: set[str],
 ) -> None:
+    """The front page first when it carries article links (some articles are linked from it
+    alone), then the section pages with the most article links."""
+    home_links = {a.url for a in page.anchors if pattern.search(a.url)}
+    if len(home_links) >= MIN_LISTING_ARTICLES:
+        result.listings.append(result.final_url)
+        reason = f"the homepage itself: {len(home_links)} article links"
+        result.tried.append(Attempt("listing", result.final_url, True, reason))
+    else:
+        reason = f"the homepage itself: only {len(home_links)} article links"
+        result.tried.append(Attempt("listing", result.final_url, False, reason))
     scored = []
     for url, links in pages:
         count = len({link for link in links if pattern.search(link)})
@@ -272,14 +282,3 @@ def _pick_listings(
         result.listings.append(url)
     for count, url in scored[KEEP_LISTINGS:]:
         result.tried.append(Attempt("listing", url, False, f"{count} article links; enough kept"))
-    home_links = {a.url for a in page.anchors if pattern.search(a.url)}
-    if not result.listings and len(home_links) >= MIN_LISTING_ARTICLES:
-        result.listings.append(result.final_url)
-        result.tried.append(
-            Attempt(
-                "listing",
-                result.final_url,
-                True,
-                f"the homepage itself: {len(home_links)} article links",
-            )
-        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.sources.base import Source
+from crawler.sources.base import NDSOFT_ARTICLE, Source
 
 SOURCES: tuple[Source, ...] = (
     Source(
@@ -44,6 +44,72 @@ SOURCES: tuple[Source, ...] = (
         provenance=(
             "listing: /local/hoje as reported (unverified here); articles: CONFIRMED "
             "/news/read/N (public repositories)"
+        ),
+    ),
+)
+
+# National outlets whose AI and regional desks cover Gwangju's AI cluster; their feeds carry
+# the whole country, so the topic filter decides (as it does for 뉴시스 and 연합뉴스).
+AI_PRESS: tuple[Source, ...] = (
+    Source(
+        key="aitimes",
+        name="AI타임스",
+        region="national",
+        homepage="https://www.aitimes.com/",
+        feeds=(
+            "https://www.aitimes.com/rss/allArticle.xml",
+            "https://cdn.aitimes.com/rss/gn_rss_allArticle.xml",
+        ),
+        article_pattern=NDSOFT_ARTICLE,
+        sample_article="https://www.aitimes.com/news/articleView.html?idxno=168226",
+        provenance=(
+            "national AI press (ndsoft CMS); feeds: CONFIRMED, both forms are read by many "
+            "public projects; articles: CONFIRMED /news/articleView.html?idxno=N (public "
+            "repositories cite idxno=168226 and others)"
+        ),
+    ),
+    Source(
+        key="etnews",
+        name="전자신문",
+        region="national",
+        homepage="https://www.etnews.com/",
+        feeds=("https://rss.etnews.com/Section901.xml",),
+        article_pattern=r"etnews\.com/\d{14}",
+        sample_article="https://www.etnews.com/20250806000278",
+        provenance=(
+            "its 광주 correspondent covers GIST and AICA; feed Section901 (today's news): "
+            "CONFIRMED, read by many public projects; articles: CONFIRMED www.etnews.com/ + 14 "
+            "digits (public repositories)"
+        ),
+    ),
+    Source(
+        key="zdnet-korea",
+        name="지디넷코리아",
+        region="national",
+        homepage="https://zdnet.co.kr/",
+        feeds=("https://feeds.feedburner.com/zdkorea",),
+        article_pattern=r"zdnet\.co\.kr/view/\?no=\d{14}",
+        sample_article="https://zdnet.co.kr/view/?no=20241111153334",
+        provenance=(
+            "feed feedburner zdkorea: CONFIRMED, read by many public projects (one notes it "
+            "updates about two hours late); articles: CONFIRMED zdnet.co.kr/view/?no= + 14 "
+            "digits (public repositories)"
+        ),
+    ),
+    Source(
+        key="pressian-kj",
+        name="프레시안 광주·전남",
+        region="gwangju-jeonnam",
+        homepage="https://www.pressian.com/",
+        feeds=("https://www.pressian.com/api/v3/site/rss/news",),
+        listings=("https://www.pressian.com/pages/nation-kj-list",),
+        article_pattern=r"/pages/articles/\d+",
+        sample_article="https://www.pressian.com/pages/articles/2026052522035575615",
+        provenance=(
+            "feed /api/v3/site/rss/news (all news): CONFIRMED, read by many public projects; "
+            "listing /pages/nation-kj-list (광주·전남 desk): GUESS, reported by the 2026 "
+            "registry review, not seen here; articles: CONFIRMED /pages/articles/N (public "
+            "repositories; the sample is an AI 데이터센터 story)"
         ),
     ),
 )

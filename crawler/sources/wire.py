@@ -11,13 +11,14 @@ SOURCES: tuple[Source, ...] = (
         region="gwangju-jeonnam",
         homepage="https://www.newsis.com/",
         feeds=("https://www.newsis.com/RSS/country.xml",),
-        article_pattern=r"/view/NISX\d{8}_\d{10}",
+        article_pattern=r"/view/(?:\?id=)?NISX\d{8}_\d{10}",
         sample_article="https://www.newsis.com/view/NISX20260101_0003462213",
         provenance=(
-            "feed: the '지방' (regions) feed of the outlet's public RSS page "
+            "feed: GUESS, the '지방' (regions) feed of the outlet's public RSS page "
             "https://www.newsis.com/RSS/, as listed by many public repositories (unverified "
             "here); it covers every region, the topic filter keeps Gwangju/Jeonnam; articles: "
-            "/view/NISXYYYYMMDD_N as cited by public repositories"
+            "CONFIRMED /view/NISXYYYYMMDD_N as cited by public repositories, and /view/?id=NISX… "
+            "(the same articles under the query form, seen in 2026)"
         ),
     ),
     Source(
@@ -29,9 +30,10 @@ SOURCES: tuple[Source, ...] = (
         article_pattern=r"/local/gwangju-jeonnam/\d+",
         sample_article="https://www.news1.kr/local/gwangju-jeonnam/6047866",
         provenance=(
-            "listing: the regional section whose article URLs /local/gwangju-jeonnam/N are cited "
-            "by public repositories (the section page itself is unverified); public reports say "
-            "news1's /rss URLs answer HTML, so no feed is listed"
+            "listing: GUESS, the regional section whose article URLs (CONFIRMED) "
+            "/local/gwangju-jeonnam/N are cited by public repositories (the section page itself "
+            "is unverified); public reports say news1's /rss URLs answer HTML, so no feed is "
+            "listed"
         ),
     ),
     Source(

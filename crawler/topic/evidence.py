@@ -7,15 +7,18 @@ count for the topic, the reason (``sense``): an ambiguous 광주 in an article a
 
 from __future__ import annotations
 
-import dataclasses
 import re
+import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
 
+from crawler.topic.asides import resolve_asides
 from crawler.topic.gazetteer import Gazetteer, Kind, TermGroup
+from crawler.topic.mention import Mention, weight, with_sense
 from crawler.topic.text import Article, listed, term_pattern, word_pattern
+
+__all__ = ["AVIAN", "GWANGJU_KINDS", "NAMESAKE", "Mention", "anaphors", "as_tool", "scan", "weight"]
 
 GWANGJU_KINDS: frozenset[Kind] = frozenset({"place", "entity"})
 NAMESAKE = "경기 광주 context"
@@ -30,30 +33,23 @@ _PARTICLE = r"(?:[가는의를로와이에]\s*)?"
 _SEPARATOR = re.compile(r"[·,、/ㆍ]|\s등\s|\s및\s")
 
 
-@dataclass(frozen=True)
-class Mention:
-    """One term found in the article; ``sense`` is empty when it counts for the topic."""
-
-    text: str
-    group: TermGroup
-    start: int
-    sentence: int
-    in_headline: bool
-    sense: str = ""
-
-    @property
-    def kind(self) -> Kind:
-        return self.group.kind
-
-
 @lru_cache(maxsize=8)
-def _patterns(gazetteer: Gazetteer) -> tuple[tuple[re.Pattern[str], TermGroup], ...]:
-    """One compiled pattern per distinct term (the first group naming a term owns it)."""
+def _patterns(
+    gazetteer: Gazetteer,
+) -> tuple[tuple[re.Pattern[str], TermGroup, str, bool], ...]:
+    """One compiled pattern per distinct term (the first group naming a term owns it), with
+    the literal its every match starts with and whether it is case-blind (then lower-cased)."""
     terms: dict[str, TermGroup] = {}
     for group in gazetteer.groups:
         for term in group.terms:
             terms.setdefault(" ".join(term.split()), group)
-    return tuple((term_pattern(term), group) for term, group in terms.items())
+    result = []
+    for term, group in terms.items():
+        pattern = term_pattern(term)
+        probe = unicodedata.normalize("NFKC", term).split()[0]
+        blind = bool(pattern.flags & re.IGNORECASE)
+        result.append((pattern, group, probe.lower() if blind else probe, blind))
+    return tuple(result)
 
 
 def scan(gazetteer: Gazetteer, article: Article) -> list[Mention]:
@@ -61,12 +57,16 @@ def scan(gazetteer: Gazetteer, article: Article) -> list[Mention]:
 
     Where terms overlap the longest wins: 광주과학기술원 is one institution, not also 광주.
     (One scan per term: Python's regex engine tries an alternation of hundreds of terms at
-    every position, which is thirty times slower.)
+    every position, which is thirty times slower; a term whose first word is not in the text
+    at all is not scanned.)
     """
+    text = article.text
+    lowered = text.lower()
     candidates = [
         (match.start(), match.end(), group)
-        for pattern, group in _patterns(gazetteer)
-        for match in pattern.finditer(article.text)
+        for pattern, group, probe, blind in _patterns(gazetteer)
+        if probe in (lowered if blind else text)
+        for match in pattern.finditer(text)
     ]
     covered = bytearray(len(article.text))
     found = []
@@ -77,7 +77,7 @@ def scan(gazetteer: Gazetteer, article: Article) -> list[Mention]:
     found.sort(key=lambda mention: mention.start)
     found = _resolve_ai(gazetteer, article, found)
     found = _resolve_namesake(found)
-    return _resolve_lists(article, found)
+    return resolve_asides(article, _resolve_lists(article, found))
 
 
 def anaphors(gazetteer: Gazetteer, article: Article, mentions: list[Mention]) -> list[Mention]:
@@ -98,10 +98,6 @@ def anaphors(gazetteer: Gazetteer, article: Article, mentions: list[Mention]) ->
 def _mention(article: Article, text: str, group: TermGroup, start: int) -> Mention:
     in_headline = not article.in_body(start)
     return Mention(text, group, start, article.sentence(start), in_headline)
-
-
-def _with_sense(mention: Mention, sense: str) -> Mention:
-    return dataclasses.replace(mention, sense=sense)
 
 
 def _resolve_ai(gazetteer: Gazetteer, article: Article, found: list[Mention]) -> list[Mention]:
@@ -125,7 +121,7 @@ def _resolve_ai(gazetteer: Gazetteer, article: Article, found: list[Mention]) ->
             if local == "flu" or (
                 local == "" and (sentence_is_flu or (flu >= tech and article_is_flu))
             ):
-                mention = _with_sense(mention, AVIAN)
+                mention = with_sense(mention, AVIAN)
         result.append(mention)
     return result
 
@@ -185,7 +181,7 @@ def _resolve_namesake(found: list[Mention]) -> list[Mention]:
             first_bare.setdefault(mention.in_headline, mention.start)
     bare = {m.text for m in found if m.kind == "place" and m.group.ambiguous}
     found = [
-        _with_sense(m, IN_PASSING)
+        with_sense(m, IN_PASSING)
         if m.kind == "namesake" and any(b in m.text for b in bare) and _passing(m, first_bare)
         else m
         for m in found
@@ -195,7 +191,7 @@ def _resolve_namesake(found: list[Mention]) -> list[Mention]:
     if namesake < NAMESAKE_NEEDED or specific > namesake:
         return found
     return [
-        _with_sense(m, NAMESAKE) if m.kind == "place" and m.group.ambiguous else m for m in found
+        with_sense(m, NAMESAKE) if m.kind == "place" and m.group.ambiguous else m for m in found
     ]
 
 
@@ -221,7 +217,7 @@ def _resolve_lists(article: Article, found: list[Mention]) -> list[Mention]:
         if mention.kind == "elsewhere":
             by_sentence[mention.sentence].append(mention.start)
     return [
-        _with_sense(m, LISTED)
+        with_sense(m, LISTED)
         if m.kind in GWANGJU_KINDS
         and not m.sense
         and _enumerated(m, article, peers, by_sentence.get(m.sentence, []))
@@ -237,8 +233,3 @@ def _enumerated(mention: Mention, article: Article, peers: list[int], same: list
         return False
     start, end = min(same[0], mention.start), max(same[-1], mention.start)
     return _SEPARATOR.search(article.text, start, end) is not None
-
-
-def weight(mention: Mention) -> float:
-    """A mention's weight where it stands: a headline mention counts double."""
-    return mention.group.weight * (2 if mention.in_headline else 1)

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from crawler.topic.evidence import Mention, weight
+from crawler.topic.merger import MERGER_DAY
 from crawler.topic.rules import Topic
 from crawler.topic.score import LEAD_SENTENCES, PLACE_NEEDED, TOPIC_NEEDED
 from crawler.topic.text import Article, term_pattern
 
 
-def explain(topic: Topic, headline: str, body: str) -> dict[str, Any]:
-    """The decision and every piece of evidence, JSON-ready."""
-    decision = topic.decide(headline, body)
+def explain(
+    topic: Topic, headline: str, body: str, published: date | datetime | None = None
+) -> dict[str, Any]:
+    """The decision and every piece of evidence, JSON-ready.
+
+    ``merger_rule`` is there when the article names places of the former 전남, whose reading
+    depends on its date (``crawler.topic.merger``).
+    """
+    decision = topic.decide(headline, body, published)
     result: dict[str, Any] = {
         "headline": headline,
         "on_topic": decision.matched,
@@ -38,7 +46,19 @@ def explain(topic: Topic, headline: str, body: str) -> dict[str, Any]:
             "evidence": [_row(mention, first_body) for mention in found.mentions],
         }
     )
+    rules = sorted({m.group.rule for m in found.mentions if m.group.rule})
+    if rules:
+        result["merger_rule"] = {
+            "article_date": _iso(published),
+            "merger_day": MERGER_DAY.isoformat(),
+            "merged_region": topic.merged_region,
+            "rule": rules[0],
+        }
     return result
+
+
+def _iso(published: date | datetime | None) -> str | None:
+    return None if published is None else published.isoformat()
 
 
 def _row(mention: Mention, first_body: int) -> dict[str, Any]:

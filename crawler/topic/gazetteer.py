@@ -4,14 +4,38 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any, Literal
 
 from crawler.topic.text import term_pattern
 
-Kind = Literal["place", "entity", "namesake", "elsewhere", "topic", "flu", "word"]
-KINDS: tuple[Kind, ...] = ("place", "entity", "namesake", "elsewhere", "topic", "flu", "word")
+Kind = Literal[
+    "place",
+    "entity",
+    "namesake",
+    "elsewhere",
+    "topic",
+    "flu",
+    "word",
+    "province",
+    "province_place",
+    "merged_city",
+    "genre",
+]
+KINDS: tuple[Kind, ...] = (
+    "place",
+    "entity",
+    "namesake",
+    "elsewhere",
+    "topic",
+    "flu",
+    "word",
+    "province",
+    "province_place",
+    "merged_city",
+    "genre",
+)
 BUILTIN = "gwangju_ai.toml"
 
 
@@ -21,7 +45,10 @@ class GazetteerError(ValueError):
 
 @dataclass(frozen=True)
 class TermGroup:
-    """Terms of one kind and weight; ``topic`` is the topic weight of a place-and-topic entity."""
+    """Terms of one kind and weight; ``topic`` is the topic weight of a place-and-topic entity.
+
+    ``rule`` says why a group reads as it does for one article (the merger's date rule).
+    """
 
     kind: Kind
     label: str
@@ -29,6 +56,7 @@ class TermGroup:
     terms: tuple[str, ...]
     topic: float = 0.0
     ambiguous: bool = False
+    rule: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,6 +77,14 @@ class Gazetteer:
     senses: Senses = Senses()
     anaphora: tuple[str, ...] = ()
     anaphora_weight: float = 0.5
+
+    def __hash__(self) -> int:
+        # Gazetteers key the caches of every decision: hash their hundreds of terms once.
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        return hash((self.groups, self.senses, self.anaphora, self.anaphora_weight))
 
     def extended(
         self,

@@ -45,8 +45,13 @@ matches any whitespace or none, because Korean spacing varies ("경기 광주" f
 Hangul matches as a substring since particles and compounds glue onto nouns ("광주는",
 "AI산업"). A term that starts or ends with a Latin letter must not touch another Latin letter on
 that side: "AI" finds "AI산업", "국가AI데이터센터" and "AI·" but not "MAIL", "TAIWAN", "AIA생명"
-or "OpenAI". Latin letters are case-sensitive, because Korean news writes acronyms in capitals
-and lower-case "ai" turns up inside addresses and words.
+or "OpenAI". Acronyms are case-sensitive, because Korean news writes them in capitals and
+lower-case "ai" turns up inside addresses and words; a term written with a lower-case Latin
+letter ("Gwangju", "artificial intelligence") is English copy and matches in any case.
+
+``merged_region`` (evidence topics only, default true) is the one setting of the merger of
+2026-07-01: are articles dated after it about former-전남 places (나주, 해남 …) Gwangju for this
+topic? ``crawler.topic.merger`` reads it together with the article's date.
 """
 
 from __future__ import annotations
@@ -54,10 +59,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
 from crawler.topic.gazetteer import Gazetteer, builtin_gazetteer
+from crawler.topic.merger import after_merger, for_article
 from crawler.topic.score import Assessment, assess
 from crawler.topic.text import (
     Article,
@@ -76,7 +83,7 @@ __all__ = ["Topic", "TopicConfigError", "TopicDecision", "term_pattern"]
 _GAZETTEER_FIELDS = ("places", "entities", "terms")
 _TERM_FIELDS = ("all", "any", "none", "rivals", "peers", "anaphora", *_GAZETTEER_FIELDS)
 _COUNT_FIELDS = {"min_mentions": 1, "headline_weight": 1, "min_any": 1, "near": 0}
-_FLAG_FIELDS = ("same_sentence", "evidence")
+_FLAG_FIELDS = ("same_sentence", "evidence", "merged_region")
 _KNOB_DEFAULTS: dict[str, object] = {
     "min_mentions": 1, "headline_weight": 1, "min_any": 1, "near": 0, "same_sentence": False,
     "none_scope": "article", "rivals": (), "peers": (), "anaphora": (),
@@ -142,6 +149,7 @@ class Topic:
     peers: tuple[str, ...] = ()
     anaphora: tuple[str, ...] = ()
     evidence: bool = False
+    merged_region: bool = True
     places: tuple[str, ...] = ()
     entities: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
@@ -173,6 +181,11 @@ class Topic:
             raise TopicConfigError(
                 "[topic] places, entities and terms extend the gazetteer of an evidence topic"
             )
+        elif not self.merged_region:
+            raise TopicConfigError(
+                "[topic] merged_region applies to the evidence preset gwangju-ai, "
+                "not to term-list topics"
+            )
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -199,14 +212,21 @@ class Topic:
                 settings[key] = _coerce(key, value, where)
         return cls(**settings)
 
-    def matches(self, headline: str, body: str) -> bool:
+    def matches(self, headline: str, body: str, published: date | datetime | None = None) -> bool:
         """True if the article is on topic."""
-        return self.decide(headline, body).matched
+        return self.decide(headline, body, published).matched
 
-    def decide(self, headline: str, body: str) -> TopicDecision:
-        """Match the article and say why it was kept or rejected."""
+    def decide(
+        self, headline: str, body: str, published: date | datetime | None = None
+    ) -> TopicDecision:
+        """Match the article and say why it was kept or rejected.
+
+        ``published`` (a date, or an aware datetime) places the article before or after the
+        merger of 2026-07-01 (``crawler.topic.merger``); without it, before. Term-list topics
+        do not read it.
+        """
         if self.evidence:
-            return self._weigh(headline, body)
+            return self._weigh(headline, body, published)
         article = Article.of(headline, body)
         if self.none_scope == "article":
             for term in self.none:
@@ -224,13 +244,17 @@ class Topic:
         reason = self._check_any(article, sorted(counted))
         return TopicDecision(not reason, reason or "ok")
 
-    def _weigh(self, headline: str, body: str) -> TopicDecision:
+    def gazetteer_for(self, published: date | datetime | None) -> Gazetteer:
+        """The gazetteer as the merger rule reads it for an article of that date."""
+        return for_article(self.gazetteer, after_merger(published), self.merged_region)
+
+    def _weigh(self, headline: str, body: str, published: date | datetime | None) -> TopicDecision:
         """The evidence decision; a ``none`` term still rejects the article outright."""
         text = Article.of(headline, body).text
         for term in self.none:
             if term_pattern(term).search(text):
                 return TopicDecision(False, f"excluded:{term}", 0.0, (f"excluded: {term}",))
-        found = assess(self.gazetteer, headline, body)
+        found = assess(self.gazetteer_for(published), headline, body)
         reason = "ok" if found.matched else "; ".join(found.missing)
         return TopicDecision(found.matched, reason, found.score, found.missing, found)
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 _LATIN = "A-Za-z\u00c0-\u024f"
 _LATIN_START = re.compile(f"^[{_LATIN}]")
 _LATIN_END = re.compile(f"[{_LATIN}]$")
+_LOWER = re.compile("[a-z]")
 _LIST_SEPARATOR = re.compile("[·,、/\u318d\u119e]")
 _LIST_SPAN = 20  # characters either side of a mention searched for the rest of an enumeration
 # A sentence ends at a line break or at . ! ? followed by a space (not inside "2.5" or "5·18").
@@ -29,13 +30,16 @@ def term_pattern(term: str) -> re.Pattern[str]:
         pattern = f"(?<![{_LATIN}])" + pattern
     if _LATIN_END.search(term):
         pattern += f"(?![{_LATIN}])"
-    return re.compile(pattern)
+    # Acronyms (AI, GIST) are case-sensitive; a term written with a lower-case letter is a word
+    # or name of English copy ("artificial intelligence", "Gwangju") and any case finds it.
+    return re.compile(pattern, re.IGNORECASE if _LOWER.search(term) else 0)
 
 
 @lru_cache(maxsize=256)
 def word_pattern(term: str) -> re.Pattern[str]:
     """A term matched only as a whole word: "시는" finds "시는 " but not "도시는" or "하시는"."""
-    return re.compile(r"(?<!\w)" + term_pattern(term).pattern + r"(?!\w)")
+    inner = term_pattern(term)
+    return re.compile(r"(?<!\w)" + inner.pattern + r"(?!\w)", inner.flags & re.IGNORECASE)
 
 
 def positions(pattern: re.Pattern[str], text: str) -> list[int]:

@@ -38,14 +38,17 @@ def test_each_cms_family_yields_its_entry_points(family: str) -> None:
     assert result.found
     _check_pattern(site, result)
     assert set(result.feeds) == site.feeds
-    assert result.listings and set(result.listings) <= site.listings
+    front = {site.front_listing} if site.front_listing else set()
+    assert result.listings and set(result.listings) <= site.listings | front
+    # the front page links articles no section links: it is a listing, asked first
+    assert (result.listings[0] == result.final_url) == bool(front)
     assert set(result.sitemaps) <= site.sitemaps
 
 
 def test_site_without_feed_yields_listings_and_says_feeds_were_refused() -> None:
     site = FAMILIES["aid-euckr"]()
     result, _ = _discover(site)
-    assert result.feeds == [] and len(result.listings) == 3
+    assert result.feeds == [] and len(result.listings) == 4  # the front page and 3 sections
     refused = [a for a in result.tried if a.kind == "feed"]
     assert refused and not any(a.kept for a in refused)
     reasons = {a.url: a.reason for a in refused}
@@ -83,6 +86,32 @@ def test_error_page_says_nothing_found_with_reasons() -> None:
     assert result.reasons[0] == "homepage http://www.broken-fixture.co.kr/: HTTP 500"
     assert result.reasons[-1].startswith("nothing found")
     assert result.as_dict()["toml"] is None
+
+
+def test_front_page_is_the_listing_when_no_section_qualifies(
+    workdir: Path, database_url: str
+) -> None:
+    site = FAMILIES["front-only"]()
+    result, resolve = _discover(site)
+    assert result.listings == [site.front_listing]
+    _check_pattern(site, result)
+    sections = {a.url: a.reason for a in result.tried if "/news/list.php" in a.url}
+    assert sections and set(sections.values()) == {"only 2 article links"}
+    kept = next(a for a in result.tried if a.kind == "listing" and a.kept)
+    assert kept.reason == "the homepage itself: 10 article links"
+    # the suggested entry, crawled: the articles linked from the front page alone are found
+    host = site.hosts["www.front-fixture.co.kr"]
+    with serve(host) as local:
+        entry = (
+            f'[[sources]]\nkey = "front"\nlistings = ["{local.url("/")}"]\n'
+            f"article_pattern = {json.dumps(result.article_pattern)}\n"
+        )
+        config = write_config(workdir, database_url, entry)
+        done = run_newsmon("crawl", "--config", str(config), "--json", cwd=workdir)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)[0]
+    assert (report["discovered"], report["fetched"]) == (10, 10)
+    assert resolve
 
 
 def test_robots_txt_is_obeyed() -> None:

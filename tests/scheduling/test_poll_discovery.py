@@ -201,3 +201,41 @@ feeds = ["{site.url(FEED)}"]
     assert registry.commands == []
     assert outcome.status == "failed"
     assert outcome.reason is not None and "larger than 100000 bytes" in outcome.reason
+
+
+def test_a_json_listing_is_polled_through_the_same_dispatch(
+    site: ConditionalSite, tmp_path: Path, database_url: str
+) -> None:
+    api = "/api/getNewsList?localCode=40"
+    path = write_config(
+        tmp_path,
+        database_url,
+        f"""
+[topic]
+terms = ["광주"]
+[[sources]]
+key = "polled"
+api_listings = ["{site.url(api)}"]
+api_items = "data"
+api_url_template = "{site.base_url}/news/articleView.html?idxno={{code}}"
+article_pattern = "articleView"
+""",
+    )
+    config = load_config(path, env={})
+    for idxno in (1, 2):
+        site.add(story(idxno).path, article_page(story(idxno)))
+    items = ",".join(f'{{"code": {i}, "title": "t{i}"}}' for i in (1, 2))
+    site.add(api, f'{{"success": true, "data": [{items}]}}', content_type="application/json")
+    database = open_database(database_url)
+    try:
+        registry = CountingRegistry()
+        (outcome,) = poll_once(config, database, registry)
+        assert outcome.status == "ok", outcome.reason
+        assert article_hits(site) == sorted(story(i).path for i in (1, 2))
+        assert outcome.count("added") == 2 and len(registry.commands) == 1
+        site.clear_log()
+        (outcome,) = poll_once(config, database, registry)  # nothing new: no process
+        assert outcome.status == "ok" and len(registry.commands) == 1
+        assert [hit.path for hit in site.answered("/api/")] == [api]
+    finally:
+        database.close()

@@ -21,7 +21,9 @@ def test_sources_lists_the_builtin_registry_without_a_config(
     assert main(["sources", "--json"]) == EXIT_OK
     rows = json.loads(capsys.readouterr().out)
     assert [row["key"] for row in rows] == [s.key for s in BUILTIN_SOURCES]
-    assert all(row["feeds"] or row["sitemaps"] or row["listings"] for row in rows)
+    assert all(
+        row["feeds"] or row["sitemaps"] or row["listings"] or row["api_listings"] for row in rows
+    )
 
 
 def test_sources_table_names_the_config_file_and_topic(

@@ -87,3 +87,20 @@ def test_unreachable_site_is_one_reason_and_one_fetch() -> None:
     assert fetcher.asked == [HOME]  # no feed guesses or robots.txt against a dead host
     assert result.reasons == [f"homepage {HOME}: ConnectError: Name or service not known"]
     assert not result.found
+
+
+def test_front_page_with_article_links_is_a_listing_beside_the_sections() -> None:
+    pages = _site(3)
+    front_only = "".join(f'<a href="/view.php?id={20000 + j}">기사</a>' for j in range(4))
+    pages[HOME] = pages[HOME].replace("</nav>", f"</nav><main>{front_only}</main>")
+    result = discover_site(HOME, MemoryFetcher(pages))
+    assert result.listings[0] == HOME and len(result.listings) == 4
+    reasons = {a.url: a.reason for a in result.tried if a.kind == "listing" and a.kept}
+    assert reasons[HOME] == "the homepage itself: 4 article links"
+
+
+def test_front_page_without_article_links_is_refused_with_its_count() -> None:
+    result = discover_site(HOME, MemoryFetcher(_site(3)))
+    assert HOME not in result.listings and len(result.listings) == 3
+    refused = {a.url: a.reason for a in result.tried if a.kind == "listing" and not a.kept}
+    assert refused[HOME] == "the homepage itself: only 0 article links"

@@ -135,7 +135,9 @@ class NewsSpider(scrapy.Spider):
             self.fallback.answered(response.meta, useful=True)
             return
         try:
-            found = read_discovery(kind, response.body, response.url, self.pattern)
+            found = read_discovery(
+                kind, response.body, response.url, self.pattern, self.source.api_listing
+            )
         except DiscoveryError as exc:
             self._discovery_error(response.url, f"bad {kind}: {exc}")
             self.fallback.answered(response.meta, useful=False)
