@@ -66,7 +66,8 @@ _UI = frozenset(
         "이메일",
     ]
 )
-_HAS_WORD = re.compile(r"[A-Za-z\uac00-\ud7a3\u3131-\u318e\u4e00-\u9fff]")
+# A letter of any script: a line of Cyrillic, Greek or Thai prose is text, not symbols.
+_HAS_WORD = re.compile(r"[^\W\d_]")
 _MAX_LINK_SHARE = 0.5
 
 
