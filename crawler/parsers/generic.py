@@ -1,4 +1,5 @@
-"""Fallback for unknown layouts: the block where prose text is densest, else trafilatura."""
+"""Fallback for unknown layouts: the block where prose text is densest, else trafilatura; and
+the page's prose mass, which every chosen body is checked against."""
 
 from __future__ import annotations
 
@@ -64,7 +65,6 @@ class _Scores:
 
     score: dict[HtmlElement, float] = field(default_factory=lambda: defaultdict(float))
     inside: dict[HtmlElement, int] = field(default_factory=lambda: defaultdict(int))
-    respect_noise: bool = True
 
     def add_unit(self, el: HtmlElement, chars: int) -> None:
         parent = el.getparent()
@@ -78,20 +78,48 @@ class _Scores:
             self.inside[node] += chars
             node = node.getparent()
 
+    def best(self) -> HtmlElement | None:
+        return max(self.score, key=self.score.__getitem__) if self.score else None
+
+
+@dataclass
+class Prose:
+    """Where a page's prose sits, read in one pass: outside boilerplate-marked blocks (`clean`)
+    and everywhere (`everywhere`, the page's text mass whatever its class names say)."""
+
+    start: HtmlElement
+    clean: _Scores = field(default_factory=_Scores)
+    everywhere: _Scores = field(default_factory=_Scores)
+
+    @property
+    def page_chars(self) -> int:
+        """Characters of all prose paragraphs on the page."""
+        return self.everywhere.inside.get(self.start, 0)
+
+    @property
+    def block_chars(self) -> int:
+        """Characters of prose in the page's densest block, class names ignored."""
+        best = self.everywhere.best()
+        return self.everywhere.inside.get(best, 0) if best is not None else 0
+
+    def densest(self) -> HtmlElement | None:
+        """The block where unmarked prose is densest, narrowed to a dominant child."""
+        # When a noise word on a page wrapper hid everything, class names are ignored.
+        scores = self.clean if self.clean.score else self.everywhere
+        best = scores.best()
+        return _narrow(best, scores) if best is not None else None
+
+
+def page_prose(root: HtmlElement) -> Prose:
+    body = root.find("body")
+    prose = Prose(body if body is not None else root)
+    _visit(prose.start, False, prose)
+    return prose
+
 
 def densest_block(root: HtmlElement) -> HtmlElement | None:
     """The element whose paragraphs hold the most prose, narrowed to a dominant child."""
-    body = root.find("body")
-    start = body if body is not None else root
-    scores = _Scores()
-    _visit(start, False, scores)
-    if not scores.score:
-        scores = _Scores(respect_noise=False)  # a noise word on a page wrapper hid everything
-        _visit(start, False, scores)
-    if not scores.score:
-        return None
-    best = max(scores.score, key=lambda el: scores.score[el])
-    return _narrow(best, scores)
+    return page_prose(root).densest()
 
 
 def _narrow(el: HtmlElement, scores: _Scores) -> HtmlElement:
@@ -104,26 +132,28 @@ def _narrow(el: HtmlElement, scores: _Scores) -> HtmlElement:
         el = child
 
 
-def _visit(el: HtmlElement, noisy: bool, scores: _Scores) -> tuple[int, int]:
+def _visit(el: HtmlElement, noisy: bool, prose: Prose) -> tuple[int, int]:
     """Own inline text of el as (characters, link characters); blocks register as units."""
     tag = el.tag.lower() if isinstance(el.tag, str) else ""
     if not tag or tag in SKIP_TAGS:
         return 0, 0
-    if scores.respect_noise and not noisy:
+    if not noisy:
         marks = f"{el.get('class', '')} {el.get('id', '')}".lower()
         noisy = bool(marks.strip()) and NOISE.search(marks) is not None
     chars = len(el.text.strip()) if el.text else 0
     links = 0
     for child in el:
-        child_chars, child_links = _visit(child, noisy, scores)
+        child_chars, child_links = _visit(child, noisy, prose)
         chars += child_chars + (len(child.tail.strip()) if child.tail else 0)
         links += child_links
     if tag == "a":
         links = chars
     if tag in INLINE_TAGS:
         return chars, links
-    if not noisy and chars >= _MIN_UNIT and links <= _MAX_UNIT_LINKS * chars:
-        scores.add_unit(el, chars)
+    if chars >= _MIN_UNIT and links <= _MAX_UNIT_LINKS * chars:
+        prose.everywhere.add_unit(el, chars)
+        if not noisy:
+            prose.clean.add_unit(el, chars)
     return 0, 0
 
 

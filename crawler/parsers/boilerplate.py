@@ -1,0 +1,75 @@
+"""Boilerplate blocks that read like prose: cookie/consent banners, corporate footers,
+newsletter boxes and lists of related-article teasers, in English, Korean and a few more
+languages. A body made mostly of them is the wrong block, whatever strategy chose it.
+
+The patterns are data: add a phrase when a new banner or footer wording slips through. Each
+matches only in a line short enough to be a banner (an article paragraph that mentions
+cookies is longer than the phrases it would need to match and is not dropped).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+# Cookie and personal-data consent banners.
+CONSENT: tuple[str, ...] = (
+    r"\b(?:we|this (?:web)?site|our (?:web)?site|(?:web)?site|service)s? (?:uses?|use) "
+    r"(?:cookies?|tracking)\b",
+    r"\bcookie (?:policy|settings|preferences|consent|notice|banner)\b",
+    r"\baccept (?:all )?cookies\b|\ballow (?:all )?cookies\b|\bmanage cookies\b",
+    r"\bby (?:using|continuing|browsing|clicking)\b[^.]{0,80}\b(?:cookies?|agree|consent)",
+    r"\b(?:utilizziamo|usiamo|questo sito utilizza) (?:i )?cookie",
+    r"\butilise des cookies\b|\butilisons des cookies\b|\bverwendet cookies\b|"
+    r"\bverwenden cookies\b|\butiliza(?:mos)? cookies\b|\bиспользу\w* (?:файлы )?cookie",
+    r"(?:쿠키|cookie)\s*(?:를|을|정책|설정)?\s*(?:사용|수집|허용|저장|동의|정책)",
+    r"개인\s*정보\s*(?:의\s*)?(?:수집|처리)\s*(?:및\s*이용\s*)?(?:에\s*)?동의",
+)
+# A publisher's corporate self-description or a footer's link row.
+CORPORATE: tuple[str, ...] = (
+    r"\b(?:is|are) (?:a|an|the|part of (?:a|an|the))\s+(?:\w+\s+){0,3}"
+    r"(?:network|group|family|portfolio|division|subsidiary) of\s+(?:\w+\s+){0,3}"
+    r"(?:companies|brands|publications|websites|media|titles|sites)\b",
+)
+# Words of a footer's link row: two or more in one short line make it a footer line.
+FOOTER_WORDS: tuple[str, ...] = (
+    r"about us|contact us|privacy policy|terms (?:of|and) (?:use|service|conditions)|"
+    r"advertise(?: with us)?|cookie policy|site ?map|careers",
+    r"회사\s*소개|광고\s*문의|제휴\s*문의|이용\s*약관|개인\s*정보\s*처리\s*방침|"
+    r"청소년\s*보호\s*정책|고충\s*처리인|사업자\s*등록\s*번호|등록\s*번호|발행인|편집인|"
+    r"대표\s*전화|기사\s*배열\s*책임자",
+)
+# Newsletter and sign-up boxes.
+NEWSLETTER: tuple[str, ...] = (
+    r"\b(?:sign|signs|signing) up (?:for|to)\b[^.]{0,60}\bnewsletters?\b",
+    r"\bsubscribe to (?:our|the|this)\b[^.]{0,40}\bnewsletters?\b",
+    r"\bget (?:our|the)\b[^.]{0,40}\bnewsletters?\b|\bnewsletter sign[- ]?up\b",
+    r"\benter your e-?mail(?: address)?\b",
+    r"뉴스\s*레터\s*(?:를\s*)?(?:구독|신청|받기|받아)",
+)
+_BANNER = re.compile("|".join((*CONSENT, *CORPORATE, *NEWSLETTER)), re.IGNORECASE)
+_FOOTER = tuple(re.compile(words, re.IGNORECASE) for words in FOOTER_WORDS)
+_MAX_BANNER = 700  # characters: consent banners run long, article paragraphs longer
+_MAX_FOOTER = 300
+# A teaser: a headline or excerpt cut off with an ellipsis ('… may soon...', '더보기').
+_TEASER = re.compile(r"(?:\.\.\.|…|더\s*보기|read more|continue reading)\s*[\])»›>]?\s*$", re.I)
+# A footer row is a list of links; a sentence that names two of them ('… 발행인 겸 편집인이다.') is
+# prose.
+_SENTENCE = re.compile(r"(?:[.!?。]|다)[\"”’')\]]*$")
+_MIN_TEASERS = 3
+_TEASER_SHARE = 0.5
+
+
+def is_boilerplate(line: str) -> bool:
+    """A consent banner, corporate self-description, footer link row or newsletter prompt."""
+    if len(line) <= _MAX_BANNER and _BANNER.search(line) is not None:
+        return True
+    if len(line) > _MAX_FOOTER or _SENTENCE.search(line):
+        return False
+    return any(len(pattern.findall(line)) >= 2 for pattern in _FOOTER)
+
+
+def is_teaser_list(lines: Sequence[str]) -> bool:
+    """Most lines are cut-off excerpts: a block of other stories, not one article."""
+    teasers = sum(_TEASER.search(line) is not None for line in lines)
+    return teasers >= _MIN_TEASERS and teasers >= _TEASER_SHARE * len(lines)
