@@ -142,9 +142,10 @@ def _choose(
     if ld is not None:
         best = _longer(best, lambda: (clean_text_lines(body_lines(ld), headline), "jsonld"))
     if _chars(best[0]) < MIN_BODY_CHARS:
-        block = prose.densest()
-        if block is not None:
-            best = _longer(best, lambda: (clean_lines(render_lines(block), headline), "generic"))
+        blocks = prose.densest()
+        if blocks:
+            lines = [line for block in blocks for line in render_lines(block)]
+            best = _longer(best, lambda: (clean_lines(lines, headline), "generic"))
     held = scripts.article(headline) if _chars(best[0]) < _SHORT_BODY_CHARS else None
     if held is not None:
         best = _longer(best, lambda: (clean_text_lines(held.lines, headline), held.kind))

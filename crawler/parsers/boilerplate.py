@@ -47,10 +47,26 @@ NEWSLETTER: tuple[str, ...] = (
     r"\benter your e-?mail(?: address)?\b",
     r"뉴스\s*레터\s*(?:를\s*)?(?:구독|신청|받기|받아)",
 )
+# Headings that open a block of other stories, comments or sign-ups: nothing after them is the
+# article (the Korean ones are chrome._SECTION).
+SECTION_ENDS: tuple[str, ...] = (
+    r"related(?: articles?| stories| posts| news| content| coverage| reading| links)?",
+    r"(?:read|see) (?:more|next|also)(?: stories| articles)?",
+    r"more (?:\w+ ){0,3}(?:stories|articles|news|reads|coverage)(?: from [\w .]{1,30})?",
+    r"more from [\w .&'-]{1,40}",
+    r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)(?: these)?",
+    r"recommended(?: for you| stories| articles| reading)?|trending(?: now| stories)?",
+    r"most (?:popular|read|viewed|shared)(?: stories| articles)?",
+    r"comments?(?: \(\d+\))?|\d+ comments?|leave a (?:comment|reply)",
+    r"join the (?:conversation|discussion)",
+    r"share this(?: article| story| post)?|about the author",
+)
+_SECTION_END = re.compile(rf"^[\W_]*(?:{'|'.join(SECTION_ENDS)})[\s.…:!]*$", re.IGNORECASE)
 _BANNER = re.compile("|".join((*CONSENT, *CORPORATE, *NEWSLETTER)), re.IGNORECASE)
 _FOOTER = tuple(re.compile(words, re.IGNORECASE) for words in FOOTER_WORDS)
 _MAX_BANNER = 700  # characters: consent banners run long, article paragraphs longer
 _MAX_FOOTER = 300
+_MAX_SECTION = 60
 # A teaser: a headline or excerpt cut off with an ellipsis ('… may soon...', '더보기').
 _TEASER = re.compile(r"(?:\.\.\.|…|더\s*보기|read more|continue reading)\s*[\])»›>]?\s*$", re.I)
 # A footer row is a list of links; a sentence that names two of them ('… 발행인 겸 편집인이다.') is
@@ -67,6 +83,11 @@ def is_boilerplate(line: str) -> bool:
     if len(line) > _MAX_FOOTER or _SENTENCE.search(line):
         return False
     return any(len(pattern.findall(line)) >= 2 for pattern in _FOOTER)
+
+
+def ends_article(line: str) -> bool:
+    """A heading after which a page lists other stories, comments or sharing buttons."""
+    return len(line) <= _MAX_SECTION and _SECTION_END.match(line) is not None
 
 
 def is_teaser_list(lines: Sequence[str]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from crawler.parsers.boilerplate import ends_article
 from crawler.parsers.dom import Line
 from crawler.parsers.edges import drop_lead, drop_trailing_chrome
 
@@ -81,7 +82,7 @@ def clean_lines(lines: Iterable[Line], headline: str | None = None) -> list[str]
         text = line.text
         if line.link_chars and line.link_chars > len(text) * _MAX_LINK_SHARE:
             continue
-        if body_chars >= 200 and _SECTION.match(text):
+        if body_chars >= 200 and (_SECTION.match(text) or ends_article(text)):
             break
         if text in seen or text == headline or is_chrome(text):
             continue

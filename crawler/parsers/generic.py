@@ -57,6 +57,9 @@ INLINE_TAGS = frozenset(
 _MIN_UNIT = 25  # characters of own text that make a block a paragraph candidate
 _MAX_UNIT_LINKS = 0.3
 _DESCEND_SHARE = 0.9
+_MAX_CLIMB = 5  # ancestor levels between the densest block and its article's chunk siblings
+_MIN_CHUNK = 100  # characters of prose that make a sibling a chunk of the same article ...
+_CHUNK_SHARE = 0.15  # ... and this share of the densest block's (not a key-points box)
 
 
 @dataclass
@@ -102,12 +105,16 @@ class Prose:
         best = self.everywhere.best()
         return self.everywhere.inside.get(best, 0) if best is not None else 0
 
-    def densest(self) -> HtmlElement | None:
-        """The block where unmarked prose is densest, narrowed to a dominant child."""
+    def densest(self) -> list[HtmlElement]:
+        """The block where unmarked prose is densest, narrowed to a dominant child; or, when the
+        template cut the article into same-class sibling chunks (between ads or figures),
+        every chunk that holds prose, in page order. Empty when the page has no prose."""
         # When a noise word on a page wrapper hid everything, class names are ignored.
         scores = self.clean if self.clean.score else self.everywhere
         best = scores.best()
-        return _narrow(best, scores) if best is not None else None
+        if best is None:
+            return []
+        return _chunks(best, scores) or [_narrow(best, scores)]
 
 
 def page_prose(root: HtmlElement) -> Prose:
@@ -117,9 +124,28 @@ def page_prose(root: HtmlElement) -> Prose:
     return prose
 
 
-def densest_block(root: HtmlElement) -> HtmlElement | None:
-    """The element whose paragraphs hold the most prose, narrowed to a dominant child."""
-    return page_prose(root).densest()
+def _chunks(best: HtmlElement, scores: _Scores) -> list[HtmlElement]:
+    """`best` and its siblings of the same tag and classes, when they hold prose too: the
+    chunks of one article. Looked for at `best` and up to _MAX_CLIMB ancestors above it."""
+    node = best
+    floor = max(_MIN_CHUNK, _CHUNK_SHARE * scores.inside.get(best, 0))
+    for _ in range(_MAX_CLIMB):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            return []
+        classes = node.get("class", "").split()
+        if classes:
+            twins = [
+                child
+                for child in parent
+                if child.tag == node.tag
+                and child.get("class", "").split() == classes
+                and (child is node or scores.inside.get(child, 0) >= floor)
+            ]
+            if len(twins) > 1:
+                return twins
+        node = parent
+    return []
 
 
 def _narrow(el: HtmlElement, scores: _Scores) -> HtmlElement:

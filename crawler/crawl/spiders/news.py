@@ -214,6 +214,8 @@ class NewsSpider(scrapy.Spider):
         extracted = extraction.extracted if extraction is not None else None
         if extracted is not None:  # which strategy found bodies: a template change shows here
             self._inc(f"newsmon/parser/{extracted.parser}")
+            if extracted.override:  # the chosen body was doubted and trafilatura's won
+                self._inc(f"newsmon/parser/override/{extracted.override}")
         final = canonical_url(response.url)
         aliases = {canonical_url(u) for u in response.meta.get("redirect_urls", ())}
         declared = self._declared_canonical(extracted, response.url)
