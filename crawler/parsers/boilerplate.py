@@ -76,11 +76,28 @@ _MIN_TEASERS = 3
 _TEASER_SHARE = 0.5
 
 
+# Words every pattern above needs (lower case): most lines have none, so most lines cost a few
+# substring tests instead of the patterns' scans (every line of every body is asked).
+_BANNER_WORDS = (
+    *("cookie", "쿠키", "동의", "tracking", "newsletter", "뉴스", "mail"),
+    *("network", "group", "family", "portfolio", "division", "subsidiary"),
+)
+_FOOTER_HINTS = (
+    *("about", "contact", "privacy", "terms", "advertis", "site", "careers", "cookie"),
+    *("소개", "문의", "약관", "방침", "정책", "처리인", "번호", "발행인", "편집인", "전화", "책임자"),
+)
+
+
 def is_boilerplate(line: str) -> bool:
     """A consent banner, corporate self-description, footer link row or newsletter prompt."""
-    if len(line) <= _MAX_BANNER and _BANNER.search(line) is not None:
+    if len(line) > _MAX_BANNER:
+        return False
+    lower = line.lower()
+    if any(word in lower for word in _BANNER_WORDS) and _BANNER.search(line) is not None:
         return True
-    if len(line) > _MAX_FOOTER or _SENTENCE.search(line):
+    if len(line) > _MAX_FOOTER or not any(hint in lower for hint in _FOOTER_HINTS):
+        return False
+    if _SENTENCE.search(line):
         return False
     return any(len(pattern.findall(line)) >= 2 for pattern in _FOOTER)
 

@@ -164,13 +164,17 @@ def _visit(el: HtmlElement, noisy: bool, prose: Prose) -> tuple[int, int]:
     if not tag or tag in SKIP_TAGS:
         return 0, 0
     if not noisy:
-        marks = f"{el.get('class', '')} {el.get('id', '')}".lower()
-        noisy = bool(marks.strip()) and NOISE.search(marks) is not None
-    chars = len(el.text.strip()) if el.text else 0
+        get = el.get  # not el.attrib: that builds a mapping object per element
+        classes, ident = get("class"), get("id")
+        if classes or ident:  # most elements have neither: no string to build and search
+            noisy = NOISE.search(f"{classes or ''} {ident or ''}".lower()) is not None
+    text = el.text
+    chars = len(text.strip()) if text else 0
     links = 0
     for child in el:
         child_chars, child_links = _visit(child, noisy, prose)
-        chars += child_chars + (len(child.tail.strip()) if child.tail else 0)
+        tail = child.tail
+        chars += child_chars + (len(tail.strip()) if tail else 0)
         links += child_links
     if tag == "a":
         links = chars
@@ -184,11 +188,14 @@ def _visit(el: HtmlElement, noisy: bool, prose: Prose) -> tuple[int, int]:
 
 
 def trafilatura_lines(html: str) -> list[str]:
-    """Last resort: trafilatura in recall mode; lines of its plain-text output."""
+    """trafilatura in recall mode, lines of its plain-text output: the last resort, and the
+    second answer for a body the review doubts."""
     import trafilatura  # slow to import and to run; only pages nothing else could read get here
 
+    # fast: no second opinion from its backup extractors (jusText, readability), which cost
+    # more than the main pass and, on the pages that get here, seldom change the answer.
     text = trafilatura.extract(
-        html, favor_recall=True, include_comments=False, include_tables=False
+        html, favor_recall=True, include_comments=False, include_tables=False, fast=True
     )
     logger.debug("trafilatura fallback returned %d characters", len(text or ""))
     return text.split("\n") if text else []
