@@ -12,18 +12,22 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-# Cookie and personal-data consent banners.
+# Cookie and personal-data consent banners. A banner is the site speaking to its reader ('we',
+# 'our', 'you'; Korean in the polite -ㅂ니다 form): a news story about cookies or consent
+# reports it in the third person ('…쿠키 사용을 중단한다', 'without users' consent') and stays.
 CONSENT: tuple[str, ...] = (
-    r"\b(?:we|this (?:web)?site|our (?:web)?site|(?:web)?site|service)s? (?:uses?|use) "
-    r"(?:cookies?|tracking)\b",
-    r"\bcookie (?:policy|settings|preferences|consent|notice|banner)\b",
-    r"\baccept (?:all )?cookies\b|\ballow (?:all )?cookies\b|\bmanage cookies\b",
-    r"\bby (?:using|continuing|browsing|clicking)\b[^.]{0,80}\b(?:cookies?|agree|consent)",
+    r"\b(?:we|this (?:web)?site|our (?:web)?site|this page) (?:uses?|use) (?:cookies?|"
+    r"tracking technolog(?:y|ies))\b",
+    r"\bour (?:use of )?cookies?(?: policy| settings| preferences| notice)?\b",
+    r"\bby (?:using|continuing|browsing|clicking)\b[^.]{0,80}\byou (?:agree|consent|accept|"
+    r"are agreeing)\b",
     r"\b(?:utilizziamo|usiamo|questo sito utilizza) (?:i )?cookie",
-    r"\butilise des cookies\b|\butilisons des cookies\b|\bverwendet cookies\b|"
-    r"\bverwenden cookies\b|\butiliza(?:mos)? cookies\b|\bиспользу\w* (?:файлы )?cookie",
-    r"(?:쿠키|cookie)\s*(?:를|을|정책|설정)?\s*(?:사용|수집|허용|저장|동의|정책)",
-    r"개인\s*정보\s*(?:의\s*)?(?:수집|처리)\s*(?:및\s*이용\s*)?(?:에\s*)?동의",
+    r"\b(?:nous )?utilisons des cookies\b|\bce site utilise des cookies\b|"
+    r"\b(?:wir )?verwenden cookies\b|\bdiese website verwendet cookies\b|"
+    r"\butilizamos cookies\b|\bиспользуем (?:файлы )?cookie",
+    r"쿠키[^.。]{0,40}(?:사용|이용|저장|수집|허용)(?:합니다|하고\s*있습니다|됩니다|에\s*동의)",
+    r"개인\s*정보[^.。]{0,40}동의(?:합니다|하시겠습니까|하시면|하는\s*것으로\s*간주|"
+    r"해\s*주(?:세요|십시오)|함)",
 )
 # A publisher's corporate self-description or a footer's link row.
 CORPORATE: tuple[str, ...] = (

@@ -190,6 +190,11 @@ def test_boilerplate_lines(line: str) -> None:
         *KOREAN,
         "Bake the cookies for twelve minutes, until the edges are golden and the centres soft.",
         "그는 1998년부터 이 신문의 발행인 겸 편집인을 맡아 왔다.",
+        # News about cookies and consent is reported, not addressed to the reader.
+        "구글은 내년부터 크롬에서 서드파티 쿠키 사용을 중단한다고 밝혔다.",
+        "업체는 개인정보 수집 동의 없이 고객 정보를 넘긴 혐의를 받는다.",
+        "Regulators said the site uses cookies to follow readers across the web without consent.",
+        "Google will stop allowing third-party cookies in Chrome, the company said on Tuesday.",
         "Critics say the site uses a loophole to track visitors without their consent, "
         "and regulators have opened an inquiry into how the data was shared with advertisers "
         "in at least three countries over the past two years, according to the filing, which "
