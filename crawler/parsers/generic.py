@@ -195,7 +195,7 @@ def trafilatura_lines(html: str) -> list[str]:
     # fast: no second opinion from its backup extractors (jusText, readability), which cost
     # more than the main pass and, on the pages that get here, seldom change the answer.
     text = trafilatura.extract(
-        html, favor_recall=True, include_comments=False, include_tables=False, fast=True
+        html, favor_recall=True, include_comments=False, include_tables=True, fast=True
     )
     logger.debug("trafilatura fallback returned %d characters", len(text or ""))
     return text.split("\n") if text else []
