@@ -68,11 +68,13 @@ class _Scores:
 
     score: dict[HtmlElement, float] = field(default_factory=lambda: defaultdict(float))
     inside: dict[HtmlElement, int] = field(default_factory=lambda: defaultdict(int))
+    own: dict[HtmlElement, int] = field(default_factory=lambda: defaultdict(int))  # children's
 
     def add_unit(self, el: HtmlElement, chars: int) -> None:
         parent = el.getparent()
         if parent is not None:
             self.score[parent] += chars
+            self.own[parent] += chars
             grand = parent.getparent()
             if grand is not None:
                 self.score[grand] += chars / 2
@@ -114,6 +116,13 @@ class Prose:
         best = scores.best()
         if best is None:
             return []
+        parent = best.getparent()
+        if parent is not None and scores.own.get(parent, 0) >= max(
+            _MIN_CHUNK, _CHUNK_SHARE * scores.inside.get(best, 0)
+        ):
+            # Paragraphs beside the block in its parent (a lead before a paywall or a figure):
+            # the block is part of the article, not all of it.
+            best = parent
         return _chunks(best, scores) or [_narrow(best, scores)]
 
 

@@ -104,3 +104,16 @@ def test_an_english_related_heading_ends_the_body() -> None:
     )
     extracted = extract(html.encode(), "https://news.example/related")
     assert extracted is not None and extracted.paragraphs == CHUNKS
+
+
+def test_lead_paragraphs_beside_the_densest_block_are_kept() -> None:
+    # The story opens in the article element; the rest sits in a paywall box inside it.
+    lead, rest = CHUNKS[:1], CHUNKS[1:]
+    html = (
+        "<html><head><title>Lead</title></head><body><h1>Lead</h1><div class='slider-wrap'>"
+        f"<article>{''.join(f'<p>{t}</p>' for t in lead)}"
+        f"<div class='paywall'>{''.join(f'<p>{t}</p>' for t in rest)}</div></article>"
+        "</div></body></html>"
+    )
+    extracted = extract(html.encode(), "https://news.example/lead")
+    assert extracted is not None and extracted.paragraphs == CHUNKS
