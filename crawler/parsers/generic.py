@@ -68,13 +68,13 @@ class _Scores:
 
     score: dict[HtmlElement, float] = field(default_factory=lambda: defaultdict(float))
     inside: dict[HtmlElement, int] = field(default_factory=lambda: defaultdict(int))
-    own: dict[HtmlElement, int] = field(default_factory=lambda: defaultdict(int))  # children's
+    units: dict[HtmlElement, int] = field(default_factory=dict)  # paragraph -> its characters
 
     def add_unit(self, el: HtmlElement, chars: int) -> None:
+        self.units[el] = chars
         parent = el.getparent()
         if parent is not None:
             self.score[parent] += chars
-            self.own[parent] += chars
             grand = parent.getparent()
             if grand is not None:
                 self.score[grand] += chars / 2
@@ -117,11 +117,10 @@ class Prose:
         if best is None:
             return []
         parent = best.getparent()
-        if parent is not None and scores.own.get(parent, 0) >= max(
-            _MIN_CHUNK, _CHUNK_SHARE * scores.inside.get(best, 0)
-        ):
-            # Paragraphs beside the block in its parent (a lead before a paywall or a figure):
-            # the block is part of the article, not all of it.
+        lead = _lead_chars(best, scores)
+        if parent is not None and lead >= max(_MIN_CHUNK, _CHUNK_SHARE * scores.inside[best]):
+            # Paragraphs before the block in its parent (a lead above a paywall box or a
+            # figure): the block is the article's rest, the parent the whole of it.
             best = parent
         return _chunks(best, scores) or [_narrow(best, scores)]
 
@@ -131,6 +130,12 @@ def page_prose(root: HtmlElement) -> Prose:
     prose = Prose(body if body is not None else root)
     _visit(prose.start, False, prose)
     return prose
+
+
+def _lead_chars(block: HtmlElement, scores: _Scores) -> int:
+    """Characters of the paragraphs that are the block's preceding siblings."""
+    units = scores.units
+    return sum(units.get(sibling, 0) for sibling in block.itersiblings(preceding=True))
 
 
 def _chunks(best: HtmlElement, scores: _Scores) -> list[HtmlElement]:
