@@ -6,6 +6,7 @@ a general extractor (trafilatura) for its answer, and `prefer_general` decides b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,6 +18,8 @@ BLOCK_SHARE = 0.35  # a body under this share of the page's densest prose block 
 PAGE_SHARE = 0.2  # ... or under this share of all the page's prose
 MOSTLY = 0.5  # a body that loses more than this share of its text to boilerplate was boilerplate
 OVERRIDE_FACTOR = 2.0  # on a mass doubt, the general answer must be this much longer to win
+CONTAINED = 0.8  # ... and hold this share of the doubted body's words
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -45,13 +48,25 @@ def prefer_general(ours: Screened, general: Sequence[str]) -> bool:
     """The rule when two answers disagree: the general extractor's body (boilerplate lines
     already dropped) replaces a doubted one when it is an article body itself (at least
     MIN_BODY_CHARS, not a teaser list) and either the doubt was about what the body is
-    (boilerplate, teasers) or, on a mass doubt, it holds at least OVERRIDE_FACTOR times the
-    text. A body nobody doubted is never replaced."""
+    (boilerplate, teasers) or, on a mass doubt, it is the same story told in full: at least
+    OVERRIDE_FACTOR times the text, holding (nearly) every word of ours. A short body the general
+    answer does not contain is a different block (a photo story's caption-length text beside
+    a long comment thread): ours stays. A body nobody doubted is never replaced."""
     if ours.doubt is None or _chars(general) < MIN_BODY_CHARS or is_teaser_list(general):
         return False
     if ours.doubt in ("boilerplate", "teasers"):
         return True
-    return _chars(general) >= OVERRIDE_FACTOR * _chars(ours.lines)
+    longer = _chars(general) >= OVERRIDE_FACTOR * _chars(ours.lines)
+    return longer and _contained(ours.lines, general)
+
+
+def _contained(lines: Sequence[str], other: Sequence[str]) -> bool:
+    """At least CONTAINED of the words of `lines` are words of `other` (true when empty)."""
+    words = _WORD.findall(" ".join(lines))
+    if not words:
+        return True
+    known = set(_WORD.findall(" ".join(other)))
+    return sum(word in known for word in words) >= CONTAINED * len(words)
 
 
 def _chars(lines: Sequence[str]) -> int:

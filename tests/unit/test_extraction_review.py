@@ -125,6 +125,27 @@ def test_a_fragment_far_below_the_pages_prose_is_replaced() -> None:
     assert extracted.paragraphs[1:] == ENGLISH[1:]
 
 
+def test_a_short_body_is_not_replaced_by_a_different_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A photo story: two sentences in the CMS container, a long comment thread beside it,
+    # which the general extractor returns.
+    caption = (KOREAN[0], KOREAN[1])
+    comments = tuple(
+        f"{i}번째 댓글: 사업이 잘 되길 바라지만 예산이 너무 적은 것 같다는 의견이 많다."
+        for i in range(20)
+    )
+    monkeypatch.setattr(article, "trafilatura_lines", lambda html: list(comments))
+    html = (
+        f"<html><head><title>{KO_TITLE}</title></head><body><h1>{KO_TITLE}</h1>"
+        f'<div id="article-view-content-div">{"".join(f"<p>{t}</p>" for t in caption)}</div>'
+        f'<div class="talk">{"".join(f"<p>{t}</p>" for t in comments)}</div></body></html>'
+    ).encode()
+    extracted = extract(html, "https://news.example/news/articleView.html?idxno=2")
+    assert extracted is not None
+    assert (extracted.paragraphs, extracted.override) == (caption, None)
+
+
 def test_an_undoubted_body_never_asks_trafilatura(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(html: str) -> list[str]:
         raise AssertionError("trafilatura ran on a page whose body nobody doubted")
@@ -164,7 +185,9 @@ def test_screen_names_the_doubt() -> None:
     ("doubt", "ours", "general", "wins"),
     [
         (None, ["short"], list(ENGLISH), False),  # nobody doubted ours: never replaced
-        ("mass", [ENGLISH[0]], list(ENGLISH), True),  # the general answer is much fuller
+        ("mass", [ENGLISH[0]], list(ENGLISH), True),  # the same story, much fuller
+        ("mass", [], list(ENGLISH), True),  # no body at all
+        ("mass", [KOREAN[0]], list(ENGLISH), False),  # a different block, however long
         ("mass", list(ENGLISH[:4]), list(ENGLISH), False),  # ... only a little fuller
         ("boilerplate", [], list(ENGLISH), True),  # ours was a banner: any real body wins
         ("teasers", list(TEASERS), list(ENGLISH), True),
