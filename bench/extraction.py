@@ -1,6 +1,10 @@
 """Extraction quality and speed: newsmon versus plain trafilatura on pages with expected text.
 
-Usage: python bench/extraction.py [DIR ...]
+Usage: python bench/extraction.py [--korean | --benchmark] [DIR ...]
+
+Two parts, both by default: the Korean fixture pages (below) and the ScrapingHub
+article-extraction benchmark (bench/article_benchmark.py: its pooled shingle F1, precision and
+recall for newsmon and trafilatura side by side, pages below 0.5 listed, ms/page).
 
 A DIR holds pages (*.html) with expected text either beside them (name.txt) or in a sibling
 gold/ folder (pages/name.html -> gold/name.txt). Pages without expected text are skipped.
@@ -26,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
 
+from bench import article_benchmark  # noqa: E402
 from crawler.parsers import extract  # noqa: E402
 from crawler.parsers.gate import is_code  # noqa: E402
 from crawler.parsers.quality import Score, bag_of_words  # noqa: E402
@@ -94,7 +99,19 @@ def _label(directory: Path, page: Path) -> str:
 
 
 def main(argv: list[str]) -> int:
-    dirs = [Path(arg) for arg in argv] or list(DEFAULT_DIRS)
+    flags = {arg for arg in argv if arg.startswith("--")}
+    status = 0
+    if "--benchmark" not in flags:
+        status = korean([Path(arg) for arg in argv if arg not in flags] or list(DEFAULT_DIRS))
+    if "--korean" not in flags:
+        all_pages = list(article_benchmark.pages())
+        print()
+        print("\n".join(article_benchmark.report(article_benchmark.run(all_pages), all_pages)))
+    return status
+
+
+def korean(dirs: list[Path]) -> int:
+    """Per-page bag-of-words scores on pages with expected text; means, headline, ms/page."""
     ours: list[Score] = []
     theirs: list[Score] = []
     our_ms: list[float] = []

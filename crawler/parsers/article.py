@@ -1,4 +1,5 @@
-"""`extract`: one parse, then CMS containers, JSON-LD, script data, density fallback."""
+"""`extract`: one parse, then CMS containers, JSON-LD, script data, density fallback; the chosen
+body is then reviewed against boilerplate and the page's prose mass (`review`)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from crawler.parsers.chrome import clean_lines, clean_text_lines
 from crawler.parsers.dom import parse_document, render_lines
 from crawler.parsers.encoding import decode_html
 from crawler.parsers.gate import gate
-from crawler.parsers.generic import densest_block, trafilatura_lines
+from crawler.parsers.generic import Prose, page_prose, trafilatura_lines
 from crawler.parsers.headline import choose_headline
 from crawler.parsers.jsonld import article_object, body_lines
+from crawler.parsers.review import prefer_general, screen
 from crawler.parsers.script import script_lines
 from crawler.parsers.scriptdata import ScriptArticle, pick_article, script_articles
 from crawler.text import normalize_line
@@ -52,7 +54,7 @@ def extract(
         held = scripts.article(None)
         headline = normalize_line(held.headline or "") or None if held is not None else None
     declared_article = ld is not None or meta.get("og:type", "").lower() == "article"
-    found, parser = _body(root, html, ld, headline, declared_article, scripts)
+    (found, parser), override = _body(root, html, ld, headline, declared_article, scripts)
     # Every line separator inside a paragraph is a space: one paragraph, one corpus line.
     paragraphs = [line for line in map(normalize_line, found) if line]
     if _chars(paragraphs) < max(min_body_chars, 1) or not headline:
@@ -64,7 +66,22 @@ def extract(
         published_at=metadata.published_at(root, meta, ld),
         canonical_url=metadata.canonical_url(root, meta, url),
         parser=parser,
+        override=override,
     )
+
+
+class _General:
+    """trafilatura's body for the page, cleaned like any other, computed at most once."""
+
+    def __init__(self, html: str, headline: str | None) -> None:
+        self._html = html
+        self._headline = headline
+        self._lines: list[str] | None = None
+
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = clean_text_lines(trafilatura_lines(self._html), self._headline)
+        return self._lines
 
 
 class _Scripts:
@@ -88,6 +105,30 @@ def _body(
     headline: str | None,
     article: bool,
     scripts: _Scripts,
+) -> tuple[Body, str | None]:
+    """The chosen body after review, and why the general extractor's body replaced it (None:
+    it did not)."""
+    prose = page_prose(root)  # every page: the text mass a chosen body is checked against
+    general = _General(html, headline)
+    best = _choose(root, ld, headline, article, scripts, prose, general)
+    screened = screen(best[0], prose)
+    if screened.doubt is None or best[1] == "fallback":
+        return (screened.lines, best[1]), None
+    other = gate(screen(general.lines(), prose).lines)
+    if prefer_general(screened, other):
+        logger.debug("%s body replaced by trafilatura's (%s)", best[1], screened.doubt)
+        return (other, "fallback"), screened.doubt
+    return (screened.lines, best[1]), None
+
+
+def _choose(
+    root: HtmlElement,
+    ld: dict[str, Any] | None,
+    headline: str | None,
+    article: bool,
+    scripts: _Scripts,
+    prose: Prose,
+    general: _General,
 ) -> Body:
     """Markup containers first (fast); structured data when it is clearly fuller; then fallbacks.
     Every candidate passes the code gate, so a strategy that read a script or a state blob
@@ -101,9 +142,10 @@ def _body(
     if ld is not None:
         best = _longer(best, lambda: (clean_text_lines(body_lines(ld), headline), "jsonld"))
     if _chars(best[0]) < MIN_BODY_CHARS:
-        block = densest_block(root)
-        if block is not None:
-            best = _longer(best, lambda: (clean_lines(render_lines(block), headline), "generic"))
+        blocks = prose.densest()
+        if blocks:
+            lines = [line for block in blocks for line in render_lines(block)]
+            best = _longer(best, lambda: (clean_lines(lines, headline), "generic"))
     held = scripts.article(headline) if _chars(best[0]) < _SHORT_BODY_CHARS else None
     if held is not None:
         best = _longer(best, lambda: (clean_text_lines(held.lines, headline), held.kind))
@@ -111,9 +153,7 @@ def _body(
         best = _longer(best, lambda: (clean_text_lines(script_lines(root), headline), "script"))
     if article and _chars(best[0]) < MIN_BODY_CHARS:
         # Only for pages that call themselves articles: on listings it would invent a body.
-        best = _longer(
-            best, lambda: (clean_text_lines(trafilatura_lines(html), headline), "fallback")
-        )
+        best = _longer(best, lambda: (general.lines(), "fallback"))
     return best
 
 

@@ -19,6 +19,9 @@ class Extracted:
     # strategy that produced the body (counted per crawl in stats): articleview, container,
     # jsonld, arcxp, nextjs, flight, json (script data), script, generic, fallback
     parser: str
+    # why the chosen strategy's body was replaced by trafilatura's (counted per crawl in stats):
+    # boilerplate, teasers, mass (see crawler.parsers.review); None when it was not
+    override: str | None = None
 
     @property
     def text(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from crawler.parsers.boilerplate import ends_article
 from crawler.parsers.dom import Line
 from crawler.parsers.edges import drop_lead, drop_trailing_chrome
 
@@ -66,7 +67,8 @@ _UI = frozenset(
         "이메일",
     ]
 )
-_HAS_WORD = re.compile(r"[A-Za-z\uac00-\ud7a3\u3131-\u318e\u4e00-\u9fff]")
+# A letter of any script: a line of Cyrillic, Greek or Thai prose is text, not symbols.
+_HAS_WORD = re.compile(r"[^\W\d_]")
 _MAX_LINK_SHARE = 0.5
 
 
@@ -80,7 +82,7 @@ def clean_lines(lines: Iterable[Line], headline: str | None = None) -> list[str]
         text = line.text
         if line.link_chars and line.link_chars > len(text) * _MAX_LINK_SHARE:
             continue
-        if body_chars >= 200 and _SECTION.match(text):
+        if body_chars >= 200 and (_SECTION.match(text) or ends_article(text)):
             break
         if text in seen or text == headline or is_chrome(text):
             continue

@@ -211,6 +211,10 @@ def _walk(el: HtmlElement, out: _Builder) -> None:
         out.newline()
         out.add(el.tail)
         return
+    if tag == "table" and _is_data_table(el):
+        _walk_rows(el, out)
+        out.add(el.tail)
+        return
     block = tag in BLOCK_TAGS
     link = tag == "a" and not el.get("href", "").startswith("mailto:")
     emphasis = tag in _EMPHASIS_TAGS
@@ -226,3 +230,40 @@ def _walk(el: HtmlElement, out: _Builder) -> None:
     if block:
         out.newline()
     out.add(el.tail)
+
+
+_CELLS = ("td", "th")
+_MAX_CELL = 80  # characters: a longer cell is layout (a column of a page), not data
+_CELL_BLOCKS = BLOCK_TAGS - {"center"}
+
+
+def _is_data_table(table: HtmlElement) -> bool:
+    """Rows of short cells with inline content only: a table of figures, read one row a line.
+    A layout table (cells holding paragraphs, line breaks, other tables) is walked as blocks."""
+    rows = 0
+    for el in table.iterdescendants():
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if tag == "tr":
+            rows += 1
+        elif tag in _CELLS:
+            if len("".join(el.itertext()).strip()) > _MAX_CELL:
+                return False
+        elif tag == "br" or (tag in _CELL_BLOCKS and tag not in ("tbody", "thead", "tfoot")):
+            return False
+    return rows >= 2
+
+
+def _walk_rows(table: HtmlElement, out: _Builder) -> None:
+    """One line per row: the row's cells, in order, separated by spaces."""
+    for row in table.iter("tr"):
+        out.newline()
+        for cell in row:
+            if not isinstance(cell.tag, str) or cell.tag.lower() not in _CELLS:
+                continue
+            if _is_noise(cell, cell.tag.lower()):
+                continue
+            out.add(" ")
+            out.add(cell.text)
+            for child in cell:
+                _walk(child, out)
+        out.newline()

@@ -38,6 +38,17 @@ logger = logging.getLogger(__name__)
 MAX_SITEMAP_DEPTH = 3
 
 
+def parser_stats(extracted: Extracted | None) -> tuple[str, ...]:
+    """The stats one extracted page counts: its strategy (a template change shows here) and,
+    when the review replaced that strategy's body, why (crawler.parsers.review)."""
+    if extracted is None:
+        return ()
+    strategy = f"newsmon/parser/{extracted.parser}"
+    if extracted.override is None:
+        return (strategy,)
+    return (strategy, f"newsmon/parser/override/{extracted.override}")
+
+
 class NewsSpider(scrapy.Spider):
     """Crawl one source: read its feeds, sitemaps and listing pages, then fetch new articles."""
 
@@ -214,8 +225,8 @@ class NewsSpider(scrapy.Spider):
             self._inc("newsmon/errors")
             return
         extracted = extraction.extracted if extraction is not None else None
-        if extracted is not None:  # which strategy found bodies: a template change shows here
-            self._inc(f"newsmon/parser/{extracted.parser}")
+        for stat in parser_stats(extracted):
+            self._inc(stat)
         final = canonical_url(response.url)
         aliases = {canonical_url(u) for u in response.meta.get("redirect_urls", ())}
         declared = self._declared_canonical(extracted, response.url)
