@@ -27,12 +27,34 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _WORDS = re.compile(r"[A-Za-z\uac00-\ud7a3\u4e00-\u9fff]")
 # Every pattern above needs one of these; most prose has none, so most lines cost one scan.
 _SUSPECT = re.compile(r'[{};=<\\]|":|","|//|www\.|window\.|document\.|function')
+# Script statements that carry none of the marks above: a comment line, a jQuery chain
+# (`$(document)`, `.off('click…')`, `$modal.addClass('on');`), a bare call or assignment ended by
+# `;`, a block keyword with its parenthesis, a closing brace. Each is anchored to the whole line:
+# prose never opens with `//`, `$(`, `.name(` or `}`, nor ends a call with `);`.
+_STATEMENT = re.compile(
+    r"^\s*(?://|/\*|\*/|\*\s*@)|\*/\s*$|"
+    r"^\s*\$(?:[\w$]*\s*\(|[\w$]+\s*(?:\.|\[|[-+*/]?=))|^\s*\.[A-Za-z_$][\w$]*\s*\(|"
+    r"^\s*[\w$]+(?:\s*\.\s*[\w$]+|\[[^\]]{1,40}\])*\s*\(.*\)\s*;\s*$|"
+    r"^\s*[\w$]+(?:\.[\w$]+|\[[^\]]{1,40}\])+\s*[-+*/]?=[^=].*;\s*$|"
+    r"^\s*(?:if|for|while|switch|catch|function)\s*\(|^\s*(?:else|try|finally|do)\s*\{|"
+    r"^\s*(?:return|break|continue|throw|await|debugger)\b[^\uac00-\ud7a3]*(?://.*)?$|"
+    r"^\s*\}|^\s*[\])]\s*[;,)]|;\s*//"
+)
+# Weaker: a line that ends a statement or opens a block, when it is not Korean prose.
+_STATEMENT_END = re.compile(r"[;{]\s*$")
+_CALL_OR_ASSIGN = re.compile(r"[\w$]\(|[^=!<>]=[^=]")
+_STATEMENT_HINT = re.compile(r"[;(){}$]|//|/\*|\*/")
+# A line wedged between two code lines that does not read as a sentence is part of the code.
+_FRAGMENT = 120
+_SENTENCE = re.compile(r"[\uac00-\ud7a3][.?!…]?[\"”’'」』)]*$|[\uac00-\ud7a3]{2,}[^;{}()]*[.?!]$")
 _MOSTLY_REJECTED = 0.5  # a body losing more than this share of its characters is not a body
 _SOLID_BODY = 300  # characters of prose that are an article whatever code sits beside them
 
 
 def is_code(line: str) -> bool:
     """True for a line that is program text or data, not something a reader would read."""
+    if _STATEMENT_HINT.search(line) is not None and _is_statement(line):
+        return True
     if _SUSPECT.search(line) is None:
         return False
     json_marks = len(_JSON_MARKS.findall(line))
@@ -48,6 +70,20 @@ def is_code(line: str) -> bool:
     if _CSS.search(line) is not None or len(_TAG.findall(line)) >= 2:
         return True
     return _is_url_dump(line)
+
+
+def _is_statement(line: str) -> bool:
+    """A script statement: the whole line is a comment, a jQuery chain, a call or a keyword."""
+    hangul = len(_HANGUL.findall(line))
+    if _STATEMENT.search(line) is not None:
+        # A sentence that merely opens with a bracket still ends as Korean prose does.
+        stripped = line.rstrip()
+        return not (hangul > 0.5 * len(stripped) and stripped[-1:] in ".다")
+    return (
+        _STATEMENT_END.search(line) is not None
+        and _CALL_OR_ASSIGN.search(line) is not None
+        and hangul < 0.3 * len(line)
+    )
 
 
 def _is_url_dump(line: str) -> bool:
@@ -66,10 +102,12 @@ def gate(lines: Iterable[str]) -> list[str]:
     A body mostly made of rejected lines means the strategy read the wrong thing (a state blob,
     a script); what is left of it would be fragments, so the page is better without a body.
     """
+    items = list(lines)
+    flags = _wedged([is_code(line) for line in items], items)
     kept: list[str] = []
     rejected_lines = rejected_chars = kept_chars = 0
-    for line in lines:
-        if is_code(line):
+    for line, code in zip(items, flags, strict=True):
+        if code:
             rejected_lines += 1
             rejected_chars += len(line)
         else:
@@ -84,3 +122,15 @@ def gate(lines: Iterable[str]) -> list[str]:
     ):
         return []
     return kept
+
+
+def _wedged(flags: list[bool], lines: list[str]) -> list[bool]:
+    """Also flag a short non-sentence line between two code lines (a fragment of one script)."""
+    out = list(flags)
+    for index in range(1, len(lines) - 1):
+        if flags[index] or not (flags[index - 1] and flags[index + 1]):
+            continue
+        line = lines[index]
+        if len(line) <= _FRAGMENT and _SENTENCE.search(line) is None:
+            out[index] = True
+    return out
