@@ -11,6 +11,7 @@ from lxml.html import HtmlElement
 from crawler.parsers import metadata
 from crawler.parsers.articleview import body_container
 from crawler.parsers.base import MIN_BODY_CHARS, Extracted
+from crawler.parsers.boards import read_board
 from crawler.parsers.chrome import clean_lines, clean_text_lines
 from crawler.parsers.dom import parse_document, render_lines
 from crawler.parsers.encoding import decode_html
@@ -52,7 +53,11 @@ def extract(
         held = scripts.article(None)
         headline = normalize_line(held.headline or "") or None if held is not None else None
     declared_article = ld is not None or meta.get("og:type", "").lower() == "article"
-    found, parser = _body(root, html, ld, headline, declared_article, scripts)
+    board = read_board(root)  # a government board post: its own title, its release text
+    if board is not None and _chars(board.paragraphs) >= MIN_BODY_CHARS:
+        headline, found, parser = board.headline, board.paragraphs, "board"
+    else:
+        found, parser = _body(root, html, ld, headline, declared_article, scripts)
     # Every line separator inside a paragraph is a space: one paragraph, one corpus line.
     paragraphs = [line for line in map(normalize_line, found) if line]
     if _chars(paragraphs) < max(min_body_chars, 1) or not headline:

@@ -1,0 +1,239 @@
+"""Government press-release boards (eGov boardView.do, `?idx=N&mode=view` modules, board.es).
+
+A board post is found by its structure, not its host: a block of metadata labels of two kinds
+or more, one of them a date or a view count ('등록일', '조회수', '담당부서', '첨부파일'), inside
+the post's container, with the post's title above them (or in a '제목' row). The headline is
+that title, never the board's name; the body is the container minus the title, the label rows,
+the attachment list and the licence box, read line by line (see boardtext).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any, cast
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from crawler.parsers.articleview import body_container
+from crawler.parsers.boardtext import FILE_NAME, board_lines, is_board_name, label_kind
+from crawler.parsers.chrome import clean_lines
+from crawler.parsers.dom import render_lines
+from crawler.parsers.gate import gate
+from crawler.text import normalize_line
+
+# Short text nodes that may be a label, a file name or a '제목' cell (libxml2 narrows them).
+_CANDIDATES = etree.XPath(
+    "//text()[string-length(normalize-space(.)) <= 40 and string-length(normalize-space(.)) > 0"
+    " and not(ancestor::script) and not(ancestor::style)]"
+)
+_TIME_KINDS = frozenset(["date", "views"])
+_LABEL_DEPTH = 6  # levels from a label up to the block that holds a second kind of label
+_MIN_POST = 250  # characters a container holds when it holds a release, not just its labels
+_MAX_TRIES = 3
+_LISTED = 3  # the same date/view label this often in one container: a list of posts
+_ROW_CHARS = 200  # a label row or block is short; climbing stops at the first larger block
+_FILE_BLOCK_CHARS = 800  # an attachment list (long file names) is longer, still no prose
+_TITLE_WORD = re.compile(r"(?:^|[-_\s])(?:view_?)?(?:title|tit|subject|sbj|head(?:line)?)(?:$|[-_\s\d])")
+_HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
+_PROSE = re.compile(r"[\uac00-\ud7a3]다[.!]")
+# Blocks of a post that are never the release, by class/id words.
+_CHROME_MARKS = re.compile(
+    r"(?<![a-z0-9])(?:files?|file_?\w+|attach\w*|download\w*|down|kogl\w*|nuri|opentype\w*|"
+    r"open_?type\w*|license|prev\w*|next\w*|pager|paging|inventory|satisf\w*|codeview\w*)"
+    r"(?![a-z0-9])"
+)
+
+
+@dataclass(frozen=True)
+class BoardPost:
+    """A board post's headline and its body paragraphs (chrome dropped, code gated)."""
+
+    headline: str
+    paragraphs: list[str]
+
+
+def read_board(root: HtmlElement) -> BoardPost | None:
+    """The post of a government board page, or None when the page is not one."""
+    if body_container(root) is not None:
+        return None  # a news CMS's own article container: the news path reads it
+    for container in _containers(root):
+        post = copy.deepcopy(container)  # chrome is cut out of a copy, never the page
+        title = _title(post)
+        if title is None:
+            continue
+        headline = normalize_line(" ".join(title.text_content().split()))
+        _cut(title)
+        _cut_chrome(post)
+        lines = board_lines(render_lines(post))
+        return BoardPost(headline, gate(clean_lines(lines, headline)))
+    return None
+
+
+def _labels(root: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """Elements whose own short text is a metadata label or a file name, with their kind."""
+    found: list[tuple[HtmlElement, str]] = []
+    for text in cast(list[Any], _CANDIDATES(root)):
+        el = text.getparent()
+        if el is None:
+            continue
+        if text.is_tail:
+            el = el.getparent()
+            if el is None:
+                continue
+        value = str(text).strip()
+        kind = "attach" if FILE_NAME.search(value) else label_kind(value)
+        if kind is not None and not _is_control_or_header(el):
+            found.append((el, kind))
+    return found
+
+
+def _is_control_or_header(el: HtmlElement) -> bool:
+    """Links, form options and a list table's header row name columns, not a post's fields."""
+    for depth, node in enumerate(chain([el], el.iterancestors())):
+        if depth > 2:
+            return False
+        tag = node.tag
+        if tag in ("a", "option", "select", "button"):
+            return True
+        if tag == "th":
+            row = node.getparent()
+            return row is None or row.find("td") is None
+    return False
+
+
+def _containers(root: HtmlElement) -> Iterator[HtmlElement]:
+    """Post containers: a block holding two kinds of labels, grown until a release follows it.
+    A container repeating a date or view label is a listing of posts, not a post."""
+    labels = _labels(root)
+    kinds_at: dict[HtmlElement, set[str]] = {}
+    order: list[HtmlElement] = []
+    for el, kind in labels:
+        for depth, node in enumerate(chain([el], el.iterancestors())):
+            if depth > _LABEL_DEPTH:
+                break
+            if node not in kinds_at:
+                kinds_at[node] = set()
+                order.append(node)
+            kinds_at[node].add(kind)
+    blocks = [n for n in order if len(kinds_at[n]) >= 2 and kinds_at[n] & _TIME_KINDS]
+    seen: set[HtmlElement] = set()
+    for block in blocks:
+        container = _grown(block)
+        if container is None or container in seen:
+            continue
+        seen.add(container)
+        if not _is_listing(container, labels):
+            yield container
+        if len(seen) >= _MAX_TRIES:
+            return
+
+
+def _grown(block: HtmlElement) -> HtmlElement | None:
+    """The nearest ancestor in which a release's worth of text follows the labels' block (a
+    page's own 'page views / department' box sits after the content, with nothing after it)."""
+    after = 0
+    node = block
+    parent = node.getparent()
+    while parent is not None and parent.tag not in ("body", "html"):
+        after += len((node.tail or "").strip()) + sum(map(_text_size, node.itersiblings()))
+        if after >= _MIN_POST:
+            return parent
+        node, parent = parent, parent.getparent()
+    return None
+
+
+def _is_listing(container: HtmlElement, labels: list[tuple[HtmlElement, str]]) -> bool:
+    counts: dict[str, int] = {}
+    for el, kind in labels:
+        if kind in _TIME_KINDS and (el is container or container in el.iterancestors()):
+            counts[kind] = counts.get(kind, 0) + 1
+    return any(count >= _LISTED for count in counts.values())
+
+
+def _title(post: HtmlElement) -> HtmlElement | None:
+    """The post's title: a '제목' row's value, else the first title-like element above the
+    labels (the innermost one: a heading inside a 'view_head' wrapper)."""
+    labelled = _labelled_title(post)
+    if labelled is not None:
+        return labelled
+    labels = {el for el, _ in _labels(post)}
+    for el in post.iter():
+        if el in labels:
+            return None  # the title stands above the metadata rows
+        if _is_title(el, labels):
+            inner = next((d for d in el.iterdescendants() if _is_title(d, labels)), None)
+            return inner if inner is not None else el
+    return None
+
+
+def _is_title(el: HtmlElement, labels: set[HtmlElement]) -> bool:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    marks = f"{el.get('class', '')} {el.get('id', '')}".lower()
+    if tag not in _HEADINGS and _TITLE_WORD.search(marks) is None:
+        return False
+    text = normalize_line(" ".join(el.text_content().split()))
+    if not 4 <= len(text) <= 300 or is_board_name(text) or label_kind(text):
+        return False
+    return not any(d in labels for d in el.iterdescendants())
+
+
+def _labelled_title(post: HtmlElement) -> HtmlElement | None:
+    """The value cell of a '제목' row (<th>제목</th><td>…</td>, <dt>제목</dt><dd>…</dd>)."""
+    for el in post.iter("th", "dt", "label", "strong", "span", "em", "b"):
+        if el.text_content().strip() != "제목":
+            continue
+        cell = el if el.tag in ("th", "dt") else el.getparent()
+        value = cell.getnext() if cell is not None else None
+        if value is not None and value.tag not in ("th", "dt"):
+            text = value.text_content().strip()
+            if 4 <= len(text) <= 300:
+                _cut(cell)
+                return value
+    return None
+
+
+def _cut_chrome(post: HtmlElement) -> None:
+    """Remove label rows, attachment lists and licence/neighbour boxes from the copy."""
+    for el, kind in _labels(post):
+        limit = _FILE_BLOCK_CHARS if kind == "attach" else _ROW_CHARS
+        _cut(_row_of(el, post, limit))
+    marked = [
+        el
+        for el in post.iterdescendants()
+        if isinstance(el.tag, str)
+        and _CHROME_MARKS.search(f"{el.get('class', '')} {el.get('id', '')}".lower())
+    ]
+    for el in marked:
+        _cut(el)
+
+
+def _row_of(el: HtmlElement, post: HtmlElement, limit: int) -> HtmlElement:
+    """The largest block around a label that is still short and holds no sentence of prose."""
+    row = el
+    parent = row.getparent()
+    while parent is not None and parent is not post:
+        text = parent.text_content()
+        if len(text.strip()) > limit or _PROSE.search(text):
+            break
+        row, parent = parent, parent.getparent()
+    return row
+
+
+def _cut(el: HtmlElement | None) -> None:
+    """Remove an element, keeping its tail text (it belongs to the parent's flow)."""
+    if el is not None and el.getparent() is not None:
+        el.drop_tree()
+
+
+def _text_size(el: HtmlElement) -> int:
+    if not isinstance(el.tag, str):
+        return 0  # a comment or processing instruction
+    total = sum(len(text.strip()) for text in el.itertext())
+    for code in el.iter("script", "style"):
+        total -= len(code.text.strip()) if code.text else 0
+    return total
