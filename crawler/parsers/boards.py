@@ -14,9 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
-from typing import Any, cast
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.parsers.articleview import body_container
@@ -26,11 +24,16 @@ from crawler.parsers.dom import render_lines
 from crawler.parsers.gate import gate
 from crawler.text import normalize_line
 
-# Short text nodes that may be a label, a file name or a '제목' cell (libxml2 narrows them).
-_CANDIDATES = etree.XPath(
-    "//text()[string-length(normalize-space(.)) <= 40 and string-length(normalize-space(.)) > 0"
-    " and not(ancestor::script) and not(ancestor::style)]"
+# A label's first word or a file name's extension; text without one is never a label.
+_QUICK = re.compile(
+    r"^\s*(?:작성|등록|게시|배포|보도|날짜|일자|조회|hits?|글쓴|담당|부서|연락|전화|첨부|파일|별첨)|"
+    r"\.[A-Za-z]{3,4}\s*$",
+    re.IGNORECASE,
 )
+# Every board page names a date or view row somewhere; one scan of the page text rules out
+# the pages without any before the tree is walked.
+_PAGE_HINT = re.compile(r"작성\s*일|등록\s*일|게시\s*일|조회|날짜")
+_MAX_NODE = 200  # text nodes longer than this are prose, never a label
 _TIME_KINDS = frozenset(["date", "views"])
 _LABEL_DEPTH = 6  # levels from a label up to the block that holds a second kind of label
 _MIN_POST = 250  # characters a container holds when it holds a release, not just its labels
@@ -38,7 +41,9 @@ _MAX_TRIES = 3
 _LISTED = 3  # the same date/view label this often in one container: a list of posts
 _ROW_CHARS = 200  # a label row or block is short; climbing stops at the first larger block
 _FILE_BLOCK_CHARS = 800  # an attachment list (long file names) is longer, still no prose
-_TITLE_WORD = re.compile(r"(?:^|[-_\s])(?:view_?)?(?:title|tit|subject|sbj|head(?:line)?)(?:$|[-_\s\d])")
+_TITLE_WORD = re.compile(
+    r"(?:^|[-_\s])(?:view_?)?(?:title|tit|subject|sbj|head(?:line)?)(?:$|[-_\s\d])"
+)
 _HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 _PROSE = re.compile(r"[\uac00-\ud7a3]다[.!]")
 # Blocks of a post that are never the release, by class/id words.
@@ -57,8 +62,11 @@ class BoardPost:
     paragraphs: list[str]
 
 
-def read_board(root: HtmlElement) -> BoardPost | None:
-    """The post of a government board page, or None when the page is not one."""
+def read_board(root: HtmlElement, html: str = "") -> BoardPost | None:
+    """The post of a government board page, or None when the page is not one (`html`: the
+    page's text, to rule most pages out with one scan)."""
+    if html and _PAGE_HINT.search(html) is None:
+        return None
     if body_container(root) is not None:
         return None  # a news CMS's own article container: the news path reads it
     for container in _containers(root):
@@ -77,18 +85,16 @@ def read_board(root: HtmlElement) -> BoardPost | None:
 def _labels(root: HtmlElement) -> list[tuple[HtmlElement, str]]:
     """Elements whose own short text is a metadata label or a file name, with their kind."""
     found: list[tuple[HtmlElement, str]] = []
-    for text in cast(list[Any], _CANDIDATES(root)):
-        el = text.getparent()
-        if el is None:
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style"):
             continue
-        if text.is_tail:
-            el = el.getparent()
-            if el is None:
+        for text, owner in ((el.text, el), (el.tail, el.getparent())):
+            if not text or len(text) > _MAX_NODE or owner is None or not _QUICK.search(text):
                 continue
-        value = str(text).strip()
-        kind = "attach" if FILE_NAME.search(value) else label_kind(value)
-        if kind is not None and not _is_control_or_header(el):
-            found.append((el, kind))
+            value = text.strip()
+            kind = "attach" if FILE_NAME.search(value) else label_kind(value)
+            if kind is not None and not _is_control_or_header(owner):
+                found.append((owner, kind))
     return found
 
 

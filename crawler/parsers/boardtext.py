@@ -64,9 +64,10 @@ def is_board_name(text: str) -> bool:
 
 
 # Lines dropped from a board post wherever they stand.
+_ROW_KINDS = ("date", "views", "author", "dept", "contact")
 _META_LINE = re.compile(
-    rf"^[\[(]?\s*(?:{'|'.join(LABEL_KINDS[k] for k in ('date', 'views', 'author', 'dept', 'contact'))})"
-    r"\s*[:：]?\s*\S"
+    rf"^[\[(]?\s*(?:{'|'.join(LABEL_KINDS[kind] for kind in _ROW_KINDS)})"
+    r"(?:\s*[:：].{0,80}|\s+.{1,30}|\s*)$"
 )
 _ATTACH_LINE = re.compile(
     r"^[\s※*\-·•▶(\[]*(?:첨부\s*파일|첨부|별첨|붙임)(?:\s*\d+)?\s*[:：.)\]]?|첨부\s*\)?\s*$|"
@@ -82,7 +83,7 @@ _LICENCE_LINE = re.compile(r"공공\s*누리|저작물은|출처\s*표시|자유
 _NAV_LINE = re.compile(r"^(?:이전\s*글|다음\s*글|윗\s*글|아랫\s*글)(?:\s|$|[:：])")
 _PHONE = re.compile(r"☎|(?<!\d)(?:0\d{1,2}[-.)]\s?)?\d{3,4}-\d{4}(?!\d)")
 _CONTACT_LEAD = re.compile(
-    r"^[\s(【\[<]*(?:자료\s*제공|문의|담당\s*부서|담당자|업무\s*담당자?|보도\s*담당|작성자|연락처)\s*[:：]?"
+    r"^[\s(【\[<]*(?:자료\s*제공|문의|담당\s*부서|담당자|업무\s*담당자?|보도\s*담당|작성자|연락처)\s*[:：]"
 )
 _END_MARK = re.compile(r"\s*(?:<\s*끝\s*>|\(\s*끝\s*\)|[-/]\s*끝\s*[-/]|【\s*끝\s*】)\s*$")
 _STATEMENT = re.compile(r"다[.!]?[\"”’'」』)\]]*$")
@@ -109,11 +110,13 @@ def is_board_note(text: str) -> bool:
     """A metadata row, file, photo note, licence, neighbour link or contact line of a post."""
     if len(text) > _MAX_NOTE:
         return False
-    if _META_LINE.match(text) or _ATTACH_LINE.search(text) or FILE_NAME.search(text):
+    if _META_LINE.match(text) and not _STATEMENT.search(text):
+        return True
+    if _ATTACH_LINE.search(text) or FILE_NAME.search(text):
         return True
     if _CAPTION_LINE.search(text) or _LICENCE_LINE.search(text) or _NAV_LINE.match(text):
         return True
-    if _CONTACT_LEAD.match(text):
+    if _CONTACT_LEAD.match(text) and not _STATEMENT.search(text):
         return True
     return _PHONE.search(text) is not None and _STATEMENT.search(text) is None
 
