@@ -248,11 +248,7 @@ def _own_headline(root: HtmlElement, outlet: Outlet, strict: bool) -> str | None
         if not isinstance(el, HtmlElement) or _in_site_chrome(el):
             continue
         text = normalize_line(" ".join(el.text_content().split()))
-        if (
-            shortest <= len(text) <= 300
-            and len(text.split()) >= words
-            and _is_story(text, outlet)
-        ):
+        if shortest <= len(text) <= 300 and len(text.split()) >= words and _is_story(text, outlet):
             return text
     return None
 

@@ -37,7 +37,7 @@ def is_notice(text: str) -> bool:
     """True for a line of hashtags or a help-line notice appended to a report."""
     if "#" in text and _HASHTAGS.match(text):
         return True
-    if len(text) > _MAX_NOTICE or "전화" not in text and "상담" not in text:
+    if len(text) > _MAX_NOTICE or ("전화" not in text and "상담" not in text):
         return False
     names = len(_NAME.findall(text))
     if not names or _NUMBER.search(text) is None:
