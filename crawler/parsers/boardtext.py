@@ -96,14 +96,26 @@ def board_lines(lines: Sequence[Line]) -> list[Line]:
     """The release's own lines: notes, captions and contacts dropped, the deck before it too."""
     texts = [_END_MARK.sub("", line.text) for line in lines]
     kept: list[Line] = []
+    skip_to = -1
     for index, (line, text) in enumerate(zip(lines, texts, strict=True)):
+        if index <= skip_to:
+            continue
         if _CAPTION_HEAD.match(text):
-            if len(texts) - index - 1 <= _MAX_CAPTION_LINES:
-                break  # a bare '사진 설명)' near the end: what follows is the caption
+            skip_to = index + _caption_length(texts[index + 1 :])
             continue
         if text and not is_board_note(text):
             kept.append(Line(text, line.link_chars, line.emphasis_chars))
     return _drop_deck(kept)
+
+
+def _caption_length(following: list[str]) -> int:
+    """Lines after a bare '사진 설명)' that are its caption: up to a photo credit line, or all
+    of them when few lines are left; none when neither tells where the caption ends."""
+    window = following[:_MAX_CAPTION_LINES]
+    for offset, text in enumerate(window):
+        if _CAPTION_LINE.search(text):
+            return offset + 1
+    return len(following) if len(following) <= _MAX_CAPTION_LINES else 0
 
 
 def is_board_note(text: str) -> bool:

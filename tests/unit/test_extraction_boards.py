@@ -1,0 +1,213 @@
+"""Government press-release boards: the post's title, the release kept, board chrome dropped."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.parsers import extract
+from crawler.parsers.boardtext import is_board_name, is_board_note, label_kind
+from crawler.parsers.gate import is_code
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+BOARDS = FIXTURES / "boards"
+SYNTHETIC = FIXTURES / "pages"
+MANIFEST = json.loads((BOARDS / "manifest.json").read_text(encoding="utf-8"))
+REAL = {Path(e["file"]).stem: e for e in MANIFEST}
+# Synthetic pages of the same family: an EUC-KR eGov table board, the `?idx=N&mode=view` module
+# with a script printed into the post as text, the integrated city's boardView.do and gallery.es.
+SYNTHETIC_BOARDS = {
+    "board_egov_euckr": "https://www.hwasun.example/board/boardView.do?bbsId=B12&nttId=48213",
+    "board_idx_jquery": "https://www.suncheon.example/www/open/news/press?idx=612345&mode=view",
+    "board_jngj_boardview": (
+        "https://www.jeonnam-gwangju.go.kr/boardView.do?pageId=jngj22&boardId=JG_0000000003&seq=1187"
+    ),
+    "board_jngj_gallery": (
+        "https://news.jeonnam-gwangju.go.kr/gallery.es?mid=a50101000000&bid=0009&act=view&list_no=3412"
+    ),
+}
+PAGES = {
+    name: (BOARDS / e["file"], BOARDS / e["gold"], e["original_url"]) for name, e in REAL.items()
+}
+PAGES |= {
+    n: (SYNTHETIC / f"{n}.html", SYNTHETIC / f"{n}.txt", u) for n, u in SYNTHETIC_BOARDS.items()
+}
+# What board chrome looks like in the old output of these pages: never in a body again.
+CHROME = (
+    "작성일",
+    "조회수",
+    "등록일",
+    "첨부파일",
+    "공공누리",
+    "사진 설명",
+    "사진설명",
+    "별첨",
+    "<끝>",
+)
+CHROME += (".hwp", ".jpg", "다음글", "이전글", "자료제공", "☎")
+
+
+def _extract(name: str):  # type: ignore[no-untyped-def]
+    page, _, url = PAGES[name]
+    extracted = extract(page.read_bytes(), url)
+    assert extracted is not None
+    return extracted
+
+
+def test_the_real_pages_are_stored_as_listed() -> None:
+    assert len(REAL) >= 6
+    for entry in MANIFEST:
+        body = (BOARDS / entry["file"]).read_bytes()
+        assert len(body) == entry["bytes"]
+        assert (BOARDS / entry["gold"]).exists()
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_board_post_gives_its_expected_text(name: str) -> None:
+    extracted = _extract(name)
+    expected = PAGES[name][1].read_text(encoding="utf-8").strip("\n")
+    assert extracted.text == expected
+    assert extracted.parser == "board"
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_headline_is_the_posts_title_never_the_boards_name(name: str) -> None:
+    headline = _extract(name).headline
+    assert not is_board_name(headline)
+    assert "보도자료" not in headline
+    if name in REAL:
+        assert headline == REAL[name]["title"]
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_metadata_files_captions_and_contacts_are_dropped(name: str) -> None:
+    paragraphs = _extract(name).paragraphs
+    for paragraph in paragraphs:
+        assert not any(mark in paragraph for mark in CHROME), paragraph
+        assert not is_board_note(paragraph)
+    # The deck above the first sentence is gone: the body opens with a sentence.
+    assert paragraphs[0].endswith(("다.", "다”", "했다.", "밝혔다."))
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_no_code_reaches_the_body(name: str) -> None:
+    text = _extract(name).text
+    assert not any(is_code(line) for line in text.split("\n"))
+    assert "$(" not in text and "//" not in text and "addClass" not in text
+
+
+@pytest.mark.parametrize(
+    ("name", "sentence"),
+    [
+        ("01_naju_idx_view", "빛가람동(동장 김귀남)은 지난 2일 꽃소마루 나주혁신점"),
+        ("02_gwangju_boardview", "‘제5회 인공지능인의 날’을 열고"),
+        ("03_jeonnam_boardview", "여수시가 선정됐다고 밝혔다."),
+        ("04_shinan_show", "제1차 통합지원회의를 개최했다."),
+        ("05_gangjin_idx_view", "후속 사업을 추진해 강진 관광 브랜드 가치를"),
+        ("06_damyang_view", "품질 인증 마크를 획득했다고 11일 밝혔다."),
+        ("board_idx_jquery", "공공 데이터 공동 활용 협약을 맺었다고 밝혔다."),
+        ("board_egov_euckr", "1천200㎡ 규모로 지어졌으며"),
+    ],
+)
+def test_the_release_itself_is_kept(name: str, sentence: str) -> None:
+    assert any(sentence in paragraph for paragraph in _extract(name).paragraphs)
+
+
+def test_a_script_printed_into_the_post_is_gated_and_the_release_kept() -> None:
+    # The `?idx=N&mode=view` page carries 22 lines of jQuery as text in the post container,
+    # more lines than the release has: the release still comes out whole.
+    html = (SYNTHETIC / "board_idx_jquery.html").read_text(encoding="utf-8")
+    assert html.count("<p>$") >= 5 and ".off('click.shareDyn'" in html
+    extracted = _extract("board_idx_jquery")
+    assert len(extracted.paragraphs) == 4
+
+
+def test_a_board_listing_is_not_a_post() -> None:
+    body = (SYNTHETIC / "board_listing_euckr.html").read_bytes()
+    assert extract(body, "https://www.hwasun.example/board/boardList.do?bbsId=B12") is None
+
+
+def test_euckr_board_decodes_with_the_http_charset_too() -> None:
+    body = (SYNTHETIC / "board_egov_euckr.html").read_bytes()
+    extracted = extract(body, PAGES["board_egov_euckr"][2], content_type="text/html;charset=EUC-KR")
+    assert extracted is not None
+    assert extracted.headline == "화순군, 전남광주특별시 출범 맞춰 AI 헬스케어 실증센터 문 열어"
+
+
+def test_a_news_cms_page_with_view_counts_stays_on_the_news_path() -> None:
+    head = "<meta charset='utf-8'><title>광주시 AI 예산 확보 - 남도일보</title>"
+    body = (
+        "<h1>광주시 AI 예산 확보</h1><ul class='info'><li>입력 2026.07.01</li><li>조회수 12</li>"
+        "<li>작성자 김철수</li></ul><div id='article-view-content-div'>"
+        + "".join(
+            f"<p>광주시가 인공지능 예산 {n}억 원을 확보했다고 1일 밝혔다. 시는 운영비로 쓴다.</p>"
+            for n in range(3)
+        )
+        + "</div>"
+    )
+    extracted = extract(
+        f"<html><head>{head}</head><body>{body}</body></html>", "https://n.example/"
+    )
+    assert extracted is not None
+    assert extracted.parser == "articleview"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "보도자료",
+        "보도자료/해명 < 신안군뉴스",
+        "알림마당>담양뉴스>보도자료 > 상세",
+        "보도자료 | 광주광역시청",
+        "공지사항",
+        "시정소식",
+        "군정소식",
+        "새소식",
+    ],
+)
+def test_board_names(name: str) -> None:
+    assert is_board_name(name)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "광주 인공지능인들, AI산업 상생발전 다짐",
+        "해수부 복합해양레저관광도시 공모에 여수시 선정",
+        "보도자료 배포 시각 앞당긴다",
+        "AI 시대 : 광주가 준비하는 것",
+    ],
+)
+def test_headlines_are_not_board_names(title: str) -> None:
+    assert not is_board_name(title)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("작성일 : 2025-12-05 17:09", "date"),
+        ("등록일", "date"),
+        ("조회수", "views"),
+        ("등록부서", "dept"),
+        ("첨부파일", "attach"),
+        ("일자리 창출", None),
+        ("부서간 협력", None),
+    ],
+)
+def test_label_kinds(text: str, kind: str | None) -> None:
+    assert label_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "문의는 시청 민원과(062-123-4567)로 하면 된다.",
+        "광주시는 사진 제공 업체와 협약을 맺었다.",
+        "일자리 창출이 기대된다.",
+        '시청 관계자는 "첨부 서류를 확인하라"고 말했다.',
+    ],
+)
+def test_release_sentences_are_not_board_notes(line: str) -> None:
+    assert not is_board_note(line)
