@@ -47,6 +47,8 @@ _STATEMENT_HINT = re.compile(r"[;(){}$]|//|/\*|\*/")
 # A line wedged between two code lines that does not read as a sentence is part of the code.
 _FRAGMENT = 120
 _PROSE_LINE = 40
+_PROSE_END = re.compile(r"(?:[\uac00-\ud7a3][.?!]|다)[\"”’'」』)\]]*$")
+_SOLID_PROSE = 150  # characters of sentences (2+ lines of 40+) that are a release beside a script
 _SENTENCE = re.compile(r"[\uac00-\ud7a3][.?!…]?[\"”’'」』)]*$|[\uac00-\ud7a3]{2,}[^;{}()]*[.?!]$")
 _MOSTLY_REJECTED = 0.5  # a body losing more than this share of its characters is not a body
 _SOLID_BODY = 300  # characters of prose that are an article whatever code sits beside them
@@ -116,7 +118,9 @@ def gate(lines: Iterable[str]) -> list[str]:
             kept_chars += len(line)
     # Unless the rest is plainly an article: sentences a reader reads, beside a script block
     # that a page printed as text into the same container.
-    if rejected_lines > len(kept) and _prose_chars(kept) < _SOLID_BODY:
+    if _prose_chars(kept) >= _SOLID_PROSE:
+        return kept
+    if rejected_lines > len(kept):
         return []
     # One huge blob beside a few short lines is a state dump too; beside a real article
     # (an embedded widget's JSON in the body) it is dropped and the article kept.
@@ -129,7 +133,7 @@ def gate(lines: Iterable[str]) -> list[str]:
 
 def _prose_chars(lines: list[str]) -> int:
     """Characters in lines that read as sentences of prose (long, ending as Korean prose does)."""
-    return sum(len(line) for line in lines if len(line) >= _PROSE_LINE and _SENTENCE.search(line))
+    return sum(len(line) for line in lines if len(line) >= _PROSE_LINE and _PROSE_END.search(line))
 
 
 def _wedged(flags: list[bool], lines: list[str]) -> list[bool]:
