@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.parsers import extract
+from crawler.parsers import Extracted, extract
 from crawler.parsers.boardtext import is_board_name, is_board_note, label_kind
 from crawler.parsers.gate import is_code
 
@@ -35,21 +35,11 @@ PAGES |= {
     n: (SYNTHETIC / f"{n}.html", SYNTHETIC / f"{n}.txt", u) for n, u in SYNTHETIC_BOARDS.items()
 }
 # What board chrome looks like in the old output of these pages: never in a body again.
-CHROME = (
-    "작성일",
-    "조회수",
-    "등록일",
-    "첨부파일",
-    "공공누리",
-    "사진 설명",
-    "사진설명",
-    "별첨",
-    "<끝>",
-)
-CHROME += (".hwp", ".jpg", "다음글", "이전글", "자료제공", "☎")
+CHROME: tuple[str, ...] = ("작성일", "조회수", "등록일", "첨부파일", "공공누리", "사진 설명")
+CHROME += ("사진설명", "별첨", "<끝>", ".hwp", ".jpg", "다음글", "이전글", "자료제공", "☎")
 
 
-def _extract(name: str):  # type: ignore[no-untyped-def]
+def _extract(name: str) -> Extracted:
     page, _, url = PAGES[name]
     extracted = extract(page.read_bytes(), url)
     assert extracted is not None
