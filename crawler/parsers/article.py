@@ -53,7 +53,8 @@ def extract(
         held = scripts.article(None)
         headline = normalize_line(held.headline or "") or None if held is not None else None
     declared_article = ld is not None or meta.get("og:type", "").lower() == "article"
-    board = read_board(root, html)  # a government board post: its own title, its release text
+    # A government board post: its own title, its release text.
+    board = read_board(root, html, headline)
     if board is not None and _chars(board.paragraphs) >= MIN_BODY_CHARS:
         headline, found, parser = board.headline, board.paragraphs, "board"
     else:

@@ -62,20 +62,25 @@ class BoardPost:
     paragraphs: list[str]
 
 
-def read_board(root: HtmlElement, html: str = "") -> BoardPost | None:
+def read_board(root: HtmlElement, html: str = "", headline: str | None = None) -> BoardPost | None:
     """The post of a government board page, or None when the page is not one (`html`: the
-    page's text, to rule most pages out with one scan)."""
+    page's text, to rule most pages out with one scan; `headline`: the page's headline from
+    its metadata, used when the post shows no title element of its own)."""
     if html and _PAGE_HINT.search(html) is None:
         return None
     if body_container(root) is not None:
         return None  # a news CMS's own article container: the news path reads it
+    fallback = headline if headline and not is_board_name(headline) else None
     for container in _containers(root):
         post = copy.deepcopy(container)  # chrome is cut out of a copy, never the page
         title = _title(post)
-        if title is None:
+        if title is not None:
+            headline = normalize_line(" ".join(title.text_content().split()))
+            _cut(title)
+        elif fallback is not None:
+            headline = fallback
+        else:
             continue
-        headline = normalize_line(" ".join(title.text_content().split()))
-        _cut(title)
         _cut_chrome(post)
         lines = board_lines(render_lines(post))
         return BoardPost(headline, gate(clean_lines(lines, headline)))

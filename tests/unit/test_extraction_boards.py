@@ -201,3 +201,27 @@ def test_label_kinds(text: str, kind: str | None) -> None:
 )
 def test_release_sentences_are_not_board_notes(line: str) -> None:
     assert not is_board_note(line)
+
+
+def test_a_post_without_a_title_element_takes_the_pages_title() -> None:
+    title = "광주시, AI 실증 지원 기업 20곳 선정"
+    paragraphs = [
+        "광주시는 인공지능 제품과 서비스의 실증을 지원할 기업 20곳을 선정했다고 3일 밝혔다.",
+        "선정된 기업은 공공시설과 병원에서 최대 6개월 동안 제품을 시험하고 비용을 지원받는다.",
+        "시는 실증 결과를 공공 구매와 연계해 기업의 판로를 넓힐 계획이다.",
+        "올해 공모에는 모두 74개 기업이 신청해 3.7대 1의 경쟁률을 보였으며, 의료와 교통, 안전 분야"
+        " 기업이 절반을 넘었다.",
+        "시 관계자는 “실증을 마친 제품이 시장에 빨리 나올 수 있도록 인증과 투자 유치까지 돕겠다”고"
+        " 말했다.",
+    ]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    page = (
+        f"<html><head><meta charset='utf-8'><title>{title} - 보도자료</title></head><body>"
+        f"<div class='bbs'><strong>{title}</strong><ul><li>작성일 2026-08-03</li>"
+        f"<li>조회 15</li><li>작성자 인공지능산업과</li></ul>{body}</div></body></html>"
+    )
+    extracted = extract(page, "https://www.gwangju.go.kr/boardView.do?seq=1")
+    assert extracted is not None
+    assert extracted.parser == "board"
+    assert extracted.headline == title
+    assert list(extracted.paragraphs) == paragraphs
