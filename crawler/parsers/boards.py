@@ -30,9 +30,13 @@ _QUICK = re.compile(
     r"\.[A-Za-z]{3,4}\s*$",
     re.IGNORECASE,
 )
-# Every board page names a date or view row somewhere; one scan of the page text rules out
-# the pages without any before the tree is walked.
-_PAGE_HINT = re.compile(r"작성\s*일|등록\s*일|게시\s*일|조회|날짜")
+# Every board post opens an element with a date or view label ('>등록일<', '>작성일 : 2025…',
+# '>조회수 12'); one scan of the page text rules out the pages without any (most news pages)
+# before the tree is walked.
+_PAGE_HINT = re.compile(
+    r">\s*(?:(?:작성|등록|게시|배포|보도)\s*일|날짜|일자|조회\s*수?|hits?)(?:\s*[:：<\d]|\s*$)",
+    re.IGNORECASE | re.MULTILINE,
+)
 _MAX_NODE = 200  # text nodes longer than this are prose, never a label
 _TIME_KINDS = frozenset(["date", "views"])
 _LABEL_DEPTH = 6  # levels from a label up to the block that holds a second kind of label
@@ -68,10 +72,12 @@ def read_board(root: HtmlElement, html: str = "", headline: str | None = None) -
     its metadata, used when the post shows no title element of its own)."""
     if html and _PAGE_HINT.search(html) is None:
         return None
-    if body_container(root) is not None:
-        return None  # a news CMS's own article container: the news path reads it
+    found = body_container(root)
+    news = found[0] if found is not None else None
     fallback = headline if headline and not is_board_name(headline) else None
     for container in _containers(root):
+        if news is not None and not _related(news, container):
+            continue  # labels of some other block: the page's article body is elsewhere
         post = copy.deepcopy(container)  # chrome is cut out of a copy, never the page
         title = _title(post)
         if title is not None:
@@ -85,6 +91,11 @@ def read_board(root: HtmlElement, html: str = "", headline: str | None = None) -
         lines = board_lines(render_lines(post))
         return BoardPost(headline, gate(clean_lines(lines, headline)))
     return None
+
+
+def _related(one: HtmlElement, other: HtmlElement) -> bool:
+    """One element holds the other (a board's body matched by a generic container class)."""
+    return one is other or other in one.iterancestors() or one in other.iterancestors()
 
 
 def _labels(root: HtmlElement) -> list[tuple[HtmlElement, str]]:
