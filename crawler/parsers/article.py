@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from lxml.html import HtmlElement
@@ -11,7 +12,7 @@ from lxml.html import HtmlElement
 from crawler.parsers import metadata
 from crawler.parsers.articleview import body_container
 from crawler.parsers.base import MIN_BODY_CHARS, Extracted
-from crawler.parsers.boards import read_board
+from crawler.parsers.boards import BoardPost, read_board
 from crawler.parsers.chrome import clean_lines, clean_text_lines
 from crawler.parsers.dom import parse_document, render_lines
 from crawler.parsers.encoding import decode_html
@@ -55,7 +56,9 @@ def extract(
     declared_article = ld is not None or meta.get("og:type", "").lower() == "article"
     # A government board post: its own title, its release text.
     board = read_board(root, html, headline)
-    if board is not None and _chars(board.paragraphs) >= MIN_BODY_CHARS:
+    if board is not None and _chars(board.paragraphs) < MIN_BODY_CHARS:
+        board = None  # too little release text: the other strategies read the page
+    if board is not None:
         headline, found, parser = board.headline, board.paragraphs, "board"
     else:
         found, parser = _body(root, html, ld, headline, declared_article, scripts)
@@ -67,10 +70,19 @@ def extract(
     return Extracted(
         headline=headline,
         paragraphs=tuple(paragraphs),
-        published_at=metadata.published_at(root, meta, ld),
+        published_at=_published(root, meta, ld, board),
         canonical_url=metadata.canonical_url(root, meta, url),
         parser=parser,
     )
+
+
+def _published(
+    root: HtmlElement, meta: dict[str, str], ld: dict[str, Any] | None, board: BoardPost | None
+) -> datetime | None:
+    """A board post's own date row first: metadata's last resort scans the whole page."""
+    if board is not None and board.published_at is not None:
+        return board.published_at
+    return metadata.published_at(root, meta, ld)
 
 
 class _Scripts:

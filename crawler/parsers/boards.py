@@ -13,10 +13,12 @@ import copy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import chain
 
 from lxml.html import HtmlElement
 
+from crawler.dates import parse_kst
 from crawler.parsers.articleview import body_container
 from crawler.parsers.boardtext import FILE_NAME, board_lines, is_board_name, label_kind
 from crawler.parsers.chrome import clean_lines
@@ -44,6 +46,7 @@ _MIN_POST = 250  # characters after the labels when they head a release (a page-
 _MAX_TRIES = 3
 _LISTED = 3  # the same date/view label this often in one container: a list of posts
 _ROW_CHARS = 200  # a label row or block is short; climbing stops at the first larger block
+_DATE_ROW_CHARS = 120  # a date row with its neighbours ('등록일 2025.12.05 16:40 조회수 20')
 _FILE_BLOCK_CHARS = 800  # an attachment list (long file names) is longer, still no prose
 _TITLE_WORD = re.compile(
     r"(?:^|[-_\s])(?:view_?)?(?:title|tit|subject|sbj|head(?:line)?)(?:$|[-_\s\d])"
@@ -64,6 +67,7 @@ class BoardPost:
 
     headline: str
     paragraphs: list[str]
+    published_at: datetime | None  # from the post's date row ('작성일 : 2025-12-05 17:09'), UTC
 
 
 def read_board(root: HtmlElement, html: str = "", headline: str | None = None) -> BoardPost | None:
@@ -87,9 +91,10 @@ def read_board(root: HtmlElement, html: str = "", headline: str | None = None) -
             headline = fallback
         else:
             continue
+        published = _post_date(post)
         _cut_chrome(post)
         lines = board_lines(render_lines(post))
-        return BoardPost(headline, gate(clean_lines(lines, headline)))
+        return BoardPost(headline, gate(clean_lines(lines, headline)), published)
     return None
 
 
@@ -216,6 +221,18 @@ def _labelled_title(post: HtmlElement) -> HtmlElement | None:
             if 4 <= len(text) <= 300:
                 _cut(cell)
                 return value
+    return None
+
+
+def _post_date(post: HtmlElement) -> datetime | None:
+    """The date of the first date row that holds one (label and value share a short row)."""
+    for el, kind in _labels(post):
+        if kind != "date":
+            continue
+        row = _row_of(el, post, _DATE_ROW_CHARS)
+        published = parse_kst(" ".join(row.text_content().split()))
+        if published is not None:
+            return published
     return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,19 @@ def test_a_post_without_a_title_element_takes_the_pages_title() -> None:
     assert extracted.parser == "board"
     assert extracted.headline == title
     assert list(extracted.paragraphs) == paragraphs
+
+
+@pytest.mark.parametrize(
+    ("name", "published"),
+    [
+        ("01_naju_idx_view", datetime(2025, 12, 5, 7, 40, tzinfo=UTC)),  # 등록일 2025.12.05 16:40
+        ("02_gwangju_boardview", datetime(2025, 12, 5, 8, 9, tzinfo=UTC)),  # 작성일 : … 17:09
+        ("03_jeonnam_boardview", datetime(2025, 12, 8, 15, 0, tzinfo=UTC)),  # 작성일 2025-12-09
+        ("04_shinan_show", datetime(2025, 12, 12, 8, 44, tzinfo=UTC)),  # <th>등록일</th>
+        ("05_gangjin_idx_view", datetime(2025, 12, 9, 15, 0, tzinfo=UTC)),  # hidden <dt>날짜</dt>
+        ("board_egov_euckr", datetime(2026, 7, 13, 15, 0, tzinfo=UTC)),
+        ("board_jngj_gallery", datetime(2026, 7, 29, 15, 0, tzinfo=UTC)),
+    ],
+)
+def test_the_posts_date_row_dates_it(name: str, published: datetime) -> None:
+    assert _extract(name).published_at == published
