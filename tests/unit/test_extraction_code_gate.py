@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.parsers import extract
 from crawler.parsers.dom import parse_document
 from crawler.parsers.gate import gate, is_code
 from crawler.parsers.script import script_body, script_lines
@@ -111,3 +112,25 @@ def test_the_city_hall_page_script_gives_no_body_lines() -> None:
     root = parse_document(NAJU.read_text(encoding="utf-8"))
     assert root is not None
     assert script_lines(root) == []
+
+
+def test_script_text_leaking_into_the_page_stays_out_of_the_body() -> None:
+    # A '</script>' inside a string ends the element early: the rest of the code is page text.
+    paragraphs = [
+        f"광주시는 {n}일 인공지능 집적단지 2단계 사업이 예비타당성 조사 대상에 올랐다고 밝혔다."
+        for n in range(1, 5)
+    ]
+    leak = (
+        "<script>var ad = '<script src=\"/ad.js\"></script>';\n"
+        "// 광고 영역을 본문 아래에 붙인다\n$(document).ready(function () {\n"
+        "  $('#ad_area').html(ad);\n  $modal.addClass('on');\n});\n</script>"
+    )
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    page = (
+        "<html><head><meta charset='utf-8'><title>광주 AI 집적단지 2단계 예타 - 남도일보</title>"
+        f"</head><body><h1>광주 AI 집적단지 2단계 예타</h1><div class='news'>{body}{leak}</div>"
+        "</body></html>"
+    )
+    extracted = extract(page, "https://news.example/leak")
+    assert extracted is not None
+    assert list(extracted.paragraphs) == paragraphs
