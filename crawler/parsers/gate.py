@@ -31,13 +31,14 @@ _SUSPECT = re.compile(r'[{};=<\\]|":|","|//|www\.|window\.|document\.|function')
 # (`$(document)`, `.off('click…')`, `$modal.addClass('on');`), a bare call or assignment ended by
 # `;`, a block keyword with its parenthesis, a closing brace. Each is anchored to the whole line:
 # prose never opens with `//`, `$(`, `.name(` or `}`, nor ends a call with `);`.
+_ID = r"[A-Za-z_$][A-Za-z0-9_$]*"  # a script identifier (ASCII: Korean words are not code)
 _STATEMENT = re.compile(
     r"^\s*(?://|/\*|\*/|\*\s*@)|\*/\s*$|"
-    r"^\s*\$(?:[\w$]*\s*\(|[\w$]+\s*(?:\.|\[|[-+*/]?=))|^\s*\.[A-Za-z_$][\w$]*\s*\(|"
-    r"^\s*[\w$]+(?:\s*\.\s*[\w$]+|\[[^\]]{1,40}\])*\s*\(.*\)\s*;\s*$|"
-    r"^\s*[\w$]+(?:\.[\w$]+|\[[^\]]{1,40}\])+\s*[-+*/]?=[^=].*;\s*$|"
+    rf"^\s*\$(?:{_ID})?\s*\(|^\s*\${_ID}\s*(?:\.|\[|[-+*/]?=)|^\s*\.{_ID}\s*\(|"
+    rf"^\s*{_ID}(?:\s*\.\s*{_ID}|\[[^\]]{{1,40}}\])*\s*\(.*\)\s*;\s*$|"
+    rf"^\s*{_ID}(?:\.{_ID}|\[[^\]]{{1,40}}\])+\s*[-+*/]?=[^=].*;\s*$|"
     r"^\s*(?:if|for|while|switch|catch|function)\s*\(|^\s*(?:else|try|finally|do)\s*\{|"
-    r"^\s*(?:return|break|continue|throw|await|debugger)\b[^\uac00-\ud7a3]*(?://.*)?$|"
+    r"^\s*(?:return|break|continue|throw|await|debugger)\b[^\uac00-\ud7a3]*;\s*(?://.*)?$|"
     r"^\s*\}|^\s*[\])]\s*[;,)]|;\s*//"
 )
 # Weaker: a line that ends a statement or opens a block, when it is not Korean prose.

@@ -134,3 +134,17 @@ def test_script_text_leaking_into_the_page_stays_out_of_the_body() -> None:
     extracted = extract(page, "https://news.example/leak")
     assert extracted is not None
     assert list(extracted.paragraphs) == paragraphs
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "$5.2 billion will be invested in the AI data center by 2028.",
+        "$5 (about 7 billion won) per share",
+        "continue to grow in the region",
+        "광주시(시장 강기정);",
+        "* 사진설명 : 광주시청 전경",
+    ],
+)
+def test_english_and_korean_lines_that_look_like_statements_are_prose(line: str) -> None:
+    assert not is_code(line)
