@@ -70,7 +70,7 @@ _META_LINE = re.compile(
     r"(?:\s*[:：].{0,80}|\s+.{1,30}|\s*)$"
 )
 _ATTACH_LINE = re.compile(
-    r"^[\s※*\-·•▶(\[]*(?:첨부\s*파일|첨부|별첨|붙임)(?:\s*\d+)?\s*[:：.)\]]?|첨부\s*\)?\s*$|"
+    r"^[\s※*\-·•▶(\[]*(?:첨부\s*파일|첨부|별첨|붙임)(?:\s*\d+)?(?:\s*[:：.)\]]|\s*$)|첨부\s*\)?\s*$|"
     r"^(?:미리\s*보기|다운로드|바로\s*듣기|바로\s*보기|내려\s*받기|전체\s*\(?zip\)?\s*다운로드)$",
     re.IGNORECASE,
 )
@@ -87,6 +87,8 @@ _CONTACT_LEAD = re.compile(
 )
 _END_MARK = re.compile(r"\s*(?:<\s*끝\s*>|\(\s*끝\s*\)|[-/]\s*끝\s*[-/]|【\s*끝\s*】)\s*$")
 _STATEMENT = re.compile(r"다[.!]?[\"”’'」』)\]]*$")
+# The plain -다 of a release's sentences; notices are written in -니다 ('이용할 수 있습니다.').
+_PLAIN_STATEMENT = re.compile(r"(?<!니)다[.!]?[\"”’'」』)\]]*$")
 _SENTENCE_END = re.compile(r"(?:[.?!。…]|다|요|죠|까)[\"”’'」』)\]]*$")
 _MAX_NOTE = 200  # a longer line is prose even when it names a file, a phone or a photo
 _MAX_CAPTION_LINES = 3  # lines after a bare '사진 설명)' that are the caption, not the body
@@ -126,7 +128,9 @@ def is_board_note(text: str) -> bool:
         return True
     if _ATTACH_LINE.search(text) or FILE_NAME.search(text):
         return True
-    if _CAPTION_LINE.search(text) or _LICENCE_LINE.search(text) or _NAV_LINE.match(text):
+    if _CAPTION_LINE.search(text) or _NAV_LINE.match(text):
+        return True
+    if _LICENCE_LINE.search(text) and not _PLAIN_STATEMENT.search(text):
         return True
     if _CONTACT_LEAD.match(text) and not _STATEMENT.search(text):
         return True
