@@ -198,10 +198,36 @@ def test_label_kinds(text: str, kind: str | None) -> None:
         "광주시는 사진 제공 업체와 협약을 맺었다.",
         "일자리 창출이 기대된다.",
         '시청 관계자는 "첨부 서류를 확인하라"고 말했다.',
+        "첨부된 자료에 따르면 방문객이 늘었다.",
+        "시는 출처 표시 없이 사진을 쓰면 안 된다고 밝혔다.",
     ],
 )
 def test_release_sentences_are_not_board_notes(line: str) -> None:
     assert not is_board_note(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "작성일 : 2025-12-05 17:09 96",
+        "조회수 52",
+        "담당부서 홍보과",
+        "첨부파일",
+        "※ 별첨 : 사진",
+        "붙임 1. 행사 개요",
+        "(복합해양레저관광도시 공모-사업구상도 1장, 환영문 1부 첨부)",
+        "보도자료(신안군 통합지원회의 개최).hwp",
+        "*사진설명 : 남도해양열차와 연계한 팸투어에서 참가자들이 자리를 함께 했다.",
+        "(사진 제공-나주시)",
+        "※ 사진 있음. (업무담당자 행정과 박주홍 ☎061-380-3192)",
+        "자료제공: 노인건강과 노인복지팀 (240-8940)",
+        "【섬해양정책과장 박태건 286-6710, 해양레저팀장 최방주 286-6740】",
+        '본 저작물은 "공공누리" 제1유형:출처표시 조건에 따라 이용 할 수 있습니다.',
+        "이전글 전남도-금호타이어, 함평에 미래형 스마트 타이어 생산기지",
+    ],
+)
+def test_board_notes(line: str) -> None:
+    assert is_board_note(line)
 
 
 def test_a_post_without_a_title_element_takes_the_pages_title() -> None:
