@@ -41,8 +41,13 @@ FILE_NAME = re.compile(
 _BOARD_WORDS = re.compile(
     r"^(?:보도\s*자료|보도|해명(?:\s*자료)?|설명\s*자료|언론\s*보도|공지\s*사항|새\s*소식|"
     r"[시군구도]정\s*(?:소식|뉴스)|\S{1,8}(?:소식|뉴스|뉴스룸)|알림\s*마당|열린\s*[시군구도]정|"
-    r"게시판|목록|상세|상세\s*보기|글\s*보기|내용\s*보기|고시\s*/?\s*공고|공고)$"
+    r"게시판|목록|(?:\d+\s*페이지\s*)?목록\s*보기|상세|상세\s*보기|글\s*보기|내용\s*보기|"
+    r"고시\s*/?\s*공고|공고)$"
 )
+# Site keywords set as a title ('경북도청, 경상북도, 경북, 도청, Gyeongsangbuk-do'): short names
+# with a romanised one among them.
+_KEYWORD_PARTS = 4
+_ROMANISED = re.compile(r"^[A-Za-z]+(?:[- ][A-Za-z]+)+$")
 _TRAIL = re.compile(r"\s*[<>|›»/]\s*")
 _MAX_TRAIL_PART = 14
 
@@ -61,6 +66,14 @@ def is_board_name(text: str) -> bool:
     if not parts or any(len(part) > _MAX_TRAIL_PART for part in parts):
         return False
     return any(_BOARD_WORDS.match(part) for part in parts)
+
+
+def is_keyword_list(text: str) -> bool:
+    """True for a site's keyword list set as a title, never a post's headline."""
+    parts = [part.strip() for part in text.split(",")]
+    if len(parts) < _KEYWORD_PARTS or any(len(part) > _MAX_TRAIL_PART + 6 for part in parts):
+        return False
+    return any(_ROMANISED.match(part) for part in parts)
 
 
 # Lines dropped from a board post wherever they stand.

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.parsers.boardtext import is_board_name
+from crawler.parsers.boardtext import is_board_name, is_keyword_list
 from crawler.parsers.jsonld import string_field
 from crawler.text import normalize_line
 
@@ -134,8 +134,9 @@ def choose_headline(
 
 
 def _is_story(text: str, outlet: Outlet) -> bool:
-    """Neither the outlet's name nor a board's or section's name ('보도자료', '공지사항')."""
-    return not outlet.is_outlet(text) and not is_board_name(text)
+    """Neither the outlet's name, a board's or section's name ('보도자료', '공지사항') nor the
+    site's keywords."""
+    return not (outlet.is_outlet(text) or is_board_name(text) or is_keyword_list(text))
 
 
 def _title_text(root: HtmlElement) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,14 +10,15 @@ from pathlib import Path
 import pytest
 
 from crawler.parsers import Extracted, extract
-from crawler.parsers.boardtext import is_board_name, is_board_note, label_kind
+from crawler.parsers.boardtext import is_board_name, is_board_note, is_keyword_list, label_kind
 from crawler.parsers.gate import is_code
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 BOARDS = FIXTURES / "boards"
 SYNTHETIC = FIXTURES / "pages"
 MANIFEST = json.loads((BOARDS / "manifest.json").read_text(encoding="utf-8"))
-REAL = {Path(e["file"]).stem: e for e in MANIFEST}
+REAL = {Path(e["file"]).stem: e for e in MANIFEST if e["kind"] == "article"}
+LISTINGS = [e for e in MANIFEST if e["kind"] == "listing"]
 # Synthetic pages of the same family: an EUC-KR eGov table board, the `?idx=N&mode=view` module
 # with a script printed into the post as text, the integrated city's boardView.do and gallery.es.
 SYNTHETIC_BOARDS = {
@@ -48,10 +50,11 @@ def _extract(name: str) -> Extracted:
 
 
 def test_the_real_pages_are_stored_as_listed() -> None:
-    assert len(REAL) >= 6
+    assert len(REAL) >= 7 and LISTINGS
     for entry in MANIFEST:
         body = (BOARDS / entry["file"]).read_bytes()
         assert len(body) == entry["bytes"]
+        assert hashlib.sha1(body).hexdigest() == entry["sha1"]
         assert (BOARDS / entry["gold"]).exists()
 
 
@@ -118,6 +121,8 @@ def test_a_script_printed_into_the_post_is_gated_and_the_release_kept() -> None:
 def test_a_board_listing_is_not_a_post() -> None:
     body = (SYNTHETIC / "board_listing_euckr.html").read_bytes()
     assert extract(body, "https://www.hwasun.example/board/boardList.do?bbsId=B12") is None
+    for entry in LISTINGS:  # a real one whose og:title is the site's keyword list
+        assert extract((BOARDS / entry["file"]).read_bytes(), entry["original_url"]) is None
 
 
 def test_euckr_board_decodes_with_the_http_charset_too() -> None:
@@ -268,3 +273,16 @@ def test_a_post_without_a_title_element_takes_the_pages_title() -> None:
 )
 def test_the_posts_date_row_dates_it(name: str, published: datetime) -> None:
     assert _extract(name).published_at == published
+
+
+@pytest.mark.parametrize(
+    ("title", "keywords"),
+    [
+        ("경북도청, 경상북도, 경북, 도청, Gyeongsangbuk-do", True),
+        ("보도자료, 나주시, 전라남도 나주, Naju City, Najucity, Naju-si", True),
+        ("광주, 전남, 전북, 제주 폭염 특보", False),
+        ("광주, 전남, AI, 반도체 협력 강화", False),
+    ],
+)
+def test_a_sites_keyword_list_is_not_a_headline(title: str, keywords: bool) -> None:
+    assert is_keyword_list(title) is keywords
