@@ -39,6 +39,7 @@ DEFAULT_DIRS = (
     ROOT / "tests/fixtures/korean-news/pages",
     ROOT / "tests/fixtures/real-pages/pages",
     ROOT / "tests/fixtures/pages",
+    ROOT / "tests/fixtures/boards/pages",
 )
 REPEATS = 5
 

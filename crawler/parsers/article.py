@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from lxml.html import HtmlElement
@@ -12,6 +13,7 @@ from lxml.html import HtmlElement
 from crawler.parsers import metadata
 from crawler.parsers.articleview import body_container
 from crawler.parsers.base import MIN_BODY_CHARS, Extracted
+from crawler.parsers.boards import BoardPost, read_board
 from crawler.parsers.chrome import clean_lines, clean_text_lines
 from crawler.parsers.dom import parse_document, render_lines
 from crawler.parsers.encoding import decode_html
@@ -54,7 +56,15 @@ def extract(
         held = scripts.article(None)
         headline = normalize_line(held.headline or "") or None if held is not None else None
     declared_article = ld is not None or meta.get("og:type", "").lower() == "article"
-    (found, parser), override = _body(root, html, ld, headline, declared_article, scripts)
+    # A government board post: its own title, its release text.
+    board = read_board(root, html, headline)
+    if board is not None and _chars(board.paragraphs) < MIN_BODY_CHARS:
+        board = None  # too little release text: the other strategies read the page
+    override = None
+    if board is not None:
+        headline, found, parser = board.headline, board.paragraphs, "board"
+    else:
+        (found, parser), override = _body(root, html, ld, headline, declared_article, scripts)
     # Every line separator inside a paragraph is a space: one paragraph, one corpus line.
     paragraphs = [line for line in map(normalize_line, found) if line]
     if _chars(paragraphs) < max(min_body_chars, 1) or not headline:
@@ -63,7 +73,7 @@ def extract(
     return Extracted(
         headline=headline,
         paragraphs=tuple(paragraphs),
-        published_at=metadata.published_at(root, meta, ld),
+        published_at=_published(root, meta, ld, board),
         canonical_url=metadata.canonical_url(root, meta, url),
         parser=parser,
         override=override,
@@ -82,6 +92,15 @@ class _General:
         if self._lines is None:
             self._lines = clean_text_lines(trafilatura_lines(self._html), self._headline)
         return self._lines
+
+
+def _published(
+    root: HtmlElement, meta: dict[str, str], ld: dict[str, Any] | None, board: BoardPost | None
+) -> datetime | None:
+    """A board post's own date row first: metadata's last resort scans the whole page."""
+    if board is not None and board.published_at is not None:
+        return board.published_at
+    return metadata.published_at(root, meta, ld)
 
 
 class _Scripts:

@@ -17,7 +17,7 @@ class Extracted:
     published_at: datetime | None  # timezone-aware UTC
     canonical_url: str | None  # <link rel=canonical> or og:url, absolute: the page's other name
     # strategy that produced the body (counted per crawl in stats): articleview, container,
-    # jsonld, arcxp, nextjs, flight, json (script data), script, generic, fallback
+    # jsonld, arcxp, nextjs, flight, json (script data), script, generic, fallback, board
     parser: str
     # why the chosen strategy's body was replaced by trafilatura's (counted per crawl in stats):
     # boilerplate, teasers, mass (see crawler.parsers.review); None when it was not

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from crawler.parsers.boilerplate import ends_article
 from crawler.parsers.dom import Line
 from crawler.parsers.edges import drop_lead, drop_trailing_chrome
+from crawler.parsers.notices import is_notice
 
 # Lines longer than this are prose even when they mention a chrome keyword.
 _SHORT = 90
@@ -98,8 +99,9 @@ def clean_text_lines(texts: Iterable[str], headline: str | None = None) -> list[
 
 
 def is_chrome(text: str) -> bool:
-    """True for a line that is page furniture: stamps, copyright, UI words, tip boxes, symbols."""
-    if not _HAS_WORD.search(text):
+    """True for a line that is page furniture: stamps, copyright, UI words, tip boxes, symbols,
+    hashtag lines and help-line notices (notices.py)."""
+    if not _HAS_WORD.search(text) or is_notice(text):
         return True
     if len(text) > _SHORT:
         return False

@@ -12,16 +12,22 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
+from crawler.parsers.boardtext import is_board_name, is_keyword_list
 from crawler.parsers.jsonld import string_field
 from crawler.text import normalize_line
 
 _SEPARATORS = re.compile(r"\s+(?:[|\-–—<>:·«»]|::)\s+")
+# Separators after a site name that opens a title ('대전일보 모바일 :: 제목'); not '<' or '>',
+# which run trails of sections after the story.
+_PREFIX_SEPARATOR = re.compile(r"\s+(?:[|\-–—:·]|::)\s+")
+_MAX_PREFIX = 20
 _WRAPPED_SITE = re.compile(r"^\s*::[^:]{1,30}::\s*|\s*::[^:]{1,30}::\s*$")
 _MAX_SUFFIX = 25
 # Words that make a name an outlet's rather than a story's: 'KBS 뉴스', '조선닷컴', 'MBC NEWS'.
 _OUTLET_WORDS = re.compile(
     r"뉴스|news|닷컴|\.com|홈페이지|홈|home|온라인|online|인터넷|방송|tv|공식|official|"
-    r"일보|신문|미디어|media|타임스|times|저널|journal|데일리|daily|투데이|today|매일|경제",
+    r"일보|신문|미디어|media|타임스|times|저널|journal|데일리|daily|투데이|today|매일|경제|"
+    r"모바일|mobile",
     re.IGNORECASE,
 )
 # Host labels that are not a brand: aliases, sections and public suffixes.
@@ -119,12 +125,18 @@ def choose_headline(
     normalized = [normalize_line(r) for r in raw if r]
     outlet = outlet_of(meta, normalized, url)
     titles = [t for t in (strip_site(r, outlet.names) for r in normalized) if t]
-    titles = [t for t in titles if not outlet.is_outlet(t)]
+    titles = [t for t in titles if _is_story(t, outlet)]
     visible = _visible_headline(root, titles)
-    if visible and not outlet.is_outlet(visible):
+    if visible and _is_story(visible, outlet):
         return visible
     own = _own_headline(root, outlet, strict=bool(titles))
     return own or (titles[0] if titles else None)
+
+
+def _is_story(text: str, outlet: Outlet) -> bool:
+    """Neither the outlet's name, a board's or section's name ('보도자료', '공지사항') nor the
+    site's keywords."""
+    return not (outlet.is_outlet(text) or is_board_name(text) or is_keyword_list(text))
 
 
 def _title_text(root: HtmlElement) -> str | None:
@@ -153,6 +165,8 @@ def _split_site(title: str, sites: Sequence[str]) -> tuple[str, list[str]]:
         if title.endswith(site) and len(title) > len(site) + 4:
             title = title[: -len(site)].rstrip(" |-–—:<>·")
             removed.append(site)
+    title, prefix = _split_prefix(title, sites)
+    removed.extend(prefix)
     while True:
         match = next(reversed(list(_SEPARATORS.finditer(title))), None)
         if match is None or len(title) - match.end() > _MAX_SUFFIX or match.start() < 8:
@@ -163,6 +177,18 @@ def _split_site(title: str, sites: Sequence[str]) -> tuple[str, list[str]]:
             return title, [r for r in removed if r]
         removed.append(tail)
         title = title[: match.start()].rstrip()
+
+
+def _split_prefix(title: str, sites: Sequence[str]) -> tuple[str, list[str]]:
+    """Drop a site name that opens the title ('대전일보 모바일 :: 제목', 'KBS 뉴스 | 제목')."""
+    match = _PREFIX_SEPARATOR.search(title)
+    if match is None or match.start() > _MAX_PREFIX:
+        return title, []
+    head, rest = title[: match.start()].strip(), title[match.end() :].strip()
+    named = head in sites or (_OUTLET_WORDS.search(head) is not None and len(head.split()) <= 3)
+    if not named or len(rest) < 8 or _OUTLET_WORDS.fullmatch(rest) or rest in sites:
+        return title, []
+    return rest, [head]
 
 
 def _visible_headline(root: HtmlElement, titles: list[str]) -> str | None:
@@ -223,11 +249,7 @@ def _own_headline(root: HtmlElement, outlet: Outlet, strict: bool) -> str | None
         if not isinstance(el, HtmlElement) or _in_site_chrome(el):
             continue
         text = normalize_line(" ".join(el.text_content().split()))
-        if (
-            shortest <= len(text) <= 300
-            and len(text.split()) >= words
-            and not outlet.is_outlet(text)
-        ):
+        if shortest <= len(text) <= 300 and len(text.split()) >= words and _is_story(text, outlet):
             return text
     return None
 

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
 from crawler.parsers.jsonld import text_or_html_lines
 from crawler.parsers.scriptdata import is_state_script
 
-# String literals long enough to hold an article; the alternatives are disjoint, so no
-# catastrophic backtracking on megabyte-sized state blobs.
-_LITERAL = re.compile(
-    r'"((?:[^"\\\n]|\\.){200,})"|\'((?:[^\'\\\n]|\\.){200,})\'|`((?:[^`\\]|\\.){200,})`'
+# Tokens read left to right: comments and every string literal, short ones too, so a closing
+# quote is never taken for an opening one. (A scan for long literals alone starts again after
+# a short literal's closing quote and reads the code up to the next quote as a "string": on one
+# city hall page that was dozens of jQuery lines between two template literals.) The
+# alternatives are disjoint and unrolled, so no catastrophic backtracking on megabyte blobs.
+_TOKEN = re.compile(
+    r"//[^\n]*|/\*[^*]*\*+(?:[^/*][^*]*\*+)*/|"
+    r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`((?:[^`\\]|\\.)*)`',
+    re.DOTALL,
 )
+_MIN_LITERAL = 200  # characters: shorter strings are labels, selectors and markup snippets
 _ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.DOTALL)
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "", "f": "", "v": "", "0": ""}
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -29,12 +36,19 @@ def script_body(root: HtmlElement) -> str | None:
         # Structured data is read by its structure (scriptdata), never as loose strings.
         if script.get("src") or not script.text or is_state_script(script):
             continue
-        for match in _LITERAL.finditer(script.text):
-            raw = next(group for group in match.groups() if group is not None)
+        for raw in _literals(script.text):
             count = len(_HANGUL.findall(raw)) or _escaped_hangul(raw)
             if count > best_count:
                 best, best_count = _unescape(raw), count
     return best
+
+
+def _literals(code: str) -> Iterator[str]:
+    """The string literals of a script at least _MIN_LITERAL long, comments skipped."""
+    for match in _TOKEN.finditer(code):
+        raw = match.group(1) or match.group(2) or match.group(3)
+        if raw is not None and len(raw) >= _MIN_LITERAL:
+            yield raw
 
 
 def script_lines(root: HtmlElement) -> list[str]:
