@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawler.sources.discover import discover_site
-from crawler.sources.fetch import HttpFetcher
+from crawler.probes.discover import discover_site
+from crawler.probes.fetch import HttpFetcher
 from tests.discovery_sites import FAMILIES, served
 
 

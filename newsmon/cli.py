@@ -206,7 +206,7 @@ def _sources(config: AppConfig, args: argparse.Namespace) -> int:
 
 
 def _sources_check(config: AppConfig, args: argparse.Namespace) -> int:
-    from crawler.sources.check import check_sources, format_health
+    from crawler.probes.check import check_sources, format_health
 
     keys = [config.source(key).key for key in args.source] if args.source else None
     results = check_sources(config, keys)
@@ -218,9 +218,9 @@ def _sources_check(config: AppConfig, args: argparse.Namespace) -> int:
 
 
 def _sources_discover(config: AppConfig, args: argparse.Namespace) -> int:
-    from crawler.sources.discover import discover_site
-    from crawler.sources.fetch import HttpFetcher
-    from crawler.sources.suggest import format_discovery
+    from crawler.probes.discover import discover_site
+    from crawler.probes.fetch import HttpFetcher
+    from crawler.probes.suggest import format_discovery
 
     if not args.url:
         print("newsmon: sources discover needs a homepage URL", file=sys.stderr)

@@ -25,10 +25,10 @@ import httpx
 from crawler.config import AppConfig
 from crawler.discovery import DiscoveryError, read_discovery
 from crawler.discovery.pagination import next_page_url
+from crawler.probes.fetch import HttpFetcher
+from crawler.probes.tls import with_tls_hint
 from crawler.scope import in_scope, source_domains
 from crawler.sources import Source
-from crawler.sources.fetch import HttpFetcher
-from crawler.sources.tls import with_tls_hint
 from crawler.urls import canonical_url
 from db import repository
 from db.session import Database

@@ -13,19 +13,51 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
-from crawler.discovery import DiscoveryError, Link, parse_feed
-from crawler.discovery.links import _http_url
-from crawler.sources.base import Source
-from crawler.sources.engines import NAVER_ID_ENV, NAVER_SECRET_ENV, naver_credentials
+from crawler.discovery.feeds import parse_feed
+from crawler.discovery.links import DiscoveryError, Link, _http_url
 from crawler.text import normalize_line
-from crawler.topic import Topic
 
+NAVER_ID_ENV = "NEWSMON_NAVER_CLIENT_ID"
+NAVER_SECRET_ENV = "NEWSMON_NAVER_CLIENT_SECRET"
 NAVER_PAGE_SIZE = 100  # the API's maximum `display`
 NAVER_MAX_START = 1000  # the API refuses a larger `start`
 _BOLD = re.compile(r"</?b>")
+
+
+class Engine(Protocol):
+    """What a search asks of its source (a registry `Source` is one): the engine and its
+    endpoint, explicit queries, how many result pages to read."""
+
+    @property
+    def search(self) -> str | None: ...
+    @property
+    def search_url(self) -> str: ...
+    @property
+    def search_terms(self) -> tuple[str, ...]: ...
+    @property
+    def max_listing_pages(self) -> int: ...
+
+
+class Terms(Protocol):
+    """What a search asks of the topic (a `Topic` is one): its required, optional and
+    excluded terms."""
+
+    @property
+    def all(self) -> tuple[str, ...]: ...
+    @property
+    def any(self) -> tuple[str, ...]: ...
+    @property
+    def none(self) -> tuple[str, ...]: ...
+
+
+def naver_credentials(env: Mapping[str, str]) -> tuple[str, str] | None:
+    """(client id, client secret) from the environment, or None when either is missing."""
+    client_id = env.get(NAVER_ID_ENV, "").strip()
+    secret = env.get(NAVER_SECRET_ENV, "").strip()
+    return (client_id, secret) if client_id and secret else None
 
 
 @dataclass(frozen=True)
@@ -36,7 +68,7 @@ class SearchPage:
     more: bool
 
 
-def topic_queries(topic: Topic | None, explicit: tuple[str, ...] = ()) -> list[str]:
+def topic_queries(topic: Terms | None, explicit: tuple[str, ...] = ()) -> list[str]:
     """Search queries for a topic: each `any` term with all `all` terms (engines AND words)."""
     if explicit:
         return list(explicit)
@@ -48,7 +80,7 @@ def topic_queries(topic: Topic | None, explicit: tuple[str, ...] = ()) -> list[s
     return [f"{required} {term}".strip() for term in topic.any]
 
 
-def google_news_query(topic: Topic | None, explicit: tuple[str, ...] = ()) -> str:
+def google_news_query(topic: Terms | None, explicit: tuple[str, ...] = ()) -> str:
     """One Google News query: the required terms, any of the optional ones, none excluded."""
     if explicit:
         return " OR ".join(f"({q})" for q in explicit)
@@ -145,7 +177,7 @@ class SearchRequest:
 
 
 def search_requests(
-    source: Source, topic: Topic | None, env: Mapping[str, str]
+    source: Engine, topic: Terms | None, env: Mapping[str, str]
 ) -> list[SearchRequest]:
     """The first request of each query of a search source (raises MissingCredentials)."""
     if source.search == "naver":
@@ -162,7 +194,7 @@ def search_requests(
 
 
 def next_search_request(
-    source: Source, asked: SearchRequest, answer: SearchPage, env: Mapping[str, str]
+    source: Engine, asked: SearchRequest, answer: SearchPage, env: Mapping[str, str]
 ) -> SearchRequest | None:
     """The next result page of a Naver query, while there may be more and pages remain."""
     if source.search != "naver" or not answer.more or asked.page >= source.max_listing_pages:
@@ -173,7 +205,7 @@ def next_search_request(
     return _naver_request(source, asked.query, asked.page + 1, credentials)
 
 
-def parse_search(source: Source, body: bytes, url: str) -> SearchPage:
+def parse_search(source: Engine, body: bytes, url: str) -> SearchPage:
     """Links of one search answer (raises DiscoveryError when it is no such answer)."""
     if source.search == "naver":
         return parse_naver(body, url)
@@ -181,7 +213,7 @@ def parse_search(source: Source, body: bytes, url: str) -> SearchPage:
 
 
 def _naver_request(
-    source: Source, query: str, page: int, credentials: tuple[str, str]
+    source: Engine, query: str, page: int, credentials: tuple[str, str]
 ) -> SearchRequest | None:
     url = naver_url(source.search_url, query, page)
     if url is None:

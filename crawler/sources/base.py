@@ -16,6 +16,8 @@ _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 NDSOFT_ARTICLE = r"/news/articleView\.html\?idxno=\d+"
 TODAY = "{today}"  # in a discovery URL: the crawl day's KST date, YYYY-MM-DD
 SEARCH_ENGINES = frozenset({"naver", "google_news"})
+# The OpenSSL cipher level an old government server may need (a source's `tls_ciphers`).
+LEGACY_TLS_CIPHERS = "DEFAULT:@SECLEVEL=1"
 
 
 class SourceError(ValueError):

@@ -10,12 +10,13 @@ import dataclasses
 import logging
 from collections.abc import Mapping
 
+from crawler.discovery.search import NAVER_ID_ENV, NAVER_SECRET_ENV, naver_credentials
 from crawler.sources.base import Source
 
-logger = logging.getLogger(__name__)
+__all__ = ["GOOGLE_NEWS", "NAVER", "NAVER_ID_ENV", "NAVER_SECRET_ENV", "SOURCES"]
+__all__ += ["naver_credentials", "with_search_sources"]
 
-NAVER_ID_ENV = "NEWSMON_NAVER_CLIENT_ID"
-NAVER_SECRET_ENV = "NEWSMON_NAVER_CLIENT_SECRET"
+logger = logging.getLogger(__name__)
 
 NAVER = Source(
     key="naver",
@@ -40,13 +41,6 @@ GOOGLE_NEWS = Source(
     ),
 )
 SOURCES: tuple[Source, ...] = (NAVER, GOOGLE_NEWS)  # on or off: [search] naver / google_news
-
-
-def naver_credentials(env: Mapping[str, str]) -> tuple[str, str] | None:
-    """(client id, client secret) from the environment, or None when either is missing."""
-    client_id = env.get(NAVER_ID_ENV, "").strip()
-    secret = env.get(NAVER_SECRET_ENV, "").strip()
-    return (client_id, secret) if client_id and secret else None
 
 
 def with_search_sources(

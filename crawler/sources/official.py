@@ -5,8 +5,7 @@ The AI-hub story starts from these: the city's and GIST's releases come before t
 
 from __future__ import annotations
 
-from crawler.sources.base import Source
-from crawler.sources.tls import LEGACY_TLS_CIPHERS
+from crawler.sources.base import LEGACY_TLS_CIPHERS, Source
 
 SOURCES: tuple[Source, ...] = (
     Source(

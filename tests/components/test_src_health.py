@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from crawler.config import AppConfig, build_config
-from crawler.sources.check import SourceHealth, check_sources, format_health
+from crawler.probes.check import SourceHealth, check_sources, format_health
 from tests.fixture_server import FixtureSite, Page, serve
 from tests.sitegen import rss_feed
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.sources.discover import Discovery, discover_site
-from crawler.sources.fetch import HttpFetcher
+from crawler.probes.discover import Discovery, discover_site
+from crawler.probes.fetch import HttpFetcher
 from tests.discovery_sites import FAMILIES, FamilySite, error_page, ndsoft, served
 from tests.fixture_server import FixtureSite, serve
 from tests.integration.harness import run_newsmon, write_config

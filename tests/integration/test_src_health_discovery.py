@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from crawler.config import build_config
-from crawler.sources.check import check_sources, format_health
-from crawler.sources.fetch import HttpFetcher
-from crawler.sources.tls import with_tls_hint
+from crawler.probes.check import check_sources, format_health
+from crawler.probes.fetch import HttpFetcher
+from crawler.probes.tls import with_tls_hint
 from tests.fixture_server import FixtureSite, serve
 
 

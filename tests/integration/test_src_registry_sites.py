@@ -13,8 +13,8 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from crawler.discovery import read_discovery
+from crawler.probes.fetch import HttpFetcher
 from crawler.sources import BUILTIN_SOURCES, Source
-from crawler.sources.fetch import HttpFetcher
 from crawler.urls import canonical_url
 from tests.discovery_sites import FamilySite, served
 from tests.fixture_server import FixtureSite, serve

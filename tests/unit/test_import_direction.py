@@ -68,6 +68,41 @@ def test_imports_point_down(layer: str) -> None:
     assert wrong == {}, f"{layer} imports a layer above it: {wrong}"
 
 
+# Inside crawler, the same rule: pure parsing and discovery under the registry, the registry
+# under the configuration, live probes above those, the Scrapy layer on top.
+_PURE_BASE = (
+    "crawler.text",
+    "crawler.urls",
+    "crawler.dates",
+    "crawler.timeutil",
+    "crawler.htmlpage",
+)
+_ABOVE_DATA = ("crawler.config", "crawler.probes", "crawler.crawl")
+FORBIDDEN_INSIDE = {
+    "crawler.discovery": ("crawler.sources", "crawler.topic", "crawler.parsers", *_ABOVE_DATA),
+    "crawler.parsers": ("crawler.sources", "crawler.topic", "crawler.discovery", *_ABOVE_DATA),
+    "crawler.topic": ("crawler.sources", "crawler.discovery", "crawler.parsers", *_ABOVE_DATA),
+    "crawler.neardup": ("crawler.sources", "crawler.topic", "crawler.discovery", *_ABOVE_DATA),
+    "crawler.sources": _ABOVE_DATA,
+    "crawler.config": ("crawler.probes", "crawler.crawl"),
+    "crawler.probes": ("crawler.crawl",),
+    **{base: ("crawler.sources", "crawler.topic", *_ABOVE_DATA) for base in _PURE_BASE},
+}
+
+
+@pytest.mark.parametrize("part", sorted(FORBIDDEN_INSIDE))
+def test_imports_point_down_inside_crawler(part: str) -> None:
+    paths = [path for path in modules("crawler") if within(module_name(path), part)]
+    assert paths, f"no module {part}"
+    wrong = {
+        module_name(path): name
+        for path in paths
+        for name in imports(path)
+        if any(within(name, above) for above in FORBIDDEN_INSIDE[part])
+    }
+    assert wrong == {}, f"{part} imports a part above it: {wrong}"
+
+
 def test_the_check_sees_the_scrapy_layer() -> None:
     # guards the check itself: the spider is outside the pure set and does import Scrapy
     spider = REPO / "crawler" / "crawl" / "spiders" / "news.py"
@@ -76,18 +111,23 @@ def test_the_check_sees_the_scrapy_layer() -> None:
 
 
 def import_graph(package: str) -> dict[str, set[str]]:
-    """Module -> the modules of the same package it imports (at any depth of the file)."""
-    names = {module_name(path): path for path in modules(package)}
+    """Unit -> the units of the same package it imports (at any depth of its files); a unit is
+    a module or subpackage directly under the package (`crawler.sources`, `db.session`)."""
+
+    def unit(name: str) -> str:
+        return ".".join(name.split(".")[:2])
+
     graph: dict[str, set[str]] = {}
-    for name, path in names.items():
-        found = set()
+    for path in modules(package):
+        name = unit(module_name(path))
+        found = graph.setdefault(name, set())
         for imported in imports(path):
-            # `from db import migrate` names the module db.migrate; `from db.x import y` names db.x
-            target = imported if imported in names else imported.rpartition(".")[0]
-            if target in names and target not in (name, package):
+            target = unit(imported)
+            if within(imported, package) and target not in (name, package):
                 found.add(target)
-        graph[name] = found
-    return graph
+    # `from db import migrate` names db.migrate; `from db.x import y` also yields db.x.y
+    units = set(graph)
+    return {name: {t for t in targets if t in units} for name, targets in graph.items()}
 
 
 def cycle_in(graph: dict[str, set[str]]) -> list[str]:
@@ -110,8 +150,8 @@ def cycle_in(graph: dict[str, set[str]]) -> list[str]:
     return []
 
 
-@pytest.mark.parametrize("package", ["db"])
-def test_no_module_import_cycle(package: str) -> None:
+@pytest.mark.parametrize("package", ["db", "crawler", "scheduler", "newsmon"])
+def test_no_import_cycle(package: str) -> None:
     cycle = cycle_in(import_graph(package))
     assert cycle == [], " -> ".join(cycle)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crawler.sources.discover import MAX_FETCHES, MAX_LISTING_PAGES, discover_site
-from crawler.sources.fetch import Fetched
+from crawler.probes.discover import MAX_FETCHES, MAX_LISTING_PAGES, discover_site
+from crawler.probes.fetch import Fetched
 
 HOME = "https://www.many.co.kr/"
 

@@ -16,8 +16,8 @@ from crawler.discovery.entrypoints import (
     site_of,
 )
 from crawler.discovery.urlpattern import infer_pattern
-from crawler.sources.discover import Discovery
-from crawler.sources.suggest import toml_entry
+from crawler.probes.discover import Discovery
+from crawler.probes.suggest import toml_entry
 from tests.paths import FIXTURES
 
 LISTING_NOISE = [

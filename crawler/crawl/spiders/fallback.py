@@ -14,8 +14,8 @@ from twisted.python.failure import Failure
 from crawler.sources import Source
 
 if TYPE_CHECKING:  # discovery (httpx, the URL-shape analysis) loads only when it runs
-    from crawler.sources.discover import Discovery
-    from crawler.sources.fetch import HttpFetcher
+    from crawler.probes.discover import Discovery
+    from crawler.probes.fetch import HttpFetcher
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +51,8 @@ class FallbackDiscovery:
         """Start discovery in a thread when it is due; `then` runs on the reactor after."""
         if not self.due or not settings.getbool("NEWSMON_DISCOVERY_FALLBACK"):
             return False
-        from crawler.sources.discover import discover_site
-        from crawler.sources.fetch import MAX_BYTES, HttpFetcher
+        from crawler.probes.discover import discover_site
+        from crawler.probes.fetch import MAX_BYTES, HttpFetcher
 
         self.running = True
         fetcher = HttpFetcher(

@@ -27,9 +27,9 @@ from crawler.crawl.spiders.engine_requests import (
 from crawler.crawl.spiders.fallback import FallbackDiscovery
 from crawler.discovery import DiscoveryError, read_discovery
 from crawler.parsers import Extracted
+from crawler.probes.tls import with_tls_hint
 from crawler.scope import url_domain
 from crawler.sources import Source
-from crawler.sources.tls import with_tls_hint
 from crawler.timeutil import utc_now
 from crawler.urls import canonical_url
 

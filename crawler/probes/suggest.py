@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from crawler.discovery import entrypoints
 
 if TYPE_CHECKING:
-    from crawler.sources.discover import Discovery
+    from crawler.probes.discover import Discovery
 
 
 def suggested_key(result: Discovery) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import ssl
 
-LEGACY_TLS_CIPHERS = "DEFAULT:@SECLEVEL=1"
+from crawler.sources.base import LEGACY_TLS_CIPHERS
+
 TLS_HINT = f'try tls_ciphers = "{LEGACY_TLS_CIPHERS}"'
 # OpenSSL's words when client and server agree on no protocol or cipher: what an older
 # cipher level can cure (not e.g. "wrong version number", a server that speaks no TLS).

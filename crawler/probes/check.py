@@ -19,10 +19,10 @@ import httpx
 from crawler.config import AppConfig
 from crawler.discovery import DiscoveryError, Link, read_discovery
 from crawler.discovery.search import MissingCredentials, parse_search, search_requests
+from crawler.probes.discover import discover_site
+from crawler.probes.fetch import HttpFetcher
+from crawler.probes.tls import tls_context, with_tls_hint
 from crawler.sources import Source
-from crawler.sources.discover import discover_site
-from crawler.sources.fetch import HttpFetcher
-from crawler.sources.tls import tls_context, with_tls_hint
 from crawler.timeutil import KST
 
 logger = logging.getLogger(__name__)

@@ -10,8 +10,8 @@ from typing import Any
 from crawler.discovery import DiscoveryError, detect_kind, entrypoints, read_discovery
 from crawler.discovery.entrypoints import PageLinks, url_site
 from crawler.discovery.urlpattern import MIN_ARTICLES, infer_pattern
-from crawler.sources.fetch import Fetched, Fetcher
-from crawler.sources.suggest import toml_entry
+from crawler.probes.fetch import Fetched, Fetcher
+from crawler.probes.suggest import toml_entry
 
 MAX_FETCHES = 24  # pages fetched in all (robots.txt files aside)
 MAX_SECONDS = 120.0  # no new fetch starts after this long (a slow site is not waited on forever)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import httpx
 from protego import Protego
 
-from crawler.sources.tls import tls_context, with_tls_hint
+from crawler.probes.tls import tls_context, with_tls_hint
 
 MAX_BYTES = 2 * 1024 * 1024  # a homepage is rarely over 1 MB; a 5 MB one is cut, not refused
 
