@@ -1,4 +1,4 @@
-"""Queries and writes for the re-check queue and recorded revisions (take a Session, never commit)."""
+"""Queries and writes for the re-check queue and recorded revisions (a Session, never a commit)."""
 
 from __future__ import annotations
 
@@ -75,14 +75,16 @@ def due(session: Session, now: datetime, limit: int) -> list[DueCheck]:
         .order_by(Recheck.due_at, Recheck.article_id)
         .limit(limit)
     )  # fmt: skip
-    return [
-        DueCheck(
-            article_id=check.article_id, seq=seq, file_name=name, url=url, source=source,
-            fetched_at=fetched, slot=check.slot, due_at=check.due_at, etag=check.etag,
-            last_modified=check.last_modified, failures=check.failures,
-        )  # fmt: skip
-        for check, seq, name, url, source, fetched in session.execute(query).all()
-    ]
+    found = []
+    for check, seq, name, url, source, fetched in session.execute(query).all():
+        found.append(
+            DueCheck(
+                article_id=check.article_id, seq=seq, file_name=name, url=url, source=source,
+                fetched_at=fetched, slot=check.slot, due_at=check.due_at, etag=check.etag,
+                last_modified=check.last_modified, failures=check.failures,
+            )  # fmt: skip
+        )
+    return found
 
 
 def advance(session: Session, article_id: int, slot: int | None, due_at: datetime | None,
@@ -106,6 +108,18 @@ def add_revision(session: Session, article_id: int, kind: RevisionKind, detected
     session.add(revision)
     session.flush()
     return revision
+
+
+def note_replaced(session: Session, article_id: int, old_name: str) -> None:
+    """Record on the article's latest revision the corpus file name its text replaced."""
+    latest = session.scalar(
+        select(Revision)
+        .where(Revision.article_id == article_id, Revision.text_path.is_not(None))
+        .order_by(Revision.detected_at.desc(), Revision.id.desc())
+        .limit(1)
+    )
+    if latest is not None:
+        latest.replaced_file = old_name
 
 
 def latest_text_path(session: Session, article_id: int) -> str | None:
@@ -185,5 +199,5 @@ def retractions_since(session: Session, since: datetime) -> Sequence[RevisionRow
 
 
 def queue_size(session: Session) -> int:
-    """Articles still on the re-check schedule (the queue's bound: articles of the last slot's age)."""
+    """Articles still on the re-check schedule (bounded: those younger than the last slot)."""
     return int(session.scalar(select(func.count()).select_from(Recheck)) or 0)
