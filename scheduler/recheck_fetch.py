@@ -38,8 +38,10 @@ class HostPacer:
             at = max(now, self._next.get(host, now))
             self._next[host] = at + delay
         pause = at - now
-        if pause > 0:
-            return not stop.wait(pause)
+        if pause > 0 and stop.wait(pause):
+            return False
+        with self._lock:  # a late wake-up (a busy machine) pushes the next turn back too
+            self._next[host] = max(self._next[host], self._clock() + delay)
         return not stop.is_set()
 
 

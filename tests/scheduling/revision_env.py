@@ -28,7 +28,13 @@ class FakeClock:
         return self.now
 
 
-def outlet_config(tmp_path: Path, database_url: str, outlet: EditingOutlet, extra: str = "") -> AppConfig:
+def outlet_config(
+    tmp_path: Path,
+    database_url: str,
+    outlet: EditingOutlet,
+    extra: str = "",
+    env: dict[str, str] | None = None,
+) -> AppConfig:
     path = write_config(
         tmp_path,
         database_url,
@@ -40,7 +46,7 @@ feeds = ["{outlet.url("/rss")}"]
 article_pattern = "articleView"
 """,
     )
-    return load_config(path, env={})
+    return load_config(path, env=env or {})
 
 
 @dataclass

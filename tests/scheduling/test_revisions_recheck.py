@@ -199,3 +199,33 @@ def test_nothing_due_asks_nothing(env: Env) -> None:
     env.outlet.log.clear()
     report = env.check_at(timedelta(minutes=59))
     assert report.due == 0 and env.outlet.log == []
+
+
+@pytest.fixture
+def latest_env(tmp_path: Path, database_url: str, outlet: EditingOutlet) -> Iterator[Env]:
+    yield from make_env(tmp_path, database_url, outlet, '[revisions]\ncorpus = "latest"\n')
+
+
+def test_latest_corpus_follows_the_outlet_with_the_same_number(latest_env: Env) -> None:
+    env = latest_env
+    seq = env.first_fetch(13)
+    [first_name] = env.store.file_names()
+    first = corpus_text(env, seq)
+    env.outlet.edit(13, headline="광주 AI 집적단지 2단계 사업 연기")
+    env.check_at(SLOT1)
+    [name] = env.store.file_names()
+    assert name != first_name and name.startswith(f"{seq:03d}_")
+    assert corpus_text(env, seq).startswith("광주 AI 집적단지 2단계 사업 연기\n")
+    [row] = env.revisions()
+    assert row.revision.replaced_file == first_name and row.file_name == name
+    # Nothing is deleted: the first version's bytes are kept under their name.
+    kept = env.store.state_dir / "replaced" / first_name
+    assert kept.read_text(encoding="utf-8") == first
+    report = env.store.verify()
+    assert report.ok, report
+    # A second edit compares with the latest version, and replaces again.
+    env.outlet.edit(13, paragraphs=[*story(13).paragraphs, "※ 사업 일정이 바뀌어 제목을 고쳤습니다."])
+    env.check_at(SLOT2)
+    assert [r.revision.kind for r in env.revisions()] == ["headline", "revised"]
+    assert env.revisions()[1].revision.replaced_file == name
+    assert env.store.verify().ok and len(env.store.file_names()) == 1
