@@ -89,6 +89,7 @@ class AlertsConfig:
     failures_before_alert: int = 3
     silent_factor: float = 4.0
     timeout: float = 10.0
+    retractions: bool = True  # an alert when a stored article is found taken down
 
 
 @dataclass(frozen=True)

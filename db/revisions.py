@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import case, delete, func, select, update
@@ -79,10 +79,18 @@ def due(session: Session, now: datetime, limit: int) -> list[DueCheck]:
     for check, seq, name, url, source, fetched in session.execute(query).all():
         found.append(
             DueCheck(
-                article_id=check.article_id, seq=seq, file_name=name, url=url, source=source,
-                fetched_at=fetched, slot=check.slot, due_at=check.due_at, etag=check.etag,
-                last_modified=check.last_modified, failures=check.failures,
-            )  # fmt: skip
+                article_id=check.article_id,
+                seq=seq,
+                file_name=name,
+                url=url,
+                source=source,
+                fetched_at=fetched,
+                slot=check.slot,
+                due_at=check.due_at,
+                etag=check.etag,
+                last_modified=check.last_modified,
+                failures=check.failures,
+            )
         )
     return found
 
@@ -178,19 +186,31 @@ def totals_by_source_kind(session: Session) -> dict[tuple[str, str], int]:
     return {(src or "", kind): int(n) for src, kind, n in session.execute(query).all()}
 
 
-def histories(session: Session) -> dict[int, ArticleHistory]:
-    """Per article with any revision: count of changes, last change, retraction time."""
+def histories(session: Session) -> dict[str, ArticleHistory]:
+    """Per corpus file with any revision: count of changes, last change, retraction time."""
     retracted = Revision.kind == "retracted"
-    query = select(
-        Revision.article_id,
-        func.sum(case((retracted, 0), else_=1)),
-        func.max(case((retracted, None), else_=Revision.detected_at)),
-        func.min(case((retracted, Revision.detected_at), else_=None)),
-    ).group_by(Revision.article_id)
+    query = (
+        select(
+            Article.file_name,
+            func.sum(case((retracted, 0), else_=1)),
+            func.max(case((retracted, None), else_=Revision.detected_at)),
+            func.min(case((retracted, Revision.detected_at), else_=None)),
+        )
+        .join(Article, Article.id == Revision.article_id)
+        .group_by(Article.file_name)
+    )
     return {
-        article_id: ArticleHistory(int(count or 0), last, gone)
-        for article_id, count, last, gone in session.execute(query).all()
+        name: ArticleHistory(int(count or 0), _aware(last), _aware(gone))
+        for name, count, last, gone in session.execute(query).all()
     }
+
+
+def _aware(value: datetime | str | None) -> datetime | None:
+    """An aggregate's time as aware UTC (SQLite hands MAX/MIN of a timestamp back as text)."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def retractions_since(session: Session, since: datetime) -> Sequence[RevisionRow]:

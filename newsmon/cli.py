@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from newsmon.logs import setup_logging
+from newsmon.revision_args import add_parser as add_revisions_parser
 from newsmon.topic_args import add_parser as add_topic_parser
 
 # Each command imports what it uses when it runs: `--help`, `status` and `export` start fast
@@ -90,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = database.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", parents=[common], help="apply migrations")
     add_topic_parser(sub, common)
+    add_revisions_parser(sub, common)
     return parser
 
 
@@ -138,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 # anything is created, so a bad path or URL is one line instead of a traceback or a half-made
 # folder.
 _USES_DATABASE = {"crawl", "corpus verify", "corpus stats", "export", "daemon", "status",
-                  "db upgrade"}  # fmt: skip
+                  "db upgrade", "revisions"}  # fmt: skip
 
 
 def _preflight(config: AppConfig, command: str) -> None:
@@ -298,6 +300,12 @@ def _status(config: AppConfig, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _revisions(config: AppConfig, args: argparse.Namespace) -> int:
+    from newsmon import revisions
+
+    return revisions.run(config, args)
+
+
 def _topic(config: AppConfig, args: argparse.Namespace) -> int:
     from newsmon import topics
 
@@ -313,6 +321,7 @@ _HANDLERS: dict[str, Callable[[AppConfig, argparse.Namespace], int]] = {
     "db upgrade": _db_upgrade,
     "daemon": _daemon,
     "status": _status,
+    "revisions": _revisions,
     "topic explain": _topic,
     "topic review": _topic,
     "topic recheck": _topic,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -67,6 +68,6 @@ def test_500_due_at_once_honour_the_per_host_delay(
     # so single gaps jitter; any ten consecutive requests still span ten delays, less jitter.
     spans = [times[k + 10] - times[k] for k in range(len(times) - 10)]
     assert min(spans) >= 9 * DELAY
-    gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
     assert min(gaps) > 0.1 * DELAY  # never two at once
     assert times[-1] - times[0] >= DUE * DELAY * 0.95

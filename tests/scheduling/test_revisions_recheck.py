@@ -29,7 +29,9 @@ def outlet() -> Iterator[EditingOutlet]:
         yield site
 
 
-def make_env(tmp_path: Path, database_url: str, outlet: EditingOutlet, extra: str = "") -> Iterator[Env]:
+def make_env(
+    tmp_path: Path, database_url: str, outlet: EditingOutlet, extra: str = ""
+) -> Iterator[Env]:
     config = outlet_config(tmp_path, database_url, outlet, extra)
     database = open_database(database_url)
     try:
@@ -129,7 +131,8 @@ def test_redirect_to_unrelated_article_is_a_retraction(env: Env) -> None:
     other.headline = "영암 들녘 벼 수확 시작"
     other.paragraphs = [
         "전남 들녘마다 벼 베기가 한창이다. 올해는 태풍 피해가 적어 작황이 좋다는 평가다.",
-        "농민들은 쌀값이 지난해보다 올라 한숨을 돌렸다고 말했다. 수확은 이달 말까지 이어지고 햅쌀은 다음 주부터 시장에 나온다.",
+        "농민들은 쌀값이 지난해보다 올라 한숨을 돌렸다고 말했다. "
+        "수확은 이달 말까지 이어지고 햅쌀은 다음 주부터 시장에 나온다.",
     ]
     env.outlet.publish(other)
     env.outlet.edit(7, redirect=other.path)
@@ -224,7 +227,9 @@ def test_latest_corpus_follows_the_outlet_with_the_same_number(latest_env: Env) 
     report = env.store.verify()
     assert report.ok, report
     # A second edit compares with the latest version, and replaces again.
-    env.outlet.edit(13, paragraphs=[*story(13).paragraphs, "※ 사업 일정이 바뀌어 제목을 고쳤습니다."])
+    env.outlet.edit(
+        13, paragraphs=[*story(13).paragraphs, "※ 사업 일정이 바뀌어 제목을 고쳤습니다."]
+    )
     env.check_at(SLOT2)
     assert [r.revision.kind for r in env.revisions()] == ["headline", "revised"]
     assert env.revisions()[1].revision.replaced_file == name

@@ -31,9 +31,11 @@ def upgrade() -> None:
         sa.Column("failures", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["article_id"], ["articles.id"],
-            name=op.f("fk_rechecks_article_id_articles"), ondelete="CASCADE",
-        ),  # fmt: skip
+            ["article_id"],
+            ["articles.id"],
+            name=op.f("fk_rechecks_article_id_articles"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("article_id", name=op.f("pk_rechecks")),
     )
     op.create_index("ix_rechecks_due_at", "rechecks", ["due_at"])
@@ -54,9 +56,11 @@ def upgrade() -> None:
         sa.Column("replaced_file", sa.String(length=255), nullable=True),
         sa.Column("detail", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["article_id"], ["articles.id"],
-            name=op.f("fk_revisions_article_id_articles"), ondelete="CASCADE",
-        ),  # fmt: skip
+            ["article_id"],
+            ["articles.id"],
+            name=op.f("fk_revisions_article_id_articles"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_revisions")),
     )
     op.create_index("ix_revisions_detected_at", "revisions", ["detected_at"])
