@@ -82,7 +82,7 @@ def due(session: Session, now: datetime, limit: int) -> list[DueCheck]:
                 article_id=check.article_id,
                 seq=seq,
                 file_name=name,
-                url=url,
+                url=url or "",  # never empty: the query wants a URL
                 source=source,
                 fetched_at=fetched,
                 slot=check.slot,

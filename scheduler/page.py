@@ -126,7 +126,7 @@ def render(report: StatusReport) -> str:
             "상태",
             "수정된 기사",
             "삭제된 기사",
-        ),  # fmt: skip
+        ),
         [source_row(row) for row in report.sources],
         "설정된 출처가 없습니다",
     )

@@ -145,7 +145,7 @@ def source_statuses(session: Session, config: AppConfig, now: datetime) -> list[
             config.alerts,
             last_articles.get(source.key),
             changed.get(source.key),
-        )  # fmt: skip
+        )
         for source in config.sources
     ]
 

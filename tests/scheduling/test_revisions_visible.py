@@ -1,4 +1,4 @@
-"""Recorded revisions are visible: the revisions command, export columns, status, metrics, alerts."""
+"""Recorded revisions are visible: revisions command, export columns, status, metrics, alerts."""
 
 from __future__ import annotations
 
