@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -36,7 +37,7 @@ from db.corpus_replace import ReplaceError, replace_text
 from db.revision_texts import read_version, write_version
 from db.revisions import DueCheck
 from db.session import Database
-from scheduler.poll import user_agent
+from scheduler.poll import FETCHER_TTL, user_agent
 from scheduler.recheck_fetch import Answer, HostPacer, Validators, fetch_article
 
 logger = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ class Rechecker:
     pacer: HostPacer = field(default_factory=HostPacer)
     stop: threading.Event = field(default_factory=threading.Event)
     clock: Callable[[], datetime] = utc_now
-    _fetchers: dict[str, HttpFetcher] = field(default_factory=dict)
+    _fetchers: dict[str, tuple[float, HttpFetcher]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def run(self, limit: int = BATCH) -> CheckReport:
@@ -113,7 +114,7 @@ class Rechecker:
 
     def close(self) -> None:
         with self._lock:
-            for fetcher in self._fetchers.values():
+            for _, fetcher in self._fetchers.values():
                 fetcher.close()
             self._fetchers.clear()
 
@@ -162,15 +163,21 @@ class Rechecker:
         )
 
     def _fetcher(self, ciphers: str) -> HttpFetcher:
+        """One client per TLS setting, renewed hourly as the poller's (robots.txt read again)."""
+        now = time.monotonic()
         with self._lock:
-            if ciphers not in self._fetchers:
-                crawl = self.config.crawl
-                self._fetchers[ciphers] = HttpFetcher(
-                    user_agent(self.config), timeout=crawl.timeout,
-                    max_bytes=crawl.max_page_bytes, obey_robots=crawl.obey_robots,
-                    tls_ciphers=ciphers,
-                )  # fmt: skip
-            return self._fetchers[ciphers]
+            held = self._fetchers.get(ciphers)
+            if held is not None and now - held[0] < FETCHER_TTL:
+                return held[1]
+            # An expired client is dropped, not closed: another host's thread may be using it.
+            crawl = self.config.crawl
+            fetcher = HttpFetcher(
+                user_agent(self.config), timeout=crawl.timeout,
+                max_bytes=crawl.max_page_bytes, obey_robots=crawl.obey_robots,
+                tls_ciphers=ciphers,
+            )  # fmt: skip
+            self._fetchers[ciphers] = (now, fetcher)
+            return fetcher
 
     def _judge(self, item: DueCheck, source: Source | None, answer: Answer) -> Verdict:
         if answer.disallowed:

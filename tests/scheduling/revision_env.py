@@ -15,7 +15,7 @@ from db.corpus import CorpusStore
 from db.session import Database
 from scheduler.recheck import CheckReport, Rechecker
 from tests.integration.harness import write_config
-from tests.revision_site import EditingOutlet, story
+from tests.revision_site import EditingOutlet, Story, story
 
 T0 = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
 
@@ -60,16 +60,17 @@ class Env:
     def rechecker(self) -> Rechecker:
         return Rechecker(self.config, self.database, self.store, clock=self.clock)
 
-    def first_fetch(self, idxno: int) -> int:
-        """Publish story `idxno` and store it as the crawl would: text, row, queue entry."""
-        item = story(idxno)
+    def first_fetch(self, idxno: int | Story) -> int:
+        """Publish a story (`story(idxno)` for a number) and store it as the crawl would:
+        text, row, queue entry, at the clock's time."""
+        item = story(idxno) if isinstance(idxno, int) else idxno
         self.outlet.publish(item)
         answer = httpx.get(self.outlet.url(item.path))
         extraction = extract_article(answer.content, str(answer.url), "text/html", 100, False)
         assert extraction is not None
         added = self.store.append(
             extraction.text, url=str(answer.url), canonical_url=str(answer.url), source="outlet",
-            headline=item.headline, published_at=None, fetched_at=T0,
+            headline=item.headline, published_at=None, fetched_at=self.clock.now,
         )  # fmt: skip
         assert added.seq is not None
         with self.database.session() as session:
@@ -77,7 +78,8 @@ class Env:
             assert article is not None
             first = self.config.revisions.recheck[0]
             revisions.enqueue(
-                session, article.id, T0 + timedelta(seconds=first), answer.headers.get("ETag"),
+                session, article.id, self.clock.now + timedelta(seconds=first),
+                answer.headers.get("ETag"),
                 None,
             )  # fmt: skip
             session.commit()
