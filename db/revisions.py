@@ -118,27 +118,28 @@ def add_revision(session: Session, article_id: int, kind: RevisionKind, detected
     return revision
 
 
-def note_replaced(session: Session, article_id: int, old_name: str) -> None:
-    """Record on the article's latest revision the corpus file name its text replaced."""
-    latest = session.scalar(
+def latest_version(session: Session, article_id: int) -> Revision | None:
+    """The article's latest revision with a stored text (None: the corpus file is the latest)."""
+    query = (
         select(Revision)
         .where(Revision.article_id == article_id, Revision.text_path.is_not(None))
         .order_by(Revision.detected_at.desc(), Revision.id.desc())
         .limit(1)
     )
+    return session.scalar(query)
+
+
+def note_replaced(session: Session, article_id: int, old_name: str) -> None:
+    """Record on the article's latest revision the corpus file name its text replaced."""
+    latest = latest_version(session, article_id)
     if latest is not None:
         latest.replaced_file = old_name
 
 
 def latest_text_path(session: Session, article_id: int) -> str | None:
     """The stored text of the article's latest revision (None: the corpus file is the latest)."""
-    query = (
-        select(Revision.text_path)
-        .where(Revision.article_id == article_id, Revision.text_path.is_not(None))
-        .order_by(Revision.detected_at.desc(), Revision.id.desc())
-        .limit(1)
-    )
-    return session.scalar(query)
+    latest = latest_version(session, article_id)
+    return latest.text_path if latest is not None else None
 
 
 def list_revisions(

@@ -32,7 +32,7 @@ from crawler.sources.fetch import HttpFetcher
 from crawler.timeutil import utc_now
 from crawler.urls import canonical_url
 from db import repository, revisions
-from db.corpus import CorpusStore
+from db.corpus import CorpusStore, corpus_name
 from db.corpus_replace import ReplaceError, replace_text
 from db.revision_texts import read_version, write_version
 from db.revisions import DueCheck
@@ -133,6 +133,8 @@ class Rechecker:
 
     def check(self, item: DueCheck, report: CheckReport) -> None:
         """Re-check one article and record what it shows."""
+        if self.config.revisions.corpus == "latest":
+            self._catch_up_corpus(item)
         source = self._source(item.source)
         answer = self._fetch(item, source)
         report.requests += answer.requests
@@ -266,6 +268,17 @@ class Rechecker:
         revisions.add_revision(session, item.article_id, kind, now, **values)  # type: ignore[arg-type]
         logger.info("Article %03d (%s): %s%s", item.seq, item.url, kind,
                     f" ({verdict.detail})" if verdict.detail else "")  # fmt: skip
+
+    def _catch_up_corpus(self, item: DueCheck) -> None:
+        """A revision recorded by a process that died before it replaced the corpus file: the
+        file follows it now (the revision row is committed first, so nothing is lost)."""
+        with self.database.session() as session:
+            latest = revisions.latest_version(session, item.article_id)
+            if latest is None or latest.text_path is None or latest.content_hash is None:
+                return
+            path, digest = latest.text_path, latest.content_hash
+        if corpus_name(item.seq, digest) != item.file_name:
+            self._follow(item, read_version(self.store.state_dir, path))
 
     def _follow(self, item: DueCheck, text: str) -> None:
         """corpus = "latest": the corpus file becomes the new version (same number)."""

@@ -10,6 +10,7 @@ import pytest
 
 from db.corpus import CorpusStore
 from db.revision_texts import read_version
+from db.revisions import DueCheck, due
 from db.session import open_database
 from scheduler import recheck
 from tests.fixture_server import serve
@@ -234,3 +235,34 @@ def test_latest_corpus_follows_the_outlet_with_the_same_number(latest_env: Env) 
     assert [r.revision.kind for r in env.revisions()] == ["headline", "revised"]
     assert env.revisions()[1].revision.replaced_file == name
     assert env.store.verify().ok and len(env.store.file_names()) == 1
+
+
+def test_latest_corpus_catches_up_after_a_crash_before_the_replacement(
+    latest_env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = latest_env
+    seq = env.first_fetch(14)
+    [first_name] = env.store.file_names()
+    env.outlet.edit(14, headline="광주 AI 집적단지 2단계 사업 축소")
+
+    def die(*args: object) -> None:
+        raise SystemExit("killed between the revision's commit and the replacement")
+
+    monkeypatch.setattr(recheck, "replace_text", die)
+    with pytest.raises(SystemExit):
+        checker = env.rechecker()
+        env.clock.now = T0 + SLOT1
+        checker.check(recheck_due(env)[0], recheck.CheckReport())
+    assert env.store.file_names() == [first_name]  # the revision is recorded, the file is not
+    monkeypatch.undo()
+    env.check_at(SLOT2)  # the next slot's check puts the file in step first
+    [name] = env.store.file_names()
+    assert name != first_name
+    assert corpus_text(env, seq).startswith("광주 AI 집적단지 2단계 사업 축소")
+    assert [r.revision.kind for r in env.revisions()] == ["headline"]
+    assert env.store.verify().ok
+
+
+def recheck_due(env: Env) -> list[DueCheck]:
+    with env.database.session() as session:
+        return due(session, env.clock.now, 10)
