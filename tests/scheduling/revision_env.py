@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -13,11 +14,20 @@ from crawler.extraction_worker import extract_article
 from db import repository, revisions
 from db.corpus import CorpusStore
 from db.session import Database
+from scheduler.alerts import NullSender
 from scheduler.recheck import CheckReport, Rechecker
 from tests.integration.harness import write_config
 from tests.revision_site import EditingOutlet, Story, story
 
 T0 = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
+
+
+class Recorder(NullSender):
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, dict[str, Any]]] = []
+
+    def send(self, message: dict[str, Any], kind: str = "other") -> None:
+        self.messages.append((kind, message))
 
 
 class FakeClock:

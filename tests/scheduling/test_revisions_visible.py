@@ -6,7 +6,6 @@ import json
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -14,24 +13,15 @@ from db.corpus import CorpusStore
 from db.session import open_database
 from newsmon.cli import main
 from newsmon.export import export_rows
-from scheduler.alerts import NullSender
 from scheduler.metrics import DaemonMetrics
 from scheduler.monitor import alert_retractions
 from scheduler.status import report_from
 from tests.fixture_server import serve
 from tests.revision_site import EditingOutlet, story
-from tests.scheduling.revision_env import T0, Env, FakeClock, outlet_config
+from tests.scheduling.revision_env import T0, Env, FakeClock, Recorder, outlet_config
 
 pytestmark = pytest.mark.database
 SLOT1 = timedelta(hours=1, minutes=1)
-
-
-class Recorder(NullSender):
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, dict[str, Any]]] = []
-
-    def send(self, message: dict[str, Any], kind: str = "other") -> None:
-        self.messages.append((kind, message))
 
 
 @pytest.fixture
