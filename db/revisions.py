@@ -142,6 +142,18 @@ def latest_text_path(session: Session, article_id: int) -> str | None:
     return latest.text_path if latest is not None else None
 
 
+def article_state(session: Session, key: str) -> tuple[Article, Recheck | None] | None:
+    """An article by corpus number ("12", "012") or file name, with its queue row if any."""
+    query = select(Article)
+    query = query.where(Article.seq == int(key)) if key.isdigit() else query.where(
+        Article.file_name == key
+    )  # fmt: skip
+    article = session.scalar(query)
+    if article is None:
+        return None
+    return article, session.get(Recheck, article.id)
+
+
 def list_revisions(
     session: Session,
     since: datetime | None = None,

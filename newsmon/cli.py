@@ -70,6 +70,10 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--json", action="store_true")
     stats = corpus_sub.add_parser("stats", parents=[common], help="files by source and month")
     stats.add_argument("--json", action="store_true")
+    show = corpus_sub.add_parser("show", parents=[common], help="one article and its history")
+    show.add_argument("article", metavar="NUMBER|FILE", help="corpus number (NNN) or file name")
+    show.add_argument("--json", action="store_true")
+    show.add_argument("--diff", action="store_true", help="show each revision's changed lines")
 
     export = sub.add_parser("export", parents=[common], help="one row per corpus file")
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
@@ -139,7 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 # Commands that open the database (all but `db upgrade` also the corpus folder); checked before
 # anything is created, so a bad path or URL is one line instead of a traceback or a half-made
 # folder.
-_USES_DATABASE = {"crawl", "corpus verify", "corpus stats", "export", "daemon", "status",
+_USES_DATABASE = {"crawl", "corpus verify", "corpus stats", "corpus show", "export", "daemon",
+                  "status",
                   "db upgrade", "revisions"}  # fmt: skip
 
 
@@ -306,6 +311,12 @@ def _revisions(config: AppConfig, args: argparse.Namespace) -> int:
     return revisions.run(config, args)
 
 
+def _corpus_show(config: AppConfig, args: argparse.Namespace) -> int:
+    from newsmon import revisions
+
+    return revisions.show(config, args)
+
+
 def _topic(config: AppConfig, args: argparse.Namespace) -> int:
     from newsmon import topics
 
@@ -322,6 +333,7 @@ _HANDLERS: dict[str, Callable[[AppConfig, argparse.Namespace], int]] = {
     "daemon": _daemon,
     "status": _status,
     "revisions": _revisions,
+    "corpus show": _corpus_show,
     "topic explain": _topic,
     "topic review": _topic,
     "topic recheck": _topic,

@@ -74,6 +74,28 @@ def test_revisions_command_lists_with_diff(
     assert "+1 -1 lines, 2 tokens changed" in text and "retracted: HTTP 404" in text
 
 
+def test_corpus_show_gives_one_articles_history(
+    recorded: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(recorded.config.path)
+    assert main(["corpus", "show", "0", "--config", path, "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert (
+        record["seq"] == 0
+        and record["next_recheck_at"] == (T0 + 6 * SLOT1 - 6 * timedelta(minutes=1)).isoformat()
+    )
+    assert [h["kind"] for h in record["history"]] == ["revised"]
+    assert main(["corpus", "show", record["file"], "--config", path, "--diff"]) == 0
+    text = capsys.readouterr().out
+    assert (
+        "next re-check" in text
+        and "+" + story(1).paragraphs[0].replace("4천억원", "3천억원") in text
+    )
+    assert main(["corpus", "show", "1", "--config", path]) == 0
+    assert "retracted: HTTP 404" in capsys.readouterr().out
+    assert main(["corpus", "show", "99", "--config", path]) == 1
+
+
 def test_export_status_and_metrics_count_them(recorded: Env) -> None:
     rows = {str(r["seq"]): r for r in export_rows(recorded.config, None)}
     assert (rows["0"]["revisions"], rows["0"]["last_revised_at"]) == (1, T0 + SLOT1)
