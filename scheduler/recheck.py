@@ -60,6 +60,7 @@ class CheckReport:
     retracted: int = 0
     failed: int = 0
     skipped: int = 0  # robots.txt forbids it now, or the daemon stopped first
+    queued: int = 0  # articles still on the schedule after the run (the queue's size)
 
     def add(self, other: CheckReport) -> None:
         for name in (f.name for f in fields(self)):
@@ -109,6 +110,8 @@ class Rechecker:
         with ThreadPoolExecutor(min(PARALLEL_HOSTS, len(by_host))) as pool:
             for part in pool.map(self._host, by_host.values()):
                 report.add(part)
+        with self.database.session() as session:
+            report.queued = revisions.queue_size(session)
         logger.info("Re-checks: %s", report.as_dict())
         return report
 
