@@ -266,3 +266,24 @@ def test_latest_corpus_catches_up_after_a_crash_before_the_replacement(
 def recheck_due(env: Env) -> list[DueCheck]:
     with env.database.session() as session:
         return due(session, env.clock.now, 10)
+
+
+def test_robots_txt_forbidding_the_page_skips_the_check(env: Env) -> None:
+    env.first_fetch(15)
+    env.outlet.add("/robots.txt", "User-agent: *\nDisallow: /news/\n", content_type="text/plain")
+    env.outlet.edit(15, status=404)
+    env.outlet.log.clear()
+    report = env.check_at(SLOT1)
+    assert report.skipped == 1 and env.outlet.logged() == [] and env.revisions() == []
+    assert [slot for slot, _ in env.queue().values()] == [1]
+
+
+def test_redirect_to_another_site_is_a_retraction_never_requested(env: Env) -> None:
+    env.first_fetch(16)
+    elsewhere = env.outlet.url(story(16).path).replace("127.0.0.1", "localhost")
+    env.outlet.edit(16, redirect=elsewhere)
+    env.outlet.log.clear()
+    env.check_at(SLOT1)
+    [row] = env.revisions()
+    assert row.revision.kind == "retracted" and "another site" in str(row.revision.detail)
+    assert [entry.path for entry in env.outlet.logged()] == [story(16).path]  # only the redirect
