@@ -34,6 +34,7 @@ from crawler.urls import canonical_url
 from db import repository, revisions
 from db.corpus import CorpusStore, corpus_name
 from db.corpus_replace import ReplaceError, replace_text
+from db.models import RevisionKind
 from db.revision_texts import read_version, write_version
 from db.revisions import DueCheck
 from db.session import Database
@@ -78,6 +79,13 @@ class Verdict:
     change: Change | None = None
     text: str | None = None
     detail: str | None = None
+
+    @property
+    def kind(self) -> RevisionKind | None:
+        """The revision to record, if this outcome is one."""
+        if self.outcome == "retracted":
+            return "retracted"
+        return self.change.kind if self.change is not None else None
 
 
 @dataclass
@@ -145,7 +153,11 @@ class Rechecker:
             report.skipped += 1
             return  # still due: the next run asks
         now = self.clock()
-        verdict = self._judge(item, source, answer)
+        try:
+            verdict = self._judge(item, source, answer)
+        except Exception as exc:  # a page that breaks the parser, a stored text gone: next slot
+            logger.exception("Re-check of %s could not be judged", item.url)
+            verdict = Verdict("failed", detail=f"{type(exc).__name__}: {exc}")
         setattr(report, verdict.outcome, getattr(report, verdict.outcome) + 1)
         self._record(item, answer, verdict, now)
 
@@ -228,11 +240,31 @@ class Rechecker:
         return (self.store.directory / item.file_name).read_text(encoding="utf-8")
 
     def _record(self, item: DueCheck, answer: Answer, verdict: Verdict, now: datetime) -> None:
-        slots = self.config.revisions.recheck
-        upcoming = None if verdict.outcome == "retracted" else next_slot(
-            item.fetched_at, slots, now, item.slot
-        )  # fmt: skip
+        """The revision (if any) and the article's next slot in one commit; the new text is
+        written before it, so a row never names a missing file."""
+        upcoming = None
+        if verdict.outcome != "retracted":  # a retracted article is watched no more
+            upcoming = next_slot(item.fetched_at, self.config.revisions.recheck, now, item.slot)
         slot, due_at = upcoming if upcoming is not None else (None, None)
+        state = self._queue_state(item, answer, verdict, now)
+        if verdict.outcome in ("failed", "skipped"):
+            logger.info("Re-check of %s: %s (%s)", item.url, verdict.outcome, verdict.detail)
+        path = None
+        if verdict.text is not None:
+            path = write_version(self.store.state_dir, item.seq, now, verdict.text)
+        with self.database.session() as session:
+            if verdict.kind is not None:
+                self._add_revision(session, item, answer, verdict, now, path)
+            revisions.advance(session, item.article_id, slot, due_at, **state)
+            session.commit()
+        if verdict.text is not None and self.config.revisions.corpus == "latest":
+            self._follow(item, verdict.text)
+
+    @staticmethod
+    def _queue_state(
+        item: DueCheck, answer: Answer, verdict: Verdict, now: datetime
+    ) -> dict[str, object]:
+        """What the queue row keeps: the check's time, the page's new validators or the error."""
         state: dict[str, object] = {"checked_at": now}
         if verdict.outcome == "failed":
             state |= {"failures": item.failures + 1, "last_error": verdict.detail}
@@ -242,24 +274,13 @@ class Rechecker:
                 "last_modified": repository.fetch_validator("last_modified", answer.last_modified),
                 "last_error": None,
             }
-        if verdict.outcome in ("failed", "skipped"):
-            logger.info("Re-check of %s: %s (%s)", item.url, verdict.outcome, verdict.detail)
-        path = None
-        if verdict.text is not None:  # written first: a row never names a missing file
-            path = write_version(self.store.state_dir, item.seq, now, verdict.text)
-        with self.database.session() as session:
-            if verdict.outcome in ("revised", "headline", "retracted"):
-                self._add_revision(session, item, answer, verdict, now, path)
-            revisions.advance(session, item.article_id, slot, due_at, **state)
-            session.commit()
-        if verdict.text is not None and self.config.revisions.corpus == "latest":
-            self._follow(item, verdict.text)
+        return state
 
     @staticmethod
     def _add_revision(session: Session, item: DueCheck, answer: Answer, verdict: Verdict,
                       now: datetime, path: str | None) -> None:  # fmt: skip
-        change = verdict.change
-        kind = "retracted" if verdict.outcome == "retracted" else verdict.outcome
+        change, kind = verdict.change, verdict.kind
+        assert kind is not None
         values: dict[str, object] = {"url": answer.url, "detail": verdict.detail}
         if change is not None and verdict.text is not None:
             values |= {
@@ -268,7 +289,7 @@ class Rechecker:
                 "tokens_changed": change.tokens_changed, "text_path": path,
                 "content_hash": hashlib.sha256(verdict.text.encode("utf-8")).hexdigest(),
             }  # fmt: skip
-        revisions.add_revision(session, item.article_id, kind, now, **values)  # type: ignore[arg-type]
+        revisions.add_revision(session, item.article_id, kind, now, **values)
         logger.info("Article %03d (%s): %s%s", item.seq, item.url, kind,
                     f" ({verdict.detail})" if verdict.detail else "")  # fmt: skip
 
