@@ -287,3 +287,19 @@ def test_redirect_to_another_site_is_a_retraction_never_requested(env: Env) -> N
     [row] = env.revisions()
     assert row.revision.kind == "retracted" and "another site" in str(row.revision.detail)
     assert [entry.path for entry in env.outlet.logged()] == [story(16).path]  # only the redirect
+
+
+def test_a_page_that_breaks_extraction_is_a_failure_moved_to_the_next_slot(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env.first_fetch(17)
+    env.outlet.edit(17, views=5)  # a body (200), not a 304
+
+    def broken(*args: object) -> None:
+        raise ValueError("parser bug")
+
+    monkeypatch.setattr(recheck, "extract_article", broken)
+    report = env.check_at(SLOT1)
+    assert report.failed == 1 and env.revisions() == []
+    [(slot, _)] = env.queue().values()
+    assert slot == 1  # not due again until the next slot
