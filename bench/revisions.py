@@ -15,7 +15,8 @@ Run from the repository root: ``python -m bench.revisions [--articles 300] [--ed
    one-minute tick) against the fixture outlet, whose pages change as the clock passes the edits.
    An edit counts as caught when the version it made is the one some re-check saw (an edit
    overwritten by the next one before any re-check is missed); its delay is from the edit to the
-   re-check that recorded it.
+   re-check that recorded it. Also printed: for how many edited articles the outlet's final
+   version was recorded.
 """
 
 from __future__ import annotations
@@ -247,9 +248,12 @@ def _replay(env: Env, plan: list[Planned]) -> dict[str, float]:
     checker.close()
     caught = [seen[key] - made[key] for key in made if key in seen]
     delays = [delay.total_seconds() / 3600 for delay in caught]
+    edited = {idxno for idxno, _ in made}
     return {
         "edits": len(made),
         "caught": len(caught),
+        "articles": len(edited),
+        "final_seen": sum(1 for idxno in edited if (idxno, version[idxno]) in seen),
         "share": len(caught) / len(made) if made else 1.0,
         "median_delay_h": statistics.median(delays) if delays else 0.0,
         "requests_per_article": requests / len(plan),
@@ -298,7 +302,9 @@ def main() -> None:
         found = simulate(args.articles, args.edited, args.seed, schedule)
         print(f"  edits after first fetch {found['edits']:.0f}, caught {found['caught']:.0f} "
               f"({found['share']:.1%}), median delay {found['median_delay_h']:.1f} h, "
-              f"{found['requests_per_article']:.2f} requests per article")  # fmt: skip
+              f"{found['requests_per_article']:.2f} requests per article; latest version "
+              f"recorded for {found['final_seen']:.0f} of {found['articles']:.0f} edited "
+              "articles")  # fmt: skip
 
 
 if __name__ == "__main__":
