@@ -7,10 +7,15 @@ import argparse
 import json
 import sys
 from datetime import UTC, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler.config import AppConfig
 from crawler.timeutil import KST
+
+if TYPE_CHECKING:
+    from db.corpus import CorpusStore
+    from db.models import Article, Recheck
+    from db.revisions import RevisionRow
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -25,10 +30,10 @@ def run(config: AppConfig, args: argparse.Namespace) -> int:
 
 def _check(config: AppConfig, args: argparse.Namespace) -> int:
     from db.corpus import CorpusStore
-    from db.migrate import open_current
+    from db.session import open_database
     from scheduler.recheck import Rechecker
 
-    database = open_current(config.database.url)
+    database = open_database(config.database.url)  # a writer, as crawl: migrates if behind
     checker = Rechecker(config, database, CorpusStore(config.corpus.dir, database))
     try:
         report = checker.run()
@@ -90,7 +95,7 @@ def show(config: AppConfig, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _article_record(article: Any, queued: Any) -> dict[str, Any]:
+def _article_record(article: Article, queued: Recheck | None) -> dict[str, Any]:
     iso = _iso
     return {
         "file": article.file_name, "seq": article.seq, "url": article.url,
@@ -118,7 +123,7 @@ def _show_text(record: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _entry(row: Any, store: Any, with_diff: bool) -> dict[str, Any]:
+def _entry(row: RevisionRow, store: CorpusStore, with_diff: bool) -> dict[str, Any]:
     revision = row.revision
     entry: dict[str, Any] = {
         "file": row.file_name, "seq": row.seq, "source": row.source, "url": row.url,
@@ -133,7 +138,7 @@ def _entry(row: Any, store: Any, with_diff: bool) -> dict[str, Any]:
     return entry
 
 
-def _diff(row: Any, store: Any) -> list[str]:
+def _diff(row: RevisionRow, store: CorpusStore) -> list[str]:
     """The changed lines against the version before this one (the corpus file or a revision)."""
     from crawler.revisions.compare import content_lines, line_diff
     from db import revisions
@@ -154,7 +159,7 @@ def _diff(row: Any, store: Any) -> list[str]:
     return line_diff(content_lines(old), content_lines(new))[2]
 
 
-def _first_version(store: Any, file_name: str, seq: int) -> str:
+def _first_version(store: CorpusStore, file_name: str, seq: int) -> str:
     """The text first stored: the corpus file, or (corpus = "latest") the replaced file kept."""
     from db.corpus_replace import REPLACED_DIR
 
