@@ -89,6 +89,7 @@ class AlertsConfig:
     failures_before_alert: int = 3
     silent_factor: float = 4.0
     timeout: float = 10.0
+    retractions: bool = True  # an alert when a stored article is found taken down
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,16 @@ class SearchConfig:
     naver: bool = True  # used only when NEWSMON_NAVER_CLIENT_ID/_SECRET are set
     google_news: bool = False
     max_pages: int = 5  # result pages per query, each up to 100 results
+
+
+CORPUS_MODES = ("first", "latest")
+
+
+@dataclass(frozen=True)
+class RevisionsConfig:
+    # Seconds after an article's first fetch at which it is fetched again; () switches it off.
+    recheck: tuple[float, ...] = (3600.0, 21600.0, 86400.0, 259200.0)
+    corpus: str = "first"  # "latest": the corpus file follows the outlet's latest version
 
 
 _SECTIONS: dict[str, type[Any]] = {
@@ -106,6 +117,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "daemon": DaemonConfig,
     "alerts": AlertsConfig,
     "search": SearchConfig,
+    "revisions": RevisionsConfig,
 }
 # Durations where zero means "none" (no delay, no backoff); the others must be positive.
 _ZERO_DURATIONS = frozenset({"download_delay", "retry_backoff"})
@@ -132,6 +144,7 @@ class AppConfig:
     daemon: DaemonConfig = field(default_factory=DaemonConfig)
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
+    revisions: RevisionsConfig = field(default_factory=RevisionsConfig)
     topic: Topic | None = DEFAULT_TOPIC
     sources: tuple[Source, ...] = BUILTIN_SOURCES
 
@@ -237,8 +250,12 @@ def _field_types(cls: type) -> dict[str, type]:
 
 
 def _coerce(section: str, key: str, value: Any, type_: type, label: str) -> Any:
-    kind = type_.__name__  # sections hold only bool, int, float, str and Path fields
+    kind = getattr(type_, "__name__", "")  # bool, int, float, str, Path and one tuple field
     try:
+        if (section, key) == ("revisions", "recheck"):
+            return _schedule(value)
+        if (section, key) == ("revisions", "corpus") and value not in CORPUS_MODES:
+            raise ValueError(f"expected one of {', '.join(CORPUS_MODES)}, got {value!r}")
         if (section, key) in _DURATION_FIELDS:
             return parse_duration(value, allow_zero=key in _ZERO_DURATIONS)
         if kind == "bool":
@@ -266,6 +283,19 @@ def _coerce(section: str, key: str, value: Any, type_: type, label: str) -> Any:
         return value
     except (ValueError, TypeError, DurationError) as exc:
         raise ConfigError(f"{label}: {exc}") from exc
+
+
+def _schedule(value: Any) -> tuple[float, ...]:
+    """Durations after the first fetch, from a TOML array or a comma-separated env value."""
+    if isinstance(value, str):
+        value = [part for part in value.strip().strip("[]").split(",") if part.strip()]
+        value = [part.strip().strip("'\"") for part in value]
+    if not isinstance(value, list):
+        raise ValueError(f"expected an array of durations, got {toml_type(value)}")
+    slots = tuple(parse_duration(part) for part in value)
+    if list(slots) != sorted(set(slots)):
+        raise ValueError("durations must be given in increasing order, each once")
+    return slots
 
 
 def _apply_env(sections: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:

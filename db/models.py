@@ -1,4 +1,4 @@
-"""Typed ORM models: stored articles, seen URLs, crawl runs and conditional-GET state."""
+"""Typed ORM models: stored articles, seen URLs, crawl runs, conditional-GET state, revisions."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ SeenStatus = Literal[
     "off_scope",
 ]
 RunStatus = Literal["running", "ok", "failed", "timeout", "killed"]
+RevisionKind = Literal["revised", "headline", "retracted"]
 RUN_COUNTS: tuple[str, ...] = ("discovered", "fetched", "on_topic", "duplicates", "added", "errors")
 
 
@@ -105,3 +106,50 @@ class FetchState(Base):
     etag: Mapped[str | None] = mapped_column(String(256))
     last_modified: Mapped[str | None] = mapped_column(String(128))
     checked_at: Mapped[datetime]
+
+
+class Recheck(Base):
+    """An article's place in the re-check schedule: which slot is next and when it is due.
+
+    The validators are the article page's own, from its first fetch and then from each
+    re-check that got a body, so a re-check is a conditional request. A row is removed after
+    the last slot or a retraction: the table holds only articles still being watched.
+    """
+
+    __tablename__ = "rechecks"
+    __table_args__ = (Index("ix_rechecks_due_at", "due_at"),)
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    slot: Mapped[int]  # index into [revisions] recheck of the next check
+    due_at: Mapped[datetime]
+    etag: Mapped[str | None] = mapped_column(String(256))
+    last_modified: Mapped[str | None] = mapped_column(String(128))
+    checked_at: Mapped[datetime | None]
+    failures: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Revision(Base):
+    """A change an outlet made to a stored article after its first fetch, or its retraction."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (Index("ix_revisions_detected_at", "detected_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    detected_at: Mapped[datetime]
+    kind: Mapped[RevisionKind] = mapped_column(String(16))
+    url: Mapped[str | None] = mapped_column(String(2048))  # where the new version was read
+    headline_old: Mapped[str | None] = mapped_column(Text)  # set when the headline changed
+    headline_new: Mapped[str | None] = mapped_column(Text)
+    lines_added: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    lines_removed: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    tokens_changed: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    content_hash: Mapped[str | None] = mapped_column(String(64))  # of the new text
+    text_path: Mapped[str | None] = mapped_column(String(1024))  # in the state folder
+    replaced_file: Mapped[str | None] = mapped_column(String(255))  # corpus = "latest"
+    detail: Mapped[str | None] = mapped_column(Text)  # a retraction's evidence

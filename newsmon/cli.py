@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from newsmon.logs import setup_logging
+from newsmon.revision_args import add_parser as add_revisions_parser
 from newsmon.topic_args import add_parser as add_topic_parser
 
 # Each command imports what it uses when it runs: `--help`, `status` and `export` start fast
@@ -70,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--json", action="store_true")
     stats = corpus_sub.add_parser("stats", parents=[common], help="files by source and month")
     stats.add_argument("--json", action="store_true")
+    show = corpus_sub.add_parser("show", parents=[common], help="one article and its history")
+    show.add_argument("article", metavar="NUMBER|FILE", help="corpus number (NNN) or file name")
+    show.add_argument("--json", action="store_true")
+    show.add_argument("--diff", action="store_true", help="show each revision's changed lines")
 
     export = sub.add_parser("export", parents=[common], help="one row per corpus file")
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
@@ -91,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = database.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", parents=[common], help="apply migrations")
     add_topic_parser(sub, common)
+    add_revisions_parser(sub, common)
     return parser
 
 
@@ -138,8 +144,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 # Commands that open the database (all but `db upgrade` also the corpus folder); checked before
 # anything is created, so a bad path or URL is one line instead of a traceback or a half-made
 # folder.
-_USES_DATABASE = {"crawl", "corpus verify", "corpus stats", "export", "daemon", "status",
-                  "db upgrade"}  # fmt: skip
+_USES_DATABASE = {"crawl", "corpus verify", "corpus stats", "corpus show", "export", "daemon",
+                  "status",
+                  "db upgrade", "revisions"}  # fmt: skip
 
 
 def _preflight(config: AppConfig, command: str) -> None:
@@ -299,6 +306,18 @@ def _status(config: AppConfig, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _revisions(config: AppConfig, args: argparse.Namespace) -> int:
+    from newsmon import revisions
+
+    return revisions.run(config, args)
+
+
+def _corpus_show(config: AppConfig, args: argparse.Namespace) -> int:
+    from newsmon import revisions
+
+    return revisions.show(config, args)
+
+
 def _topic(config: AppConfig, args: argparse.Namespace) -> int:
     from newsmon import topics
 
@@ -314,6 +333,8 @@ _HANDLERS: dict[str, Callable[[AppConfig, argparse.Namespace], int]] = {
     "db upgrade": _db_upgrade,
     "daemon": _daemon,
     "status": _status,
+    "revisions": _revisions,
+    "corpus show": _corpus_show,
     "topic explain": _topic,
     "topic review": _topic,
     "topic recheck": _topic,

@@ -5,6 +5,9 @@ One export row per corpus file present in the folder, in seq order, with the col
 appended), so `near_duplicate_of` lists the other way round: the URLs of articles that were
 later caught as near duplicates *of this file* and therefore not stored, first seen first.
 In JSON Lines it is an array; in CSV the URLs are joined with ";" (empty when there are none).
+`revisions` counts the changes the outlet made to the article after it was stored (re-checks,
+see `newsmon revisions`), `last_revised_at` is the latest one found and `retracted_at` when it
+was found taken down (empty when none).
 Datetimes are ISO 8601 in UTC; `since` is a KST calendar date compared with `fetched_at`.
 
 Both commands first index files the database does not know yet (the seeds, files a user
@@ -24,7 +27,7 @@ from typing import Literal, TextIO
 
 from crawler.config import AppConfig
 from crawler.timeutil import KST
-from db import queries
+from db import queries, revisions
 from db.corpus import CorpusStore
 from db.migrate import open_current
 from db.session import Database
@@ -41,8 +44,12 @@ EXPORT_FIELDS = (
     "fetched_at",
     "content_hash",
     "near_duplicate_of",
+    "revisions",
+    "last_revised_at",
+    "retracted_at",
 )
 CSV_LIST_SEPARATOR = ";"
+NO_HISTORY = revisions.ArticleHistory(0, None, None)
 ExportFormat = Literal["jsonl", "csv"]
 
 
@@ -84,11 +91,16 @@ def export_rows(config: AppConfig, since: date | None) -> Iterator[dict[str, obj
     try:
         with database.session() as session:
             near = queries.near_duplicate_urls(session)
+            changed = revisions.histories(session)
             start = kst_day_start(since) if since is not None else None
             for row in queries.export_articles(session, start):
                 if not _regular(config.corpus.dir / str(row["file"])):
                     continue  # replaced by a symlink or such: `corpus verify` reports it
                 row["near_duplicate_of"] = near.get(str(row["file"]), [])
+                history = changed.get(str(row["file"]), NO_HISTORY)
+                row["revisions"] = history.revisions
+                row["last_revised_at"] = history.last_revised_at
+                row["retracted_at"] = history.retracted_at
                 yield row
     finally:
         database.close()

@@ -78,5 +78,8 @@ def format_status(rows: list[SourceStatus], corpus_files: int) -> str:
     for row in rows:
         if row.last_status not in (None, "ok", "running") and row.last_error:
             lines.append(f"  ! {row.key}: {row.last_error}")
+    for row in rows:
+        if row.revised or row.retracted:
+            lines.append(f"  {row.key}: {row.revised} revised, {row.retracted} retracted")
     lines.append(f"corpus: {corpus_files} file{'s' if corpus_files != 1 else ''} (times in KST)")
     return "\n".join(lines)

@@ -63,6 +63,20 @@ def digest_message(outlet: str, items: Sequence[DigestItem]) -> Message:
     return _message(text, *lines)
 
 
+def retraction_message(outlet: str, items: Sequence[tuple[DigestItem, str]]) -> Message:
+    """Stored articles of one outlet found taken down: headline (linked), file, the evidence."""
+    count = len(items)
+    text = f"{outlet}: {count} article{'s' if count != 1 else ''} retracted"
+    lines = []
+    for item, detail in items[:DIGEST_LIMIT]:
+        headline = _escape(item.headline)
+        linked = f"<{item.url}|{headline}>" if item.url else headline
+        lines.append(f"• {linked}\n`{_escape(item.file_name)}` · {_escape(detail)}")
+    if count > DIGEST_LIMIT:
+        lines.append(f"… and {count - DIGEST_LIMIT} more")
+    return _message(text, *lines)
+
+
 def failure_message(outlet: str, key: str, streak: int, reason: str | None) -> Message:
     """A source has failed `streak` runs in a row."""
     text = f"{outlet} ({key}) has failed {streak} runs in a row"

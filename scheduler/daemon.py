@@ -36,6 +36,8 @@ logger = logging.getLogger(__name__)
 # Each crawl is a Scrapy process of its own (~100 MB); this caps how many run at once.
 MAX_PARALLEL_CRAWLS = 8
 EXIT_OK, EXIT_CONFIG = 0, 2
+RECHECK_JOB = "revisions"
+RECHECK_EVERY = 60.0  # seconds between looks at the re-check queue (the due_at index answers)
 
 
 @dataclass(frozen=True)
@@ -253,7 +255,40 @@ def _scheduler(
     job = CrawlJob(config, database, registry, after_run, runner=runner, log_format=log_format)
     scheduler = build_scheduler(specs, job, config.daemon.misfire_grace)
     monitor.on_gap = Rescheduler(scheduler)
+    if config.revisions.recheck:
+        add_recheck_job(scheduler, config, database, registry.stopping, sender)
     return scheduler
+
+
+def add_recheck_job(
+    scheduler: BaseScheduler,
+    config: AppConfig,
+    database: Database,
+    stop: threading.Event,
+    sender: AlertSender | NullSender,
+) -> None:
+    """Re-checks of stored articles every minute, on a thread of their own (never a crawl's):
+    each run takes what is due and spreads it per host at the host's delay."""
+    from db.corpus import CorpusStore
+    from scheduler.monitor import alert_retractions
+    from scheduler.recheck import Rechecker
+
+    checker = Rechecker(config, database, CorpusStore(config.corpus.dir, database), stop=stop)
+
+    def recheck() -> None:
+        started = utc_now()
+        if checker.run().retracted:
+            alert_retractions(config, database, sender, started)
+
+    scheduler.add_executor(ThreadPoolExecutor(1), alias=RECHECK_JOB)
+    scheduler.add_job(
+        recheck,
+        trigger=IntervalTrigger(seconds=RECHECK_EVERY, timezone=UTC),
+        id=RECHECK_JOB,
+        name=RECHECK_JOB,
+        executor=RECHECK_JOB,
+        next_run_time=utc_now() + timedelta(seconds=RECHECK_EVERY),
+    )
 
 
 def _log_plan(specs: list[JobSpec]) -> None:

@@ -3,7 +3,8 @@
 Counters seeded from `crawl_runs` at start (they survive a restart): crawls by source and outcome,
 articles added and errors by source. Process-local (they start at zero with the daemon, as
 `crawl_runs` keeps only their sum or nothing): exact and near duplicates and off-topic articles,
-the crawl duration histogram, alerts sent and failed deliveries.
+the crawl duration histogram, alerts sent and failed deliveries. Revisions of stored articles
+are counted in the database at each scrape.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from prometheus_client import (
     Histogram,
     disable_created_metrics,
 )
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from crawler.config import AppConfig
 from crawler.sources import Source
-from db import activity
+from db import activity, revisions
 from db.session import Database
 from scheduler.jobs import Clock, CrawlOutcome, utc_now
 
@@ -38,7 +39,8 @@ ARTICLE_RESULTS = {
     "off_topic": "off_topic",
     "error": "errors",
 }
-ALERT_KINDS = ("digest", "failure", "recovery", "silence", "layout")
+REVISION_KINDS = ("revised", "headline", "retracted")
+ALERT_KINDS = ("digest", "failure", "recovery", "silence", "layout", "retraction")
 # A crawl is a child process: from a few seconds to the 15-minute timeout.
 DURATION_BUCKETS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 900, 1800)
 
@@ -81,6 +83,27 @@ class SinceCollector(Collector):
             yield family
 
 
+class RevisionsCollector(Collector):
+    """newsmon_revisions_total{source,kind}: recorded revisions, counted in the database at
+    scrape time (rows are never removed, so the count only grows, restarts included)."""
+
+    def __init__(self, database: Database, sources: Iterable[str]) -> None:
+        self.database = database
+        self.sources = tuple(sources)
+
+    def collect(self) -> Iterable[Metric]:
+        with self.database.session() as session:
+            totals = revisions.totals_by_source_kind(session)
+        family = CounterMetricFamily(
+            "newsmon_revisions", "Revisions of stored articles by source and kind",
+            labels=["source", "kind"],
+        )  # fmt: skip
+        keys = {(source, kind) for source in self.sources for kind in REVISION_KINDS}
+        for source, kind in sorted(keys | set(totals)):
+            family.add_metric([source, kind], totals.get((source, kind), 0))
+        yield family
+
+
 class DaemonMetrics:
     """What the daemon counts; `observe` after each crawl, `alert_delivered` after each alert."""
 
@@ -95,6 +118,7 @@ class DaemonMetrics:
         disable_created_metrics()  # type: ignore[no-untyped-call]
         self.registry = CollectorRegistry(auto_describe=True)
         self._corpus_files = corpus_files
+        self._revisions: RevisionsCollector | None = None
         started = time.monotonic()
         self.crawls = Counter(
             "newsmon_crawls",
@@ -162,6 +186,9 @@ class DaemonMetrics:
             self.articles.labels(row.source, "error").inc(row.errors)
         for source in {*successes, *articles}:
             self.since.note(source, successes.get(source), articles.get(source))
+        if self.config.revisions.recheck and self._revisions is None:
+            self._revisions = RevisionsCollector(database, (s.key for s in self.config.sources))
+            self.registry.register(self._revisions)
         self.refresh_corpus()
 
     def observe(self, source: Source, outcome: CrawlOutcome) -> None:

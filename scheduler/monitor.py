@@ -19,7 +19,7 @@ from apscheduler.schedulers.base import BaseScheduler
 
 from crawler.config import AppConfig
 from crawler.sources import Source
-from db import history
+from db import history, revisions
 from db.session import Database
 from scheduler import alerts, timing
 from scheduler.alerts import AlertSender, DigestItem, NullSender
@@ -178,3 +178,24 @@ def _found_urls(fallback: object) -> tuple[str, ...]:
         return ()
     items = fallback.get("found") or []
     return tuple(str(item.get("url")) for item in items if isinstance(item, dict))
+
+
+def alert_retractions(
+    config: AppConfig, database: Database, sender: AlertSender | NullSender, since: datetime
+) -> int:
+    """One alert per outlet for the retractions found since `since` ([alerts] retractions)."""
+    if not config.alerts.retractions:
+        return 0
+    with database.session() as session:
+        rows = revisions.retractions_since(session, since)
+        files = [row.file_name for row in rows]
+        names = {a.file_name: a.headline for a in history.articles_by_files(session, files)}
+    outlets = {source.key: source.name for source in config.sources}
+    by_source: dict[str, list[tuple[DigestItem, str]]] = {}
+    for row in rows:
+        item = DigestItem(names.get(row.file_name, row.file_name), row.url, row.file_name)
+        outlet = outlets.get(row.source or "", row.source or "-")
+        by_source.setdefault(outlet, []).append((item, row.revision.detail or "retracted"))
+    for outlet, items in by_source.items():
+        sender.send(alerts.retraction_message(outlet, items), "retraction")
+    return len(rows)

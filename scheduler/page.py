@@ -91,7 +91,9 @@ def source_row(row: SourceStatus) -> str:
         f"<td>{escape(row.name)} <code>{escape(row.key)}</code></td>"
         f"<td>{escape(row.schedule)}</td><td>{_last_run(row)}</td>"
         f'<td class="num">{row.failures_in_row}</td><td>{kst(row.last_new_article_at)}</td>'
-        f"<td>{_next_run(row)}</td><td>{_badge(row)}</td></tr>"
+        f"<td>{_next_run(row)}</td><td>{_badge(row)}</td>"
+        f'<td class="num revised">{row.revised}</td><td class="num retracted">{row.retracted}</td>'
+        "</tr>"
     )
 
 
@@ -114,7 +116,17 @@ def render(report: StatusReport) -> str:
     names = {row.key: row.name for row in report.sources}
     sources = _table(
         "sources",
-        ("출처", "일정", "마지막 실행", "연속 실패", "마지막 새 기사", "다음 실행", "상태"),
+        (
+            "출처",
+            "일정",
+            "마지막 실행",
+            "연속 실패",
+            "마지막 새 기사",
+            "다음 실행",
+            "상태",
+            "수정된 기사",
+            "삭제된 기사",
+        ),
         [source_row(row) for row in report.sources],
         "설정된 출처가 없습니다",
     )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from crawler.config import AlertsConfig, AppConfig
 from crawler.sources import Source
 from crawler.timeutil import KST, utc_now
-from db import activity, history
+from db import activity, history, revisions
 from db.corpus import NAME_PATTERN
 from db.migrate import open_current
 from db.session import Database
@@ -45,6 +45,8 @@ class SourceStatus:
     now: datetime
     last_new_article_at: datetime | None = None
     badge: str | None = None  # "broken" / "silent", on the alerts' own conditions
+    revised: int = 0  # articles the outlet changed after they were stored
+    retracted: int = 0  # articles the outlet took down
 
     @property
     def overdue(self) -> bool:
@@ -69,6 +71,8 @@ class SourceStatus:
             "next_run": "now" if self.overdue else iso(self.next_run_at),
             "last_new_article": iso(self.last_new_article_at),
             "badge": self.badge,
+            "revised": self.revised,
+            "retracted": self.retracted,
         }
 
 
@@ -96,6 +100,7 @@ def source_status(
     now: datetime,
     alerts: AlertsConfig | None = None,
     last_article: datetime | None = None,
+    changed: dict[str, int] | None = None,
 ) -> SourceStatus:
     """One source's status from crawl_runs and articles."""
     alerts = alerts or AlertsConfig()
@@ -123,14 +128,24 @@ def source_status(
         now=now,
         last_new_article_at=last_article,
         badge=flag if source.enabled else None,
+        revised=(changed or {}).get("revised", 0),
+        retracted=(changed or {}).get("retracted", 0),
     )
 
 
 def source_statuses(session: Session, config: AppConfig, now: datetime) -> list[SourceStatus]:
     """The status of every configured source (next run as the daemon would schedule it)."""
     last_articles = activity.last_article_times(session)
+    changed = revisions.counts_by_source(session)
     return [
-        source_status(session, source, now, config.alerts, last_articles.get(source.key))
+        source_status(
+            session,
+            source,
+            now,
+            config.alerts,
+            last_articles.get(source.key),
+            changed.get(source.key),
+        )
         for source in config.sources
     ]
 

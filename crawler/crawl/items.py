@@ -30,3 +30,6 @@ class ArticleItem:
     # computed them (off the main process); the pipeline computes what is missing.
     text: str | None = None
     fingerprint: Fingerprint | None = None
+    # The article page's own validators, kept with it for conditional re-checks (revisions).
+    etag: str | None = None
+    last_modified: str | None = None

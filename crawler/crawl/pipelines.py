@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from datetime import timedelta
 from typing import Self
 
 from scrapy.crawler import Crawler
@@ -17,7 +18,7 @@ from crawler.neardup.fingerprint import Fingerprint
 from crawler.text import normalize_text
 from crawler.timeutil import utc_now
 from crawler.topic import Topic
-from db import repository
+from db import repository, revisions
 from db.staging import CorpusWriteError
 
 logger = logging.getLogger(__name__)
@@ -172,6 +173,7 @@ class CorpusPipeline(_Component):
                     fetched_at=item.fetched_at,
                 )  # fmt: skip
                 _record_seen(append.session, item, "added", article_id=article.id)
+                self._schedule_recheck(append.session, item, article.id)
                 append.commit()
                 # Committed: the article is added whatever fails from here on.
                 if fingerprint is not None:
@@ -180,6 +182,19 @@ class CorpusPipeline(_Component):
             staged.release()
         self._added(item, article.file_name)
         return item
+
+    def _schedule_recheck(self, session: Session, item: ArticleItem, article_id: int) -> None:
+        """Queue the article's first re-check, with its page's validators, in the same commit."""
+        first = self.crawler.settings.get("NEWSMON_RECHECK_FIRST")
+        if first is None:
+            return
+        revisions.enqueue(
+            session,
+            article_id,
+            item.fetched_at + timedelta(seconds=float(first)),
+            repository.fetch_validator("etag", item.etag),
+            repository.fetch_validator("last_modified", item.last_modified),
+        )
 
     def _added(self, item: ArticleItem, name: str) -> None:
         self._inc("newsmon/added")

@@ -80,6 +80,7 @@ def build_settings(config: AppConfig) -> Settings:
             "NEWSMON_EXTRACT_WORKERS": crawl.extract_workers,
             "NEWSMON_NEAR_ENABLED": config.dedup.near,
             "NEWSMON_NEAR_THRESHOLD": config.dedup.near_threshold,
+            "NEWSMON_RECHECK_FIRST": next(iter(config.revisions.recheck), None),
         },
         priority="project",
     )

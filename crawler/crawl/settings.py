@@ -24,6 +24,8 @@ NEWSMON_DEFAULTS: dict[str, Any] = {
     "NEWSMON_NEAR_THRESHOLD": DEFAULT_THRESHOLD,
     "NEWSMON_EXTRACT_WORKERS": 1,
     "NEWSMON_TOPIC": None,
+    # seconds after its first fetch at which a stored article is first re-checked; None: never
+    "NEWSMON_RECHECK_FIRST": None,
 }
 
 STATIC_SETTINGS: dict[str, Any] = {

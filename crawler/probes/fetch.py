@@ -121,6 +121,11 @@ class HttpFetcher:
             self._robots_text[origin] = answer.body.decode("utf-8", "replace") if ok else ""
         return self._robots_text[origin]
 
+    def robots_known(self, url: str) -> bool:
+        """Whether `allowed(url)` answers without a request (robots.txt read, or not obeyed)."""
+        parts = urlsplit(url)
+        return not self.obey_robots or f"{parts.scheme}://{parts.netloc}" in self._robots
+
     def allowed(self, url: str) -> bool:
         if not self.obey_robots:
             return True

@@ -77,6 +77,8 @@ def test_status_as_dict_is_json_ready(config: AppConfig) -> None:
         "next_run": "2025-10-31T00:10:00+00:00",
         "last_new_article": "2025-10-30T22:00:00+00:00",
         "badge": None,
+        "revised": 0,
+        "retracted": 0,
     }
     assert rows["broken"]["next_run"] == "now"
     assert rows["fresh"]["schedule"] == "cron 0 * * * *"

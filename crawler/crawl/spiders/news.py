@@ -243,6 +243,8 @@ class NewsSpider(scrapy.Spider):
             redirected_from=tuple(redirects),
             text=extraction.text if extraction is not None else None,
             fingerprint=extraction.fingerprint if extraction is not None else None,
+            etag=_header(response, b"ETag"),
+            last_modified=_header(response, b"Last-Modified"),
         )
 
     def _declared_canonical(self, extracted: Extracted | None, url: str) -> str | None:
@@ -351,6 +353,11 @@ class NewsSpider(scrapy.Spider):
     def _inc(self, key: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(key)
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 def _redirected_from(request: scrapy.Request) -> tuple[str, ...]:
