@@ -15,6 +15,7 @@ from typing import Any
 from crawler.config_values import KIND_NAMES, check_range, source_value, toml_type
 from crawler.durations import DurationError, parse_duration
 from crawler.neardup.threshold import DEFAULT_THRESHOLD
+from crawler.parsers.base import MIN_BODY_CHARS
 from crawler.sources import (
     BUILTIN_SOURCES,
     SEARCH_SOURCES,
@@ -58,7 +59,7 @@ class CrawlConfig:
     max_page_bytes: int = 8 * 1024 * 1024
     obey_robots: bool = True
     autothrottle: bool = True
-    min_body_chars: int = 100
+    min_body_chars: int = MIN_BODY_CHARS
     extract_workers: int = 1  # processes parsing pages beside the crawler; 0 = in-process
 
     @property

@@ -16,8 +16,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import resource_tracker
 
-from crawler.extraction_worker import Extraction, extract_article, worker_start
-from crawler.parsers import MIN_BODY_CHARS
+from crawler.extraction_worker import Extraction, extract_article, extract_page, worker_start
+from crawler.parsers.base import MIN_BODY_CHARS, NoArticle
 
 __all__ = ["Extraction", "ExtractionPool", "extract_article"]
 
@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 
 class ExtractionPool:
-    """Runs `extract_article` in worker processes (inline when workers is 0); started on
+    """Runs `extract_page` in worker processes (inline when workers is 0); started on
     first use. `fingerprints`: compute near-duplicate fingerprints too."""
 
     def __init__(
@@ -45,17 +45,19 @@ class ExtractionPool:
         if self.workers > 0 and self._pool is None:
             self._open().submit(os.getpid)  # processes spawn on a submit, not before
 
-    async def extract(self, body: bytes, url: str, content_type: str | None) -> Extraction | None:
+    async def extract(
+        self, body: bytes, url: str, content_type: str | None
+    ) -> Extraction | NoArticle:
         args = (body, url, content_type, self.min_body_chars, self.fingerprints)
         if self.workers <= 0:
-            return extract_article(*args)
-        future = self._open().submit(extract_article, *args)
+            return extract_page(*args)
+        future = self._open().submit(extract_page, *args)
         try:
             return await asyncio.wrap_future(future)
         except BrokenProcessPool:
             logger.warning("Extraction worker died on %s; extracting it in-process", url)
             self.close()
-            return extract_article(*args)
+            return extract_page(*args)
 
     def _open(self) -> ProcessPoolExecutor:
         if self._pool is None:

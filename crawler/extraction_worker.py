@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from crawler.parsers.base import Extracted
+from crawler.parsers.base import Extracted, NoArticle
 from crawler.text import normalize_text
 
 if TYPE_CHECKING:
@@ -32,12 +32,20 @@ def extract_article(
     body: bytes, url: str, content_type: str | None, min_body_chars: int, fingerprint: bool
 ) -> Extraction | None:
     """`extract`, then the article's corpus text and (if `fingerprint`) its fingerprint."""
-    # Imported here: the main process imports this module but parses no page.
-    from crawler.parsers.article import extract
+    found = extract_page(body, url, content_type, min_body_chars, fingerprint)
+    return found if isinstance(found, Extraction) else None
 
-    extracted = extract(body, url, content_type=content_type, min_body_chars=min_body_chars)
-    if extracted is None:
-        return None
+
+def extract_page(
+    body: bytes, url: str, content_type: str | None, min_body_chars: int, fingerprint: bool
+) -> Extraction | NoArticle:
+    """`extract_article`, saying why a page gave no article (what the crawl counts)."""
+    # Imported here: the main process imports this module but parses no page.
+    from crawler.parsers.article import read_article
+
+    extracted = read_article(body, url, content_type=content_type, min_body_chars=min_body_chars)
+    if isinstance(extracted, NoArticle):
+        return extracted
     text = normalize_text(extracted.text)
     if not fingerprint:
         return Extraction(extracted, text, None)

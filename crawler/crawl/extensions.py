@@ -34,7 +34,10 @@ def counts_from_stats(stats: dict[str, Any]) -> dict[str, int]:
         stats.get("newsmon/duplicate/near", 0)
     )
     counts["skipped_known"] = int(stats.get("newsmon/skipped/known", 0))
-    counts["no_body"] = int(stats.get("newsmon/dropped/no_body", 0))
+    # A body under the minimum is counted apart in stats, but to users it is no body too.
+    counts["no_body"] = int(stats.get("newsmon/dropped/no_body", 0)) + int(
+        stats.get("newsmon/dropped/short_body", 0)
+    )
     # The split the daemon's metrics show (crawl_runs keeps only the sum above).
     counts["exact_duplicates"] = int(stats.get("newsmon/duplicate/exact", 0))
     counts["near_duplicates"] = int(stats.get("newsmon/duplicate/near", 0))

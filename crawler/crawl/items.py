@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from crawler.parsers.base import Extracted
+from crawler.parsers.base import Extracted, NoArticle
 
 if TYPE_CHECKING:
     from crawler.neardup.fingerprint import Fingerprint
@@ -26,6 +26,7 @@ class ArticleItem:
     redirected_from: tuple[str, ...] = field(default_factory=tuple)
     gone: bool = False  # the server answered 404/410: remember the URL, expect no text
     refused: str | None = None  # a permanent refusal (crawler/crawl/refusals.py): remember, no text
+    missing: NoArticle | None = None  # why extraction found no article (no_body, short_body)
     # The corpus form of extracted.text and its near-duplicate fingerprint, when extraction
     # computed them (off the main process); the pipeline computes what is missing.
     text: str | None = None

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from crawler.crawl.items import ArticleItem
 from crawler.crawl.services import Services, services_of
 from crawler.neardup.fingerprint import Fingerprint
+from crawler.parsers.base import NoArticle
 from crawler.text import normalize_text
 from crawler.timeutil import utc_now
 from crawler.topic import Topic
@@ -61,24 +62,32 @@ class TopicFilterPipeline(_Component):
         await self.services.run(lambda: self._remember(item, status, **extra))
         raise DropItem(message)
 
+    def _no_article(self, item: ArticleItem) -> str:
+        """Count and log why extraction gave no article (the extraction's own verdict)."""
+        missing = item.missing or NoArticle("no_body")
+        self._inc(f"newsmon/dropped/{missing.reason}")
+        if missing.reason == "short_body":
+            minimum = self.crawler.settings.getint("NEWSMON_MIN_BODY_CHARS")
+            logger.info(
+                "%s: short body in %s (%d < %d characters)",
+                item.source,
+                item.url,
+                missing.length,
+                minimum,
+            )
+            return f"short body ({missing.length} < {minimum} characters): {item.url}"
+        logger.info("%s: no article body in %s", item.source, item.url)
+        return f"no article body: {item.url}"
+
     def _rejection(self, item: ArticleItem) -> tuple[str, str, dict[str, object]] | None:
         """(seen status, reason, what to remember) when the item is not for the corpus."""
         extracted = item.extracted
         if extracted is None:
             if item.refused is not None:  # counted and logged where it was refused
                 return item.refused, f"refused ({item.refused}): {item.url}", {}
-            if not item.gone:
-                self._inc("newsmon/dropped/no_body")
-                logger.info("%s: no article body in %s", item.source, item.url)
-            return ("gone" if item.gone else "no_body"), f"no article body: {item.url}", {}
-        minimum = self.crawler.settings.getint("NEWSMON_MIN_BODY_CHARS")
-        length = sum(len(p) for p in extracted.paragraphs)
-        if length < minimum:
-            self._inc("newsmon/dropped/short_body")
-            logger.info(
-                "Dropped %s: body has %d characters (minimum %d)", item.url, length, minimum
-            )
-            return "no_body", f"short body ({length} < {minimum} characters): {item.url}", {}
+            if item.gone:
+                return "gone", f"no article body: {item.url}", {}
+            return "no_body", self._no_article(item), {}
         topic: Topic | None = self.crawler.settings.get("NEWSMON_TOPIC")
         if topic is None:
             return None

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from crawler.neardup import DEFAULT_THRESHOLD
+from crawler.parsers.base import MIN_BODY_CHARS
 
 BOT_NAME = "newsmon"
 
 # Every NEWSMON_* default, here only: components read these settings without fallbacks.
 NEWSMON_DEFAULTS: dict[str, Any] = {
     "NEWSMON_PROGRESS_INTERVAL": 5.0,
-    "NEWSMON_MIN_BODY_CHARS": 100,
+    "NEWSMON_MIN_BODY_CHARS": MIN_BODY_CHARS,
     "NEWSMON_CONDITIONAL_ENABLED": True,  # ETag / Last-Modified on discovery pages
     "NEWSMON_RETRY_AFTER_MAX": 300.0,  # seconds; a longer Retry-After is capped
     "NEWSMON_RETRY_BACKOFF": 1.0,  # seconds before the first retry, doubling for each next one

@@ -12,7 +12,7 @@ from lxml.html import HtmlElement
 
 from crawler.parsers import metadata
 from crawler.parsers.articleview import body_container
-from crawler.parsers.base import MIN_BODY_CHARS, Extracted
+from crawler.parsers.base import MIN_BODY_CHARS, Extracted, NoArticle
 from crawler.parsers.boards import BoardPost, read_board
 from crawler.parsers.chrome import clean_lines, clean_text_lines
 from crawler.parsers.dom import parse_document, render_lines
@@ -44,10 +44,22 @@ def extract(
 ) -> Extracted | None:
     """Headline, body paragraphs and date of a news article page; None when the page
     has no article body of at least `min_body_chars` characters (never an empty one)."""
+    found = read_article(body, url, content_type=content_type, min_body_chars=min_body_chars)
+    return found if isinstance(found, Extracted) else None
+
+
+def read_article(
+    body: bytes | str,
+    url: str,
+    *,
+    content_type: str | None = None,
+    min_body_chars: int = MIN_BODY_CHARS,
+) -> Extracted | NoArticle:
+    """`extract`, saying why a page gave no article: the one place the minimum is applied."""
     html = decode_html(body, content_type) if isinstance(body, bytes) else body
     root = parse_document(html)
     if root is None:
-        return None
+        return NoArticle("no_body")
     meta = metadata.metas(root)
     ld = article_object(root)
     scripts = _Scripts(root)
@@ -67,9 +79,13 @@ def extract(
         (found, parser), override = _body(root, html, ld, headline, declared_article, scripts)
     # Every line separator inside a paragraph is a space: one paragraph, one corpus line.
     paragraphs = [line for line in map(normalize_line, found) if line]
-    if _chars(paragraphs) < max(min_body_chars, 1) or not headline:
-        logger.debug("No article body in %s (%d characters)", url, _chars(paragraphs))
-        return None
+    length = _chars(paragraphs)
+    if not headline or not length:
+        logger.debug("No article body in %s (%d characters)", url, length)
+        return NoArticle("no_body", length)
+    if length < min_body_chars:
+        logger.debug("Short body in %s (%d < %d characters)", url, length, min_body_chars)
+        return NoArticle("short_body", length)
     return Extracted(
         headline=headline,
         paragraphs=tuple(paragraphs),

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
-MIN_BODY_CHARS = 100  # default: less than this is a teaser, a listing or an error page
+# The one default of `[crawl] min_body_chars`: less than this is a teaser, a listing or an
+# error page. The configuration, the Scrapy settings and the extraction pool all read it here.
+MIN_BODY_CHARS = 100
+
+
+@dataclass(frozen=True)
+class NoArticle:
+    """Why a page gave no article: `no_body` (no headline, or no body text at all) or
+    `short_body` (a body under the minimum), with the body's length in characters."""
+
+    reason: Literal["no_body", "short_body"]
+    length: int = 0
 
 
 @dataclass(frozen=True)

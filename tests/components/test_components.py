@@ -21,7 +21,7 @@ from crawler.crawl.items import ArticleItem
 from crawler.crawl.known_urls import KnownUrlMiddleware
 from crawler.crawl.pipelines import CorpusPipeline, TopicFilterPipeline
 from crawler.crawl.services import services_of
-from crawler.parsers.base import Extracted
+from crawler.parsers.base import Extracted, NoArticle
 from crawler.topic import Topic
 from db.models import SeenUrl
 from db.staging import CorpusWriteError
@@ -68,6 +68,13 @@ def item(
     )
 
 
+def short_item(number: int, body: tuple[str, ...]) -> ArticleItem:
+    """What the extraction hands on for a page whose body is under the minimum."""
+    short = item(number, extracted=False)
+    short.missing = NoArticle("short_body", sum(len(line) for line in body))
+    return short
+
+
 def run(pipeline: Any, article: ArticleItem) -> ArticleItem:
     result: ArticleItem = asyncio.run(pipeline.process_item(article))
     return result
@@ -96,7 +103,7 @@ def test_topic_filter_drops_and_remembers(crawler: Crawler) -> None:
     with pytest.raises(DropItem, match="no article body"):
         run(pipeline, item(3, extracted=False))
     with pytest.raises(DropItem, match=r"short body \(29 < 100 characters\)"):
-        run(pipeline, item(4, body=("광주 AI 단신: 세부 내용은 추후 보도 예정입니다.",)))
+        run(pipeline, short_item(4, body=("광주 AI 단신: 세부 내용은 추후 보도 예정입니다.",)))
     assert crawler.stats is not None
     stats = crawler.stats.get_stats()
     assert (stats["newsmon/on_topic"], stats["newsmon/dropped/off_topic"]) == (1, 1)

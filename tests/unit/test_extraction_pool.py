@@ -14,6 +14,7 @@ import pytest
 from crawler.extraction_pool import Extraction, ExtractionPool
 from crawler.neardup import Fingerprint
 from crawler.parsers import extract
+from crawler.parsers.base import NoArticle
 from crawler.text import normalize_text
 
 PAGES = Path(__file__).parent.parent / "fixtures" / "pages"
@@ -25,6 +26,11 @@ def page(name: str) -> bytes:
 
 
 def run(pool: ExtractionPool, body: bytes) -> Extraction | None:
+    found = read(pool, body)
+    return found if isinstance(found, Extraction) else None
+
+
+def read(pool: ExtractionPool, body: bytes) -> Extraction | NoArticle:
     try:
         return asyncio.run(pool.extract(body, URL, "text/html; charset=utf-8"))
     finally:
@@ -117,3 +123,16 @@ def test_the_first_scheduled_article_starts_the_worker() -> None:
     assert started == []  # a feed or listing: discovery may still find nothing new
     extension.request_scheduled(Request(URL, meta={"newsmon_article": True}))
     assert started == [True]
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_the_pool_says_why_a_page_gave_no_article(workers: int) -> None:
+    """A body under the minimum is `short_body` with its length; nothing at all is `no_body`."""
+    body = page("ndsoft_classic")
+    found = read(ExtractionPool(workers), body)
+    assert isinstance(found, Extraction)
+    length = sum(len(p) for p in found.extracted.paragraphs)
+    assert read(ExtractionPool(workers, min_body_chars=length + 1), body) == NoArticle(
+        "short_body", length
+    )
+    assert read(ExtractionPool(workers), page("error_page")) == NoArticle("no_body", 0)

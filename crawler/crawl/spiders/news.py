@@ -26,7 +26,8 @@ from crawler.crawl.spiders.engine_requests import (
 )
 from crawler.crawl.spiders.fallback import FallbackDiscovery
 from crawler.discovery import DiscoveryError, read_discovery
-from crawler.parsers import Extracted
+from crawler.extraction_worker import Extraction
+from crawler.parsers.base import Extracted, NoArticle
 from crawler.probes.tls import with_tls_hint
 from crawler.scope import url_domain
 from crawler.sources import Source
@@ -224,7 +225,9 @@ class NewsSpider(scrapy.Spider):
             logger.exception("%s: extraction failed for %s", self.source.key, response.url)
             self._inc("newsmon/errors")
             return
-        extracted = extraction.extracted if extraction is not None else None
+        missing = extraction if isinstance(extraction, NoArticle) else None
+        found = extraction if isinstance(extraction, Extraction) else None
+        extracted = found.extracted if found is not None else None
         for stat in parser_stats(extracted):
             self._inc(stat)
         final = canonical_url(response.url)
@@ -241,8 +244,9 @@ class NewsSpider(scrapy.Spider):
             fetched_at=utc_now(),
             extracted=extracted,
             redirected_from=tuple(redirects),
-            text=extraction.text if extraction is not None else None,
-            fingerprint=extraction.fingerprint if extraction is not None else None,
+            missing=missing,
+            text=found.text if found is not None else None,
+            fingerprint=found.fingerprint if found is not None else None,
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
         )
