@@ -1,4 +1,4 @@
-"""Typed ORM models: stored articles, seen URLs, crawl runs and conditional-GET state."""
+"""Typed ORM models: stored articles, seen URLs, crawl runs, conditional-GET state, the leader."""
 
 from __future__ import annotations
 
@@ -105,3 +105,24 @@ class FetchState(Base):
     etag: Mapped[str | None] = mapped_column(String(256))
     last_modified: Mapped[str | None] = mapped_column(String(128))
     checked_at: Mapped[datetime]
+
+
+class DaemonLeader(Base):
+    """Who schedules the crawls (PostgreSQL only; the advisory lock, not this row, decides).
+
+    One row per schedule (`name`): the daemon holding the lock writes itself here, with a
+    token raised at every takeover, and the crawls it has running, so the next leader can stop
+    them (same machine) or wait for their runs to settle (another machine).
+    """
+
+    __tablename__ = "daemon_leader"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    holder: Mapped[str] = mapped_column(String(128))  # host:pid:random, unique per daemon
+    host: Mapped[str] = mapped_column(String(255))
+    boot_id: Mapped[str] = mapped_column(String(64))  # same host and boot: pids are comparable
+    pid: Mapped[int]
+    since: Mapped[datetime]
+    # JSON [{"pid": process group, "source": key, "started_at": ISO}] of running crawls
+    children: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
