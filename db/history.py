@@ -58,6 +58,21 @@ def mark_stale_runs(session: Session, started_before: datetime, reason: str) -> 
     return int(session.execute(query).rowcount)  # type: ignore[attr-defined]
 
 
+def running_before(session: Session, source: str, before: datetime) -> CrawlRun | None:
+    """The oldest run of `source` begun before `before` and still 'running'."""
+    query = (
+        select(CrawlRun)
+        .where(
+            CrawlRun.source == source,
+            CrawlRun.status == "running",
+            CrawlRun.started_at < before,
+        )
+        .order_by(CrawlRun.started_at)
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
 def close_open_runs(
     session: Session, source: str, since: datetime, status: RunStatus, reason: str, now: datetime
 ) -> int:

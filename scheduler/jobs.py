@@ -12,9 +12,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from crawler.config import AppConfig
 from crawler.sources import Source
@@ -114,12 +114,15 @@ class ChildRegistry:
         self._children: set[subprocess.Popen[str]] = set()
         self._on_change = on_change  # told the running children's pids (the daemon's PID file)
         self._terminated: set[int] = set()
+        self._labels: dict[int, dict[str, object]] = {}
         self._active = 0
+        # Asked under the lock before every start: False once this daemon no longer leads.
+        self.permit: Callable[[], bool] = lambda: True
 
-    def spawn(self, command: list[str]) -> subprocess.Popen[str] | None:
-        """Start a child in its own session; None once the daemon is stopping."""
+    def spawn(self, command: list[str], key: str = "") -> subprocess.Popen[str] | None:
+        """Start a child in its own session; None once the daemon is stopping or not leading."""
         with self._lock:
-            if self.stopping.is_set():
+            if self.stopping.is_set() or not self.permit():
                 return None
             # Own session: a terminal's Ctrl-C reaches only the daemon, which decides.
             child = subprocess.Popen(
@@ -131,6 +134,11 @@ class ChildRegistry:
                 start_new_session=True,
             )
             self._children.add(child)
+            self._labels[child.pid] = {
+                "pid": child.pid,
+                "source": key,
+                "started_at": utc_now().isoformat(),
+            }
             self._changed()
             return child
 
@@ -138,8 +146,14 @@ class ChildRegistry:
         """Forget a finished child; True when the daemon terminated it."""
         with self._lock:
             self._children.discard(child)
+            self._labels.pop(child.pid, None)
             self._changed()
             return child.pid in self._terminated
+
+    def entries(self) -> list[dict[str, object]]:
+        """The running children: process group, source and start (the leader row's list)."""
+        with self._lock:
+            return sorted(self._labels.values(), key=lambda entry: str(entry["pid"]))
 
     def _changed(self) -> None:
         if self._on_change is not None:
@@ -196,7 +210,7 @@ def run_child(
 ) -> CrawlOutcome | None:
     """Run one child crawl to its end or its timeout; None when the daemon is stopping."""
     started = clock()
-    child = registry.spawn(command)
+    child = registry.spawn(command, key)
     if child is None:
         return None
     timed_out = False
@@ -273,6 +287,13 @@ Runner = Callable[[Source], "CrawlOutcome | None"]
 AfterRun = Callable[[Source, CrawlOutcome], None]
 
 
+class Guard(Protocol):
+    """Asked before each crawl (a leader's term: scheduler.takeover.TermGuard)."""
+
+    def __call__(self, key: str) -> bool: ...
+    def leading(self) -> bool: ...
+
+
 class CrawlJob:
     """The APScheduler job callable: crawl one source (by key), record and review the run."""
 
@@ -285,8 +306,10 @@ class CrawlJob:
         runner: Runner | None = None,
         log_format: str = "text",
         clock: Clock = utc_now,
+        guard: Guard | None = None,
     ) -> None:
         self.config = config
+        self.guard = guard
         self.database = database
         self.registry = registry
         self.after_run = after_run
@@ -296,15 +319,22 @@ class CrawlJob:
 
     def __call__(self, key: str) -> None:
         source = self.config.source(key)
+        if self.guard is not None and not self.guard(key):
+            return
         with self.registry.active():
             outcome = self.runner(source)
             if outcome is None:
-                logger.info("Not starting %s: the daemon is stopping", key)
+                logger.info("Not starting %s: the daemon is stopping or no longer leads", key)
                 return
+            if self.guard is not None and not self.guard.leading() and outcome.status != "ok":
+                # Cut short because the role went: the source is not at fault.
+                outcome = replace(outcome, status="killed", reason="leader_lost")
             stale = self.config.daemon.crawl_timeout + KILL_AFTER + 60.0
             settle_run(self.database, outcome, stale)
             log_outcome(outcome)
-            if outcome.status == "killed" and self.registry.stopping.is_set():
+            if outcome.status == "killed" and (
+                self.registry.stopping.is_set() or outcome.reason == "leader_lost"
+            ):
                 return  # stopped by us: not the source's fault, no alert
             self.after_run(source, outcome)
 

@@ -28,6 +28,7 @@ from crawler.sources import Source
 from db import activity
 from db.session import Database
 from scheduler.jobs import Clock, CrawlOutcome, utc_now
+from scheduler.role import Role
 
 OUTCOMES = ("ok", "failed", "timeout", "killed")
 # result label -> the child's report key it counts
@@ -134,6 +135,11 @@ class DaemonMetrics:
             "newsmon_uptime_seconds", "Seconds since the daemon started", registry=self.registry
         )
         uptime.set_function(lambda: time.monotonic() - started)
+        self.leader = Gauge(
+            "newsmon_leader",
+            "1 while this daemon schedules the crawls, 0 while it stands by",
+            registry=self.registry,
+        )
         self.since = SinceCollector(clock)
         self.registry.register(self.since)
         self._zero(config.sources)
@@ -179,6 +185,10 @@ class DaemonMetrics:
             outcome.finished_at if outcome.count("added") > 0 else None,
         )
         self.refresh_corpus()
+
+    def track_role(self, role: Role) -> None:
+        """`newsmon_leader` follows the role at every scrape."""
+        self.leader.set_function(lambda: 1.0 if role.leading else 0.0)
 
     def alert_delivered(self, kind: str, delivered: bool) -> None:
         """One alert delivered, or given up on (called in the alert worker's thread)."""

@@ -9,8 +9,11 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
+from apscheduler.schedulers.base import BaseScheduler
 
 from crawler.config import DaemonConfig, load_config
 from crawler.sources import BUILTIN_SOURCES
@@ -18,6 +21,7 @@ from db.session import Database, make_engine, open_database
 from scheduler.access import Listen
 from scheduler.jobs import KILL_AFTER
 from scheduler.metrics import DaemonMetrics
+from scheduler.role import Role
 from scheduler.web import StatusApp, StatusServer
 from tests.scheduling.daemon_harness import write_config
 
@@ -123,7 +127,9 @@ def test_healthcheck_one_liner_against_a_live_server(tmp_path: Path, running: bo
     config = load_config(write_config(tmp_path, {"a": "http://127.0.0.1:1/rss"}), env={})
     open_database(config.database.url).close()
     database = Database(make_engine(config.database.url, pooled=False))
-    app = StatusApp(config, database, DaemonMetrics(config), lambda: running, token=TOKEN)
+    scheduler = cast(BaseScheduler, SimpleNamespace(running=running))
+    role = Role(shared=False, leading=True, scheduler=scheduler)
+    app = StatusApp(config, database, DaemonMetrics(config), role=role, token=TOKEN)
     server = StatusServer(app, Listen("127.0.0.1", 0))
     server.start()
     env = {
