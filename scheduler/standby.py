@@ -49,7 +49,10 @@ def stand_by(
             role.leading = False
             leadership.step_down(resign=clean)
             if not clean:
-                logger.warning("Standing by again: another daemon may now lead")
+                # Not straight back: a standby that saw the role go free gets it first.
+                pause = leadership.timings.idle_timeout
+                logger.warning("Standing by again in %.1fs: another daemon may lead now", pause)
+                stop.wait(pause)
     finally:
         role.leading = False
         leadership.close()

@@ -54,7 +54,14 @@ def write_config(
     stop_grace: str = "5s",
     webhook_url: str = "",
     listen: str = "127.0.0.1:0",
+    database_url: str = "",
+    corpus: Path | None = None,
+    user_agent: str = "",
+    failover: str = "30s",
 ) -> Path:
+    """A daemon's config in `tmp` (SQLite beside it unless `database_url` names another)."""
+    database_url = database_url or f"sqlite:///{tmp / 'newsmon.db'}"
+    agent = f'user_agent = "{user_agent}"\n' if user_agent else ""
     sources = "".join(
         f'[[sources]]\nkey = "{key}"\nfeeds = ["{url}"]\nevery = "{every}"\n'
         for key, url in feeds.items()
@@ -63,11 +70,11 @@ def write_config(
     config.write_text(
         f"""
 [corpus]
-dir = "{tmp / "corpus"}"
+dir = "{corpus or tmp / "corpus"}"
 [database]
-url = "sqlite:///{tmp / "newsmon.db"}"
+url = "{database_url}"
 [crawl]
-download_delay = 0
+{agent}download_delay = 0
 autothrottle = false
 obey_robots = false
 timeout = "60s"
@@ -79,6 +86,7 @@ crawl_timeout = "{crawl_timeout}"
 stop_grace = "{stop_grace}"
 misfire_grace = "10s"
 listen = "{listen}"
+failover = "{failover}"
 [alerts]
 webhook_url = "{webhook_url}"
 timeout = "5s"
