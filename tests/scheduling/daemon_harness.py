@@ -12,11 +12,28 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from db.corpus import NAME_PATTERN
-from tests.fixture_server import FixtureSite
+from tests.fixture_server import FixtureSite, Page
 from tests.sitegen import Article, article_page, rss_feed
 
 REPO = Path(__file__).resolve().parents[2]
 FEED = "/rss/allArticle.xml"
+
+
+class LoggedSite(FixtureSite):
+    """Also records when each request came and from which User-Agent."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.log: list[tuple[float, str, str]] = []
+
+    def record(self, path: str, page: Page, headers: dict[str, str]) -> None:
+        super().record(path, page, headers)
+        with self.lock:
+            self.log.append((time.monotonic(), path, headers.get("user-agent", "")))
+
+    def times(self, agent: str) -> list[float]:
+        with self.lock:
+            return [at for at, _, who in self.log if who.startswith(agent)]
 
 
 def make_article(n: int) -> Article:

@@ -23,9 +23,10 @@ from sqlalchemy import func, select, text
 from db import leadership
 from db.models import Article, CrawlRun
 from db.session import Database, open_database
-from tests.fixture_server import FixtureSite, Page, serve
+from tests.fixture_server import FixtureSite, serve
 from tests.scheduling.daemon_harness import (
     FEED,
+    LoggedSite,
     corpus_texts,
     kill_tree,
     make_article,
@@ -40,23 +41,6 @@ pytestmark = pytest.mark.integration
 FAILOVER = 8.0  # [daemon] failover of these daemons
 CRAWL_BUDGET = 25.0  # a poll plus one child crawl (Scrapy start-up) on a busy machine
 BOUND = FAILOVER + CRAWL_BUDGET
-
-
-class LoggedSite(FixtureSite):
-    """Also records when each request came and from which User-Agent."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.log: list[tuple[float, str, str]] = []
-
-    def record(self, path: str, page: Page, headers: dict[str, str]) -> None:
-        super().record(path, page, headers)
-        with self.lock:
-            self.log.append((time.monotonic(), path, headers.get("user-agent", "")))
-
-    def times(self, agent: str) -> list[float]:
-        with self.lock:
-            return [at for at, _, who in self.log if who.startswith(agent)]
 
 
 @dataclass
