@@ -58,7 +58,28 @@ def test_compose_file_is_valid() -> None:
 def test_compose_has_database_migration_and_daemon_services() -> None:
     result = _compose("config", "--services")
     assert result.returncode == 0, result.stderr
-    assert set(result.stdout.split()) == {"postgres", "migrate", "newsmon"}
+    # docker-compose 1.x lists services of every profile, 2.x those of the active ones
+    assert set(result.stdout.split()) - {"newsmon-standby"} == {"postgres", "migrate", "newsmon"}
+
+
+def test_standby_profile_adds_a_second_daemon_on_the_same_volumes() -> None:
+    result = _compose("--profile", "standby", "config", "--services")
+    assert result.returncode == 0, result.stderr
+    assert set(result.stdout.split()) == {"postgres", "migrate", "newsmon", "newsmon-standby"}
+    # off by default: the one service with a profile
+    profiles = re.findall(
+        r"^  ([\w-]+):\n(?:    .*\n)*?    profiles: (.*)$", COMPOSE.read_text(), re.M
+    )
+    assert profiles == [("newsmon-standby", '["standby"]')]
+    full = _compose("--profile", "standby", "config")
+    assert full.returncode == 0, full.stderr
+    published = re.findall(r"^\s*- (\S+:\d+:\d+\S*)$", full.stdout, re.MULTILINE)
+    assert sorted(published) == ["127.0.0.1:8750:8750/tcp", "127.0.0.1:8751:8750/tcp"]
+    standby = re.search(r"^  newsmon-standby:\n((?:    .*\n)+)", full.stdout, re.MULTILINE)
+    assert standby is not None
+    assert "- corpus:/data/corpus:rw\n" in standby[1]
+    assert "- corpus-state:/data/corpus.newsmon:rw\n" in standby[1]
+    assert "NEWSMON_DATABASE_URL: postgresql+psycopg://" in standby[1]
 
 
 def test_container_stop_grace_outlasts_the_daemons_own() -> None:
@@ -112,7 +133,8 @@ def test_status_port_is_published_on_loopback_only() -> None:
     result = _compose("config")
     assert result.returncode == 0, result.stderr
     published = re.findall(r"^\s*- (\S+:\d+:\d+\S*)$", result.stdout, re.MULTILINE)
-    assert published == ["127.0.0.1:8750:8750/tcp"]
+    assert "127.0.0.1:8750:8750/tcp" in published
+    assert all(port.startswith("127.0.0.1:") for port in published)
     assert TOKEN in result.stdout and "NEWSMON_DAEMON_LISTEN: 0.0.0.0:8750" in result.stdout
 
 
