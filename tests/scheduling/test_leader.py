@@ -1,0 +1,191 @@
+"""The leader role on the real PostgreSQL: one holder, fenced writes, loss on silence or cut."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from db import leadership
+from db.session import Database, open_database
+from scheduler.leader import Identity, Leadership, Timings
+from scheduler.status import leader_info
+from scheduler.takeover import TermGuard
+from tests.conftest import POSTGRES_URL
+from tests.scheduling.conftest import T0, add_run, make_config
+from tests.scheduling.daemon_harness import wait_until
+
+pytestmark = pytest.mark.database
+FAILOVER = 5.0  # heartbeat 0.5 s, idle timeout 1.5 s, validity 1.0 s
+
+
+@pytest.fixture
+def database(postgres_schema_url: str) -> Iterator[Database]:
+    handle = open_database(postgres_schema_url)
+    try:
+        yield handle
+    finally:
+        handle.close()
+
+
+@pytest.fixture
+def daemons(postgres_schema_url: str, database: Database) -> Iterator[list[Leadership]]:
+    made: list[Leadership] = []
+    for pid in (101, 102):
+        made.append(Leadership(postgres_schema_url, FAILOVER, Identity.current(pid)))
+    try:
+        yield made
+    finally:
+        for daemon in made:
+            daemon.close()
+
+
+def _campaign(daemon: Leadership, seconds: float) -> leadership.Previous | None:
+    """Campaign for at most `seconds`; the previous holder when the role was won."""
+    stop = threading.Event()
+    timer = threading.Timer(seconds, stop.set)
+    timer.start()
+    try:
+        return daemon.campaign(stop)
+    finally:
+        timer.cancel()
+
+
+def test_timings_keep_a_hang_within_the_failover_bound() -> None:
+    timings = Timings.from_failover(30.0)
+    assert timings.heartbeat < timings.validity < timings.idle_timeout
+    assert timings.idle_timeout + timings.heartbeat + timings.validity <= 0.6 * 30.0
+
+
+def test_one_holder_and_each_takeover_raises_the_token(daemons: list[Leadership]) -> None:
+    first, second = daemons
+    previous = _campaign(first, 2.0)
+    assert previous is not None and previous.holder == "" and first.token == 1
+    assert first.valid()
+    assert _campaign(second, 1.5) is None and not second.valid()
+    first.step_down(resign=False)
+    previous = _campaign(second, 2.0)
+    assert previous is not None and second.token == 2
+    assert previous.holder == first.identity.holder and previous.pid == 101
+
+
+def test_a_clean_resign_tells_the_next_leader_not_to_wait(daemons: list[Leadership]) -> None:
+    first, second = daemons
+    assert _campaign(first, 2.0) is not None
+    first.hold(lambda: [])
+    first.step_down(resign=True)
+    previous = _campaign(second, 2.0)
+    assert previous is not None and previous.holder == ""
+
+
+def test_a_silent_leader_loses_its_session_and_its_trust(daemons: list[Leadership]) -> None:
+    first, second = daemons
+    assert _campaign(first, 2.0) is not None  # leads, but never heartbeats (a hang)
+    assert wait_until(lambda: not first.valid(), first.timings.validity + 0.5)
+    began = time.monotonic()
+    assert _campaign(second, 10.0) is not None
+    # the server ended the silent session after idle_timeout; the standby tried every heartbeat
+    assert time.monotonic() - began < first.timings.idle_timeout + 2 * first.timings.heartbeat
+
+
+def test_a_cut_connection_loses_the_role_and_the_running_crawls_are_written(
+    daemons: list[Leadership], database: Database
+) -> None:
+    first, second = daemons
+    assert _campaign(first, 2.0) is not None
+    children = [{"pid": 4242, "source": "alpha", "started_at": T0.isoformat()}]
+    first.hold(lambda: children)
+    first.children_changed()
+    with database.session() as session:
+        assert wait_until(lambda: _children(database) == children, 3.0)
+        session.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE application_name = :name"
+            ),
+            {"name": f"newsmon daemon {first.identity.host}:101"[:63]},
+        )
+    assert wait_until(lambda: first.lost.is_set(), 3.0) and not first.valid()
+    previous = _campaign(second, 3.0)
+    assert previous is not None and previous.children == children
+
+
+def _children(database: Database) -> list[dict[str, object]]:
+    with database.session() as session:
+        row, _ = leadership.current(session)
+    return [] if row is None else list(json.loads(row.children))
+
+
+def test_writes_of_a_replaced_leader_are_refused(
+    daemons: list[Leadership], database: Database
+) -> None:
+    first, second = daemons
+    assert _campaign(first, 2.0) is not None
+    old_token = first.token
+    first.step_down(resign=False)
+    assert _campaign(second, 2.0) is not None
+    with database.engine.connect() as connection:
+        assert not leadership.write_children(connection, first.identity.holder, old_token, [])
+        assert leadership.write_children(connection, second.identity.holder, second.token, [])
+        connection.commit()
+
+
+def test_status_names_the_active_daemon(daemons: list[Leadership], database: Database) -> None:
+    first, _ = daemons
+    with database.session() as session:
+        assert leader_info(session) is None
+    assert _campaign(first, 2.0) is not None
+    with database.session() as session:
+        info = leader_info(session)
+    assert info is not None and info.active and info.pid == 101
+    assert info.describe().startswith(f"Active daemon: {first.identity.host}, pid 101, since ")
+    first.step_down(resign=True)
+    with database.session() as session:
+        info = leader_info(session)
+    assert info is not None and not info.active
+    assert info.describe().startswith("No active daemon (the last one: ")
+
+
+def test_the_lock_is_per_schema(daemons: list[Leadership], postgres_schema_url: str) -> None:
+    first, _ = daemons
+    assert _campaign(first, 2.0) is not None
+    other = make_url(POSTGRES_URL).update_query_dict({"options": "-csearch_path=public"})
+    elsewhere = Leadership(other.render_as_string(hide_password=False), FAILOVER, first.identity)
+    try:
+        with elsewhere._connect() as connection:  # the lock only: no table needed
+            assert leadership.try_lock(connection)
+    finally:
+        elsewhere.close()
+
+
+class _Role:
+    def __init__(self) -> None:
+        self.leading = True
+
+    def valid(self) -> bool:
+        return self.leading
+
+
+def test_a_source_waits_for_a_run_an_earlier_leader_began(
+    database: Database, tmp_path: Path
+) -> None:
+    config = make_config(tmp_path, '[[sources]]\nkey = "alpha"\nfeeds = ["http://x/rss"]\n')
+    began = T0 + timedelta(minutes=10)
+    role = _Role()
+    guard = TermGuard(role, database, config, began)  # type: ignore[arg-type]
+    add_run(database, "alpha", T0 + timedelta(minutes=9), "running")
+    add_run(database, "beta", T0 + timedelta(minutes=9), "ok")
+    guard.limit = timedelta(days=365 * 100)  # nothing is past the time limit yet
+    assert not guard("alpha")
+    assert guard("beta")
+    guard.limit = timedelta(seconds=1)  # the run is older than any crawl may last
+    assert guard("alpha")
+    role.leading = False
+    assert not guard("beta") and not guard.leading()
