@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime, timedelta
 
 from crawler.config import AppConfig
@@ -42,6 +43,9 @@ def take_over(
         previous.pid,
         previous.since.isoformat(timespec="seconds") if previous.since else "?",
     )
+    # The previous leader's trust runs out `validity` after the lock changed hands at the
+    # latest; stopping its crawls (up to 5 s) counts towards that wait.
+    trusted_until = time.monotonic() + leadership.timings.validity
     here = me.same_machine(previous)
     if here:
         _stop_children(previous, database)
@@ -53,9 +57,10 @@ def take_over(
         )
     if here and not is_newsmon(previous.pid, b"daemon"):
         return  # it is gone: nobody else believes it leads
-    wait = leadership.timings.validity
-    logger.info("Waiting %.1fs before the first crawl: the previous leader may be hung", wait)
-    stop.wait(wait)
+    wait = trusted_until - time.monotonic()
+    if wait > 0:
+        logger.info("Waiting %.1fs before the first crawl: the previous leader may be hung", wait)
+        stop.wait(wait)
 
 
 def _stop_children(previous: Previous, database: Database) -> None:

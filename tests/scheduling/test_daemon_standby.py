@@ -13,7 +13,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
@@ -23,11 +23,13 @@ from sqlalchemy import func, select, text
 from db import leadership
 from db.models import Article, CrawlRun
 from db.session import Database, open_database
-from tests.fixture_server import FixtureSite, serve
+from scheduler.pidfile import process_alive
+from tests.fixture_server import FixtureSite, Page, serve
 from tests.scheduling.daemon_harness import (
     FEED,
     LoggedSite,
     corpus_texts,
+    crawls_running,
     kill_tree,
     make_article,
     publish,
@@ -250,3 +252,62 @@ def test_sqlite_keeps_one_daemon_and_says_why(tmp_path: Path) -> None:
             second = run_newsmon("daemon", "--config", str(config), cwd=tmp_path)
     assert second.returncode == 2
     assert "a standby daemon needs PostgreSQL" in second.stderr
+
+
+class SlowOnce(LoggedSite):
+    """The first request for `slow` hangs for a minute (the crawl that asked is stuck)."""
+
+    def __init__(self, slow: str) -> None:
+        super().__init__()
+        self.slow = slow
+        self.slowed = False
+
+    def answer(self, path: str, headers: dict[str, str]) -> tuple[Page, list[tuple[str, str]]]:
+        page, extra = super().answer(path, headers)
+        with self.lock:
+            if path != self.slow or self.slowed:
+                return page, extra
+            self.slowed = True
+        return replace(page, delay=60.0), extra
+
+
+def _runs(both: Pair) -> list[tuple[str, str | None]]:
+    with both.database.session() as session:
+        rows = session.execute(
+            select(CrawlRun.status, CrawlRun.error_reason).order_by(CrawlRun.started_at)
+        ).all()
+    return [(row[0], row[1]) for row in rows]
+
+
+def test_the_crawl_of_a_hung_leader_is_stopped_by_its_successor(
+    postgres_schema_url: str, tmp_path: Path
+) -> None:
+    second = make_article(2)
+    with serve(SlowOnce(second.path)) as site, ExitStack() as stack:
+        assert isinstance(site, SlowOnce)
+        publish(site, [make_article(1)])
+        both = Pair(tmp_path, postgres_schema_url, site)
+        try:
+            leader = _started_with_one_leader(both, stack)
+            standby = both.other(leader)
+            publish(site, [make_article(1), second])
+            assert wait_until(lambda: site.slowed, BOUND)  # the leader's crawl now hangs
+            stuck = crawls_running(leader.config)
+            assert len(stuck) == 1
+            os.kill(leader.pid, signal.SIGSTOP)
+            try:
+                assert wait_until(lambda: both.copies(second.headline)[0] == 1, BOUND), (
+                    standby.text()
+                )
+                assert not process_alive(stuck[0])  # stopped by the new leader, same machine
+            finally:
+                os.kill(leader.pid, signal.SIGCONT)
+            assert wait_until(lambda: "Standing by again" in leader.text(), 10), leader.text()
+            _stop_cleanly(both, standby)
+            _stop_cleanly(both, leader)
+            statuses = _runs(both)
+            assert ("running", None) not in statuses
+            assert any(status == "killed" for status, _ in statuses), statuses
+            assert both.copies(second.headline) == (1, 1)
+        finally:
+            both.database.close()
