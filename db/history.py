@@ -73,6 +73,14 @@ def running_before(session: Session, source: str, before: datetime) -> CrawlRun 
     return session.scalar(query)
 
 
+def abandon_run(session: Session, run: CrawlRun, reason: str, now: datetime) -> None:
+    """Close a run nobody will finish (its process is out of reach and past any time limit)."""
+    run.status = "killed"
+    run.error_reason = reason
+    run.finished_at = now
+    session.flush()
+
+
 def close_open_runs(
     session: Session, source: str, since: datetime, status: RunStatus, reason: str, now: datetime
 ) -> int:

@@ -104,10 +104,15 @@ class TermGuard:
             return False
         now = utc_now()
         with self.database.session() as session:
-            stale = history.mark_stale_runs(session, now - self.limit, "abandoned_run")
             left = history.running_before(session, key, self.began)
-        if stale:
-            logger.warning("Marked %d run(s) past the crawl time limit as killed", stale)
+            if left is not None and left.started_at < now - self.limit:
+                logger.warning(
+                    "Closing the run of %s begun %s: past the crawl time limit, out of reach",
+                    key,
+                    left.started_at.isoformat(timespec="seconds"),
+                )
+                history.abandon_run(session, left, "abandoned_run", now)
+                left = history.running_before(session, key, self.began)
         if left is None:
             return True
         logger.info(

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from db import leadership
+from db import history, leadership
 from db.session import Database, open_database
 from scheduler.leader import Identity, Leadership, Timings
 from scheduler.status import leader_info
@@ -187,5 +187,8 @@ def test_a_source_waits_for_a_run_an_earlier_leader_began(
     assert guard("beta")
     guard.limit = timedelta(seconds=1)  # the run is older than any crawl may last
     assert guard("alpha")
+    with database.session() as session:
+        run = history.last_run(session, "alpha")
+    assert run is not None and (run.status, run.error_reason) == ("killed", "abandoned_run")
     role.leading = False
     assert not guard("beta") and not guard.leading()
