@@ -243,6 +243,8 @@ class Term:
 
     def lead(self, registry: ChildRegistry, guard: TermGuard | None) -> None:
         config = self.config
+        if guard is not None:  # a standby now leading: count what others ran meanwhile
+            self.monitoring.metrics.seed(self.database)
         specs = plan(config.sources, prepare_history(self.database, config, utc_now()), utc_now())
         scheduler = _scheduler(
             config,

@@ -162,13 +162,21 @@ class DaemonMetrics:
             totals = activity.run_totals(session)
             successes = activity.last_success_ends(session)
             articles = activity.last_article_times(session)
+        # Topped up to the history, never counted twice: a standby seeds again when it leads.
         for row in totals:
-            self.crawls.labels(row.source, row.status).inc(row.runs)
-            self.articles.labels(row.source, "added").inc(row.added)
-            self.articles.labels(row.source, "error").inc(row.errors)
+            crawls = {"source": row.source, "outcome": row.status}
+            self._top_up(self.crawls, "newsmon_crawls", row.runs, crawls)
+            for result, count in (("added", row.added), ("error", row.errors)):
+                labels = {"source": row.source, "result": result}
+                self._top_up(self.articles, "newsmon_articles", count, labels)
         for source in {*successes, *articles}:
             self.since.note(source, successes.get(source), articles.get(source))
         self.refresh_corpus()
+
+    def _top_up(self, counter: Counter, name: str, total: int, labels: dict[str, str]) -> None:
+        counted = self.registry.get_sample_value(f"{name}_total", labels) or 0.0
+        if total > counted:
+            counter.labels(**labels).inc(total - counted)
 
     def observe(self, source: Source, outcome: CrawlOutcome) -> None:
         """Count one finished crawl (called in the job's thread, after its run is recorded)."""

@@ -180,3 +180,13 @@ def test_leader_gauge_follows_the_role(tmp_path: Path) -> None:
     assert _value(metrics, "newsmon_leader") == 0
     role.leading = True
     assert _value(metrics, "newsmon_leader") == 1
+
+
+def test_seeding_again_tops_up_to_the_history(tmp_path: Path, database: Database) -> None:
+    metrics = DaemonMetrics(make_config(tmp_path, SOURCES))
+    add_run(database, "alpha", T0, "ok", ("001_a.txt",))
+    metrics.seed(database)
+    add_run(database, "alpha", T0 + timedelta(hours=1), "ok", ("002_b.txt", "003_c.txt"))
+    metrics.seed(database)  # a standby taking over: what another daemon ran is counted once
+    assert _value(metrics, "newsmon_crawls_total", source="alpha", outcome="ok") == 2
+    assert _value(metrics, "newsmon_articles_total", source="alpha", result="added") == 3
