@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import logging
-import signal
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from types import FrameType
-from typing import Any
 
 from apscheduler.executors.base import BaseExecutor
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -31,6 +27,7 @@ from scheduler.monitor import RunMonitor, install_listeners
 from scheduler.monitoring import Monitoring
 from scheduler.pidfile import DaemonPidFile, pid_file_path
 from scheduler.role import Role
+from scheduler.signals import StopSignal
 from scheduler.standby import stand_by
 from scheduler.takeover import TermGuard
 
@@ -148,31 +145,6 @@ class Rescheduler:
             f"{gap:.0f}s" if gap else "unknown",
         )
         self.scheduler.reschedule_job(job_id(source.key), trigger=make_trigger(source, wanted))
-
-
-class StopSignal:
-    """SIGTERM/SIGINT: the first asks for a clean stop, a second one stops at once."""
-
-    def __init__(self) -> None:
-        self.requested = threading.Event()
-        self.forced = threading.Event()
-        self._previous: dict[int, Any] = {}
-
-    def install(self) -> None:
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            self._previous[sig] = signal.signal(sig, self._handle)
-
-    def restore(self) -> None:
-        for sig, handler in self._previous.items():
-            signal.signal(sig, handler)
-
-    def _handle(self, signum: int, frame: FrameType | None) -> None:
-        # No logging here: a handler may interrupt the logging module mid-write.
-        (self.forced if self.requested.is_set() else self.requested).set()
-
-    def wait(self) -> None:
-        while not self.requested.wait(0.5):
-            pass
 
 
 def prepare_history(
