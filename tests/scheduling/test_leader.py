@@ -16,7 +16,8 @@ from sqlalchemy.engine import make_url
 from db import history, leadership
 from db.session import Database, open_database
 from scheduler.leader import Identity, Leadership, Timings
-from scheduler.status import leader_info
+from scheduler.page import leader_line
+from scheduler.status import LeaderInfo, leader_info
 from scheduler.takeover import TermGuard
 from tests.conftest import POSTGRES_URL
 from tests.scheduling.conftest import T0, add_run, make_config
@@ -192,3 +193,12 @@ def test_a_source_waits_for_a_run_an_earlier_leader_began(
     assert run is not None and (run.status, run.error_reason) == ("killed", "abandoned_run")
     role.leading = False
     assert not guard("beta") and not guard.leading()
+
+
+def test_status_page_line_names_the_active_daemon() -> None:
+    since = T0 + timedelta(hours=1)  # 10:00 KST
+    active = leader_line(LeaderInfo("db-1 <b>", 4242, since, active=True))
+    assert 'id="leader"' in active and "db-1 &lt;b&gt; (pid 4242)" in active
+    assert "2025-10-21 10:00" in active
+    assert "작업 데몬 없음" in leader_line(LeaderInfo("db-1", 4242, since, active=False))
+    assert leader_line(None) == ""
