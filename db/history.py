@@ -73,6 +73,15 @@ def running_before(session: Session, source: str, before: datetime) -> CrawlRun 
     return session.scalar(query)
 
 
+def settled_since(session: Session, source: str, since: datetime) -> bool:
+    """`source` has runs begun at or after `since`, none of them still 'running'."""
+    query = select(func.count(), func.count().filter(CrawlRun.status == "running")).where(
+        CrawlRun.source == source, CrawlRun.started_at >= since
+    )
+    runs, running = session.execute(query).one()
+    return bool(runs) and not running
+
+
 def abandon_run(session: Session, run: CrawlRun, reason: str, now: datetime) -> None:
     """Close a run nobody will finish (its process is out of reach and past any time limit)."""
     run.status = "killed"

@@ -118,9 +118,16 @@ class ChildRegistry:
         self._active = 0
         # Asked under the lock before every start: False once this daemon no longer leads.
         self.permit: Callable[[], bool] = lambda: True
+        # Told of a start before it happens (the leader's fenced record); False: do not start.
+        self.claim: Callable[[str, list[dict[str, object]]], bool] | None = None
 
     def spawn(self, command: list[str], key: str = "") -> subprocess.Popen[str] | None:
         """Start a child in its own session; None once the daemon is stopping or not leading."""
+        if self.claim is not None:  # outside the lock: a database write, bounded but not instant
+            with self._lock:
+                running = list(self._labels.values())
+            if not self.claim(key, running):
+                return None
         with self._lock:
             if self.stopping.is_set() or not self.permit():
                 return None

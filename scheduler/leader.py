@@ -32,6 +32,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from crawler.timeutil import utc_now
 from db import leadership
 from db.leadership import Previous
 from db.session import make_engine
@@ -105,6 +106,7 @@ class Leadership:
         self._children: Children = list
         self._written = ""
         self._warned = False
+        self._use = threading.Lock()  # the connection: heartbeats and crawl starts
 
     def valid(self) -> bool:
         """This daemon leads now (a clock check, no query): asked before every crawl step."""
@@ -128,6 +130,31 @@ class Leadership:
         self._written = ""
         self._beating = threading.Thread(target=self._beat_loop, name="leader", daemon=True)
         self._beating.start()
+
+    def claim(self, source: str, running: list[dict[str, object]]) -> bool:
+        """Write a crawl about to start, fenced by the token, before its process exists: a new
+        leader then knows of it even if this daemon hangs before the start. False (and the role
+        is gone) when the write is refused or fails."""
+        if not self.valid():
+            return False
+        entry: dict[str, object] = {
+            "pid": None,
+            "source": source,
+            "started_at": utc_now().isoformat(),
+        }
+        try:
+            with self._use:
+                if self._connection is None:
+                    raise LookupError("no connection")
+                if not leadership.write_children(
+                    self._connection, self.identity.holder, self.token, [*running, entry]
+                ):
+                    raise LookupError("another daemon took over (the takeover token moved)")
+                self._written = ""  # the next heartbeat writes the list with the real pid
+        except (SQLAlchemyError, OSError, LookupError) as exc:
+            self._lose(exc)
+            return False
+        return self.valid()
 
     def children_changed(self) -> None:
         """A crawl started or ended: write the list at once, not at the next heartbeat."""
@@ -162,28 +189,31 @@ class Leadership:
             started = time.monotonic()
             try:
                 self._beat()
-            except (SQLAlchemyError, OSError) as exc:
-                logger.error("Lost the leader role: the database connection failed (%s)", exc)
-                self.lost.set()
-                return
-            except LookupError as exc:
-                logger.error("Lost the leader role: %s", exc)
-                self.lost.set()
+            except (SQLAlchemyError, OSError, LookupError) as exc:
+                self._lose(exc)
                 return
             self._valid_until = started + self.timings.validity
 
+    def _lose(self, exc: BaseException) -> None:
+        if not self.lost.is_set():
+            why = exc if isinstance(exc, LookupError) else f"the database connection failed ({exc})"
+            logger.error("Lost the leader role: %s", why)
+        self.lost.set()
+
     def _beat(self) -> None:
-        connection = self._connection
-        if connection is None:
-            raise LookupError("no connection")
-        children = self._children()
+        children = self._children()  # before taking the connection: a crawl start holds both
         written = repr(children)
-        if written == self._written:
-            connection.execute(text("SELECT 1"))
-            return
-        if not leadership.write_children(connection, self.identity.holder, self.token, children):
-            raise LookupError("another daemon took over (the takeover token moved)")
-        self._written = written
+        with self._use:
+            connection = self._connection
+            if connection is None:
+                raise LookupError("no connection")
+            if written == self._written:
+                connection.execute(text("SELECT 1"))
+                return
+            holder, token = self.identity.holder, self.token
+            if not leadership.write_children(connection, holder, token, children):
+                raise LookupError("another daemon took over (the takeover token moved)")
+            self._written = written
 
     def _try_take(self) -> Previous | None:
         try:
@@ -205,7 +235,7 @@ class Leadership:
             return self._connection
         if self._engine is None:
             # One connection, never pooled: the lock lives and dies with this session.
-            self._engine = make_engine(self.url, pooled=False)
+            self._engine = make_engine(self._lock_url(), pooled=False)
         connection = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         try:
             leadership.configure_session(
@@ -219,6 +249,21 @@ class Leadership:
             raise
         self._connection = connection
         return connection
+
+    def _lock_url(self) -> str:
+        """The URL with libpq's client-side limits: a dead server or network fails a query in
+        seconds instead of leaving it waiting (TCP keepalives, unacknowledged data)."""
+        timings = self.timings
+        limits = {
+            "connect_timeout": str(max(2, round(timings.idle_timeout))),
+            "keepalives": "1",
+            "keepalives_idle": str(max(1, round(timings.heartbeat))),
+            "keepalives_interval": "1",
+            "keepalives_count": "3",
+            "tcp_user_timeout": str(round(timings.idle_timeout * 1000)),
+        }
+        url = make_url(self.url)
+        return url.update_query_dict(limits).render_as_string(hide_password=False)
 
     def _close(self) -> None:
         connection, self._connection = self._connection, None

@@ -40,11 +40,12 @@ def stand_by(
             began = utc_now()
             registry = ChildRegistry(on_change=lambda _: leadership.children_changed())
             registry.permit = leadership.valid
+            registry.claim = leadership.claim
             leadership.hold(registry.entries)
-            take_over(previous, me, database, leadership, stop)
+            pending = take_over(previous, me, database, leadership, stop)
             if leadership.valid() and not stop.is_set():
                 role.leading = True
-                lead(registry, TermGuard(leadership, database, config, began))
+                lead(registry, TermGuard(leadership, database, config, began, pending))
             clean = stop.is_set() and leadership.valid()
             role.leading = False
             leadership.step_down(resign=clean)

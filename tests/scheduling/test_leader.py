@@ -18,7 +18,7 @@ from db.session import Database, open_database
 from scheduler.leader import Identity, Leadership, Timings
 from scheduler.page import leader_line
 from scheduler.status import LeaderInfo, leader_info
-from scheduler.takeover import TermGuard
+from scheduler.takeover import TermGuard, take_over
 from tests.conftest import POSTGRES_URL
 from tests.scheduling.conftest import T0, add_run, make_config
 from tests.scheduling.daemon_harness import wait_until
@@ -202,3 +202,74 @@ def test_status_page_line_names_the_active_daemon() -> None:
     assert "2025-10-21 10:00" in active
     assert "작업 데몬 없음" in leader_line(LeaderInfo("db-1", 4242, since, active=False))
     assert leader_line(None) == ""
+
+
+def test_a_crawl_start_is_recorded_first_and_refused_after_a_takeover(
+    daemons: list[Leadership], database: Database
+) -> None:
+    first, second = daemons
+    assert _campaign(first, 2.0) is not None
+    running = [{"pid": 7, "source": "beta", "started_at": T0.isoformat()}]
+    assert first.claim("alpha", running)
+    recorded = _children(database)
+    assert recorded[0] == running[0]
+    assert (recorded[1]["pid"], recorded[1]["source"]) == (None, "alpha")
+    # a hang: the lock goes, another daemon takes over, the first wakes up to start a crawl
+    first._valid_until = float("inf")  # its clock has not noticed yet
+    with database.session() as session:
+        session.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :n"
+            ),
+            {"n": f"newsmon daemon {first.identity.host}:101"[:63]},
+        )
+    assert _campaign(second, 3.0) is not None
+    assert not first.claim("alpha", [])
+    assert first.lost.is_set() and not first.valid()
+
+
+def test_crawls_out_of_reach_are_waited_for(database: Database, tmp_path: Path) -> None:
+    config = make_config(tmp_path, '[[sources]]\nkey = "alpha"\nfeeds = ["http://x/rss"]\n')
+    recorded = T0 + timedelta(minutes=9)
+    role = _Role()
+    guard = TermGuard(role, database, config, T0 + timedelta(minutes=10), {"alpha": recorded})  # type: ignore[arg-type]
+    guard.limit = timedelta(days=365 * 100)
+    assert not guard("alpha")  # recorded, no run yet: it may still be starting elsewhere
+    add_run(database, "alpha", recorded + timedelta(seconds=2), "running")
+    assert not guard("alpha")
+    add_run(database, "alpha", recorded + timedelta(seconds=3), "ok")
+    assert not guard("alpha")  # one of its runs still runs
+    with database.session() as session:
+        session.execute(text("UPDATE crawl_runs SET status = 'killed' WHERE status = 'running'"))
+    assert guard("alpha") and guard.pending == {}
+    late = TermGuard(role, database, config, T0, {"alpha": T0 - timedelta(days=1)})  # type: ignore[arg-type]
+    late.limit = timedelta(hours=1)
+    assert late("alpha")  # recorded longer ago than any crawl may last
+
+
+def test_a_takeover_from_another_machine_stops_nothing_and_returns_its_crawls(
+    database: Database, postgres_schema_url: str
+) -> None:
+    me = Identity.current(103)
+    leader = Leadership(postgres_schema_url, FAILOVER, me)
+    previous = leadership.Previous(
+        holder="far:9:ab",
+        host="far-away",
+        boot_id="other",
+        pid=9,
+        since=T0,
+        token=4,
+        children=[
+            {"pid": 1, "source": "alpha", "started_at": T0.isoformat()},
+            {"pid": None, "source": "beta", "started_at": (T0 + timedelta(minutes=1)).isoformat()},
+            {"pid": "bad", "source": 3},
+        ],
+    )
+    try:
+        assert _campaign(leader, 2.0) is not None
+        started = time.monotonic()
+        pending = take_over(previous, me, database, leader, threading.Event())
+        assert time.monotonic() - started >= leader.timings.validity * 0.9  # it may be hung
+    finally:
+        leader.close()
+    assert pending == {"alpha": T0, "beta": T0 + timedelta(minutes=1)}
