@@ -169,9 +169,13 @@ class Leadership:
             if self._beating.is_alive():  # stuck on a dead socket: abandon that connection
                 self._connection = None
             self._beating = None
-        if resign and self._connection is not None:
-            with suppress(SQLAlchemyError):
-                leadership.resign(self._connection, self.identity.holder, self.token)
+        if resign and self._use.acquire(timeout=self.timings.heartbeat + 1.0):
+            try:
+                if self._connection is not None:
+                    with suppress(SQLAlchemyError, OSError):
+                        leadership.resign(self._connection, self.identity.holder, self.token)
+            finally:
+                self._use.release()
         self._close()
 
     def close(self) -> None:
