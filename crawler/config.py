@@ -82,6 +82,7 @@ class DaemonConfig:
     listen: str = "127.0.0.1:8750"  # status page, /metrics, /healthz; "" switches it off
     listen_token: str = ""  # required to listen beyond loopback; never logged
     poll: bool = True  # discovery in the daemon, a crawl process only for news (False: always)
+    failover: float = 30.0  # PostgreSQL: a standby takes over within this after a leader fails
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ _DURATION_FIELDS = {
     ("daemon", "crawl_timeout"),
     ("daemon", "stop_grace"),
     ("daemon", "misfire_grace"),
+    ("daemon", "failover"),
     ("crawl", "timeout"),
     ("crawl", "download_delay"),
     ("crawl", "retry_backoff"),

@@ -21,6 +21,8 @@ RANGES: dict[tuple[str, str], tuple[float, float | None, bool]] = {
     ("alerts", "failures_before_alert"): (1, None, True),
     ("alerts", "silent_factor"): (0, None, False),
     ("search", "max_pages"): (1, None, True),
+    # a heartbeat every tenth of it: below 5 s a busy machine would miss them
+    ("daemon", "failover"): (5, None, True),
 }
 
 

@@ -58,6 +58,38 @@ def mark_stale_runs(session: Session, started_before: datetime, reason: str) -> 
     return int(session.execute(query).rowcount)  # type: ignore[attr-defined]
 
 
+def running_before(session: Session, source: str, before: datetime) -> CrawlRun | None:
+    """The oldest run of `source` begun before `before` and still 'running'."""
+    query = (
+        select(CrawlRun)
+        .where(
+            CrawlRun.source == source,
+            CrawlRun.status == "running",
+            CrawlRun.started_at < before,
+        )
+        .order_by(CrawlRun.started_at)
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def settled_since(session: Session, source: str, since: datetime) -> bool:
+    """`source` has runs begun at or after `since`, none of them still 'running'."""
+    query = select(func.count(), func.count().filter(CrawlRun.status == "running")).where(
+        CrawlRun.source == source, CrawlRun.started_at >= since
+    )
+    runs, running = session.execute(query).one()
+    return bool(runs) and not running
+
+
+def abandon_run(session: Session, run: CrawlRun, reason: str, now: datetime) -> None:
+    """Close a run nobody will finish (its process is out of reach and past any time limit)."""
+    run.status = "killed"
+    run.error_reason = reason
+    run.finished_at = now
+    session.flush()
+
+
 def close_open_runs(
     session: Session, source: str, since: datetime, status: RunStatus, reason: str, now: datetime
 ) -> int:

@@ -1,4 +1,5 @@
-"""Typed ORM models: stored articles, seen URLs, crawl runs, conditional-GET state, revisions."""
+"""Typed ORM models: stored articles, seen URLs, crawl runs, conditional-GET state, revisions,
+the leader."""
 
 from __future__ import annotations
 
@@ -153,3 +154,24 @@ class Revision(Base):
     text_path: Mapped[str | None] = mapped_column(String(1024))  # in the state folder
     replaced_file: Mapped[str | None] = mapped_column(String(255))  # corpus = "latest"
     detail: Mapped[str | None] = mapped_column(Text)  # a retraction's evidence
+
+
+class DaemonLeader(Base):
+    """Who schedules the crawls (PostgreSQL only; the advisory lock, not this row, decides).
+
+    One row per schedule (`name`): the daemon holding the lock writes itself here, with a
+    token raised at every takeover, and the crawls it has running, so the next leader can stop
+    them (same machine) or wait for their runs to settle (another machine).
+    """
+
+    __tablename__ = "daemon_leader"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    holder: Mapped[str] = mapped_column(String(128))  # host:pid:random, unique per daemon
+    host: Mapped[str] = mapped_column(String(255))
+    boot_id: Mapped[str] = mapped_column(String(64))  # same host and boot: pids are comparable
+    pid: Mapped[int]
+    since: Mapped[datetime]
+    # JSON [{"pid": process group, "source": key, "started_at": ISO}] of running crawls
+    children: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")

@@ -303,6 +303,8 @@ def _status(config: AppConfig, args: argparse.Namespace) -> int:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
         print(format_status(report.sources, report.corpus_files))
+        if report.leader is not None:
+            print(report.leader.describe())
     return EXIT_OK
 
 

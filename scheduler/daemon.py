@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import logging
-import signal
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from types import FrameType
-from typing import Any
 
 from apscheduler.executors.base import BaseExecutor
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -26,9 +23,14 @@ from db.session import Database, open_database
 from scheduler import timing
 from scheduler.alerts import AlertSender, NullSender, make_sender
 from scheduler.jobs import KILL_AFTER, AfterRun, ChildRegistry, CrawlJob, CrawlOutcome, utc_now
+from scheduler.leader import is_postgresql
 from scheduler.monitor import RunMonitor, install_listeners
 from scheduler.monitoring import Monitoring
 from scheduler.pidfile import DaemonPidFile, close_stopped_runs, pid_file_path
+from scheduler.role import Role
+from scheduler.signals import StopSignal
+from scheduler.standby import stand_by
+from scheduler.takeover import TermGuard
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +40,7 @@ MAX_PARALLEL_CRAWLS = 8
 EXIT_OK, EXIT_CONFIG = 0, 2
 RECHECK_JOB = "revisions"
 RECHECK_EVERY = 60.0  # seconds between looks at the re-check queue (the due_at index answers)
+LOSS_CHECK = 0.2  # seconds between a leader's looks at its role (a clock check, no query)
 
 
 @dataclass(frozen=True)
@@ -147,31 +150,6 @@ class Rescheduler:
         self.scheduler.reschedule_job(job_id(source.key), trigger=make_trigger(source, wanted))
 
 
-class StopSignal:
-    """SIGTERM/SIGINT: the first asks for a clean stop, a second one stops at once."""
-
-    def __init__(self) -> None:
-        self.requested = threading.Event()
-        self.forced = threading.Event()
-        self._previous: dict[int, Any] = {}
-
-    def install(self) -> None:
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            self._previous[sig] = signal.signal(sig, self._handle)
-
-    def restore(self) -> None:
-        for sig, handler in self._previous.items():
-            signal.signal(sig, handler)
-
-    def _handle(self, signum: int, frame: FrameType | None) -> None:
-        # No logging here: a handler may interrupt the logging module mid-write.
-        (self.forced if self.requested.is_set() else self.requested).set()
-
-    def wait(self) -> None:
-        while not self.requested.wait(0.5):
-            pass
-
-
 def prepare_history(
     database: Database, config: AppConfig, now: datetime
 ) -> dict[str, datetime | None]:
@@ -186,48 +164,99 @@ def prepare_history(
 
 
 def run_daemon(config: AppConfig, log_format: str = "text") -> int:
-    """Run the schedule until SIGTERM/SIGINT; 0 after a clean stop."""
+    """Schedule (or stand by, with PostgreSQL) until SIGTERM/SIGINT; 0 after a clean stop."""
     enabled = [s for s in config.sources if s.enabled]
     if not enabled:
         logger.error("No enabled source to schedule")
         return EXIT_CONFIG
     monitoring = Monitoring(config)  # refuses a bad listen/listen_token before anything starts
-    pid_file = DaemonPidFile(pid_file_path(config))
-    refused = pid_file.claim()  # stops the crawls a SIGKILLed predecessor left running
+    shared = is_postgresql(config.database.url)
+    pid_file = None if shared else DaemonPidFile(pid_file_path(config))
+    refused = pid_file.claim() if pid_file else None  # stops a SIGKILLed predecessor's crawls
     if refused is not None:
-        logger.error("Not starting: %s", refused)
+        logger.error(
+            "Not starting: %s (with SQLite one daemon runs per database; "
+            "a standby daemon needs PostgreSQL)",
+            refused,
+        )
         return EXIT_CONFIG
     database = open_database(config.database.url)
-    close_stopped_runs(database, pid_file.stopped, utc_now())
+    if pid_file is not None:
+        close_stopped_runs(database, pid_file.stopped, utc_now())
     sender = make_sender(config.alerts.webhook_url, config.alerts.timeout)
-    registry = ChildRegistry(on_change=pid_file.record_children)
+    role = Role(shared, leading=not shared)
     stop = StopSignal()
     stop.install()
     try:
-        specs = plan(config.sources, prepare_history(database, config, utc_now()), utc_now())
-        scheduler = _scheduler(
-            config, database, registry, sender, specs, log_format, monitoring.observe
-        )
-        monitoring.start(database, scheduler, sender)
-        scheduler.start()
-        _log_plan(specs)
-        stop.wait()
-        logger.info(
-            "Stopping: no new crawls; waiting up to %.0fs for running ones",
-            config.daemon.stop_grace,
-        )
-        scheduler.shutdown(wait=False)
-        registry.stop(config.daemon.stop_grace, stop.forced)
-        if not registry.wait_idle(KILL_AFTER):
-            logger.warning("Some crawl results were not recorded before exit")
+        monitoring.start(database, role, sender)
+        term = Term(config, database, sender, monitoring, role, stop, log_format)
+        if shared:
+            stand_by(config, database, role, stop.requested, term.lead)
+        else:
+            on_change = pid_file.record_children if pid_file else None
+            term.lead(ChildRegistry(on_change=on_change), None)
     finally:
         stop.restore()
         monitoring.stop()
         sender.close(timeout=min(config.alerts.timeout, 5.0))
         database.close()
-        pid_file.release()
+        if pid_file is not None:
+            pid_file.release()
     logger.info("Daemon stopped")
     return EXIT_OK
+
+
+@dataclass
+class Term:
+    """One spell of scheduling: from history to a clean stop, or to the loss of the role."""
+
+    config: AppConfig
+    database: Database
+    sender: AlertSender | NullSender
+    monitoring: Monitoring
+    role: Role
+    stop: StopSignal
+    log_format: str
+
+    def lead(self, registry: ChildRegistry, guard: TermGuard | None) -> None:
+        config = self.config
+        if guard is not None:  # a standby now leading: count what others ran meanwhile
+            self.monitoring.metrics.seed(self.database)
+        specs = plan(config.sources, prepare_history(self.database, config, utc_now()), utc_now())
+        scheduler = _scheduler(
+            config,
+            self.database,
+            registry,
+            self.sender,
+            specs,
+            self.log_format,
+            self.monitoring.observe,
+            guard,
+        )
+        self.role.scheduler = scheduler
+        scheduler.start()
+        _log_plan(specs)
+        lost = self._wait(guard)
+        scheduler.shutdown(wait=False)
+        if lost:
+            logger.error("No longer the active daemon: stopping its crawls at once")
+            registry.stop(0.0)
+        else:
+            logger.info(
+                "Stopping: no new crawls; waiting up to %.0fs for running ones",
+                config.daemon.stop_grace,
+            )
+            registry.stop(config.daemon.stop_grace, self.stop.forced)
+        if not registry.wait_idle(KILL_AFTER):
+            logger.warning("Some crawl results were not recorded before exit")
+        self.role.scheduler = None
+
+    def _wait(self, guard: TermGuard | None) -> bool:
+        """Until a stop is asked (False) or the role is lost (True)."""
+        while not self.stop.requested.wait(LOSS_CHECK):
+            if guard is not None and not guard.leading():
+                return True
+        return False
 
 
 def _scheduler(
@@ -238,6 +267,7 @@ def _scheduler(
     specs: list[JobSpec],
     log_format: str,
     observe: AfterRun | None = None,
+    guard: TermGuard | None = None,
 ) -> BaseScheduler:
     monitor = RunMonitor(config, database, sender)
 
@@ -251,8 +281,13 @@ def _scheduler(
         from scheduler.poll import Poller
         from scheduler.polling import PollingRunner
 
-        runner = PollingRunner(config, Poller(config, database), registry, log_format)
-    job = CrawlJob(config, database, registry, after_run, runner=runner, log_format=log_format)
+        poller = Poller(config, database)
+        if guard is not None:
+            poller.permit = guard.leading
+        runner = PollingRunner(config, poller, registry, log_format)
+    job = CrawlJob(
+        config, database, registry, after_run, runner=runner, log_format=log_format, guard=guard
+    )
     scheduler = build_scheduler(specs, job, config.daemon.misfire_grace)
     monitor.on_gap = Rescheduler(scheduler)
     if config.revisions.recheck:

@@ -12,9 +12,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from crawler.config import AppConfig
 from crawler.sources import Source
@@ -131,12 +131,19 @@ class ChildRegistry:
         self._on_change = on_change  # told the running children (the daemon's PID file)
         self._terminated: set[int] = set()
         self._active = 0
+        # Asked under the lock before every start: False once this daemon no longer leads.
+        self.permit: Callable[[], bool] = lambda: True
+        # Told of a start before it happens (the leader's fenced record); False: do not start.
+        self.claim: Callable[[str, list[dict[str, object]]], bool] | None = None
 
-    def spawn(self, command: list[str]) -> subprocess.Popen[str] | None:
-        """Start a child in its own session; None once the daemon is stopping."""
+    def spawn(self, command: list[str], key: str = "") -> subprocess.Popen[str] | None:
+        """Start a child in its own session; None once the daemon is stopping or not leading."""
+        # Outside the lock: the claim is a database write, bounded but not instant.
+        if self.claim is not None and not self.claim(key, self.entries()):
+            return None
         started = utc_now()  # before the child exists: its run row starts at or after this
         with self._lock:
-            if self.stopping.is_set():
+            if self.stopping.is_set() or not self.permit():
                 return None
             # Own session: a terminal's Ctrl-C reaches only the daemon, which decides.
             child = subprocess.Popen(
@@ -147,7 +154,8 @@ class ChildRegistry:
                 encoding="utf-8",
                 start_new_session=True,
             )
-            self._children[child] = ChildInfo(child.pid, command_source(command), started)
+            source = key or command_source(command)
+            self._children[child] = ChildInfo(child.pid, source, started)
             self._changed()
             return child
 
@@ -157,6 +165,15 @@ class ChildRegistry:
             self._children.pop(child, None)
             self._changed()
             return child.pid in self._terminated
+
+    def entries(self) -> list[dict[str, object]]:
+        """The running children: process group, source and start (the leader row's list)."""
+        with self._lock:
+            children = sorted(self._children.values(), key=lambda child: str(child.pid))
+        return [
+            {"pid": c.pid, "source": c.source, "started_at": c.started.isoformat()}
+            for c in children
+        ]
 
     def _changed(self) -> None:
         if self._on_change is not None:
@@ -213,7 +230,7 @@ def run_child(
 ) -> CrawlOutcome | None:
     """Run one child crawl to its end or its timeout; None when the daemon is stopping."""
     started = clock()
-    child = registry.spawn(command)
+    child = registry.spawn(command, key)
     if child is None:
         return None
     timed_out = False
@@ -290,6 +307,13 @@ Runner = Callable[[Source], "CrawlOutcome | None"]
 AfterRun = Callable[[Source, CrawlOutcome], None]
 
 
+class Guard(Protocol):
+    """Asked before each crawl (a leader's term: scheduler.takeover.TermGuard)."""
+
+    def __call__(self, key: str) -> bool: ...
+    def leading(self) -> bool: ...
+
+
 class CrawlJob:
     """The APScheduler job callable: crawl one source (by key), record and review the run."""
 
@@ -302,8 +326,10 @@ class CrawlJob:
         runner: Runner | None = None,
         log_format: str = "text",
         clock: Clock = utc_now,
+        guard: Guard | None = None,
     ) -> None:
         self.config = config
+        self.guard = guard
         self.database = database
         self.registry = registry
         self.after_run = after_run
@@ -313,15 +339,22 @@ class CrawlJob:
 
     def __call__(self, key: str) -> None:
         source = self.config.source(key)
+        if self.guard is not None and not self.guard(key):
+            return
         with self.registry.active():
             outcome = self.runner(source)
             if outcome is None:
-                logger.info("Not starting %s: the daemon is stopping", key)
+                logger.info("Not starting %s: the daemon is stopping or no longer leads", key)
                 return
+            if self.guard is not None and not self.guard.leading() and outcome.status != "ok":
+                # Cut short because the role went: the source is not at fault.
+                outcome = replace(outcome, status="killed", reason="leader_lost")
             stale = self.config.daemon.crawl_timeout + KILL_AFTER + 60.0
             settle_run(self.database, outcome, stale)
             log_outcome(outcome)
-            if outcome.status == "killed" and self.registry.stopping.is_set():
+            if outcome.status == "killed" and (
+                self.registry.stopping.is_set() or outcome.reason == "leader_lost"
+            ):
                 return  # stopped by us: not the source's fault, no alert
             self.after_run(source, outcome)
 

@@ -29,6 +29,7 @@ from crawler.sources import Source
 from db import activity, revisions
 from db.session import Database
 from scheduler.jobs import Clock, CrawlOutcome, utc_now
+from scheduler.role import Role
 
 OUTCOMES = ("ok", "failed", "timeout", "killed")
 # result label -> the child's report key it counts
@@ -158,6 +159,11 @@ class DaemonMetrics:
             "newsmon_uptime_seconds", "Seconds since the daemon started", registry=self.registry
         )
         uptime.set_function(lambda: time.monotonic() - started)
+        self.leader = Gauge(
+            "newsmon_leader",
+            "1 while this daemon schedules the crawls, 0 while it stands by",
+            registry=self.registry,
+        )
         self.since = SinceCollector(clock)
         self.registry.register(self.since)
         self._zero(config.sources)
@@ -180,16 +186,24 @@ class DaemonMetrics:
             totals = activity.run_totals(session)
             successes = activity.last_success_ends(session)
             articles = activity.last_article_times(session)
+        # Topped up to the history, never counted twice: a standby seeds again when it leads.
         for row in totals:
-            self.crawls.labels(row.source, row.status).inc(row.runs)
-            self.articles.labels(row.source, "added").inc(row.added)
-            self.articles.labels(row.source, "error").inc(row.errors)
+            crawls = {"source": row.source, "outcome": row.status}
+            self._top_up(self.crawls, "newsmon_crawls", row.runs, crawls)
+            for result, count in (("added", row.added), ("error", row.errors)):
+                labels = {"source": row.source, "result": result}
+                self._top_up(self.articles, "newsmon_articles", count, labels)
         for source in {*successes, *articles}:
             self.since.note(source, successes.get(source), articles.get(source))
         if self.config.revisions.recheck and self._revisions is None:
             self._revisions = RevisionsCollector(database, (s.key for s in self.config.sources))
             self.registry.register(self._revisions)
         self.refresh_corpus()
+
+    def _top_up(self, counter: Counter, name: str, total: int, labels: dict[str, str]) -> None:
+        counted = self.registry.get_sample_value(f"{name}_total", labels) or 0.0
+        if total > counted:
+            counter.labels(**labels).inc(total - counted)
 
     def observe(self, source: Source, outcome: CrawlOutcome) -> None:
         """Count one finished crawl (called in the job's thread, after its run is recorded)."""
@@ -206,6 +220,10 @@ class DaemonMetrics:
             outcome.finished_at if outcome.count("added") > 0 else None,
         )
         self.refresh_corpus()
+
+    def track_role(self, role: Role) -> None:
+        """`newsmon_leader` follows the role at every scrape."""
+        self.leader.set_function(lambda: 1.0 if role.leading else 0.0)
 
     def alert_delivered(self, kind: str, delivered: bool) -> None:
         """One alert delivered, or given up on (called in the alert worker's thread)."""

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from apscheduler.schedulers.base import BaseScheduler
-
 from crawler.config import AppConfig
 from crawler.sources import Source
 from db.session import Database, make_engine
@@ -13,6 +11,7 @@ from scheduler.access import check_access
 from scheduler.alerts import AlertSender, NullSender
 from scheduler.jobs import CrawlOutcome
 from scheduler.metrics import DaemonMetrics
+from scheduler.role import Role
 from scheduler.status import corpus_size
 from scheduler.web import StatusApp, StatusServer
 
@@ -36,11 +35,10 @@ class Monitoring:
         except Exception:
             logger.exception("Metrics for the crawl of %s not updated", source.key)
 
-    def start(
-        self, database: Database, scheduler: BaseScheduler, sender: AlertSender | NullSender
-    ) -> None:
+    def start(self, database: Database, role: Role, sender: AlertSender | NullSender) -> None:
         """Seed the counters from the run history, then serve (ConfigError if it cannot bind)."""
         self.metrics.seed(database)
+        self.metrics.track_role(role)
         sender.on_delivery = self.metrics.alert_delivered
         if self.listen is None:
             logger.info("Status server off ([daemon] listen is empty)")
@@ -52,7 +50,7 @@ class Monitoring:
             self.config,
             self._database,
             self.metrics,
-            running=lambda: bool(scheduler.running),
+            role=role,
             token=token,
         )
         self.server = StatusServer(app, self.listen)

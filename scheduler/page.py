@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from crawler.timeutil import KST
 from scheduler.chart import legend, line_chart
-from scheduler.status import ArticleRow, SourceStatus, StatusReport
+from scheduler.status import ArticleRow, LeaderInfo, SourceStatus, StatusReport
 
 REFRESH_SECONDS = 60
 FONTS = (
@@ -111,6 +111,16 @@ def _table(table_id: str, headers: tuple[str, ...], rows: list[str], empty: str)
     return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def leader_line(leader: LeaderInfo | None) -> str:
+    """Which daemon schedules (PostgreSQL, several daemons); nothing with SQLite."""
+    if leader is None:
+        return ""
+    where = f"{escape(leader.host)} (pid {leader.pid})"
+    if leader.active:
+        return f'<p class="meta" id="leader">작업 데몬: {where} · {kst(leader.since)} KST부터</p>'
+    return f'<p class="meta" id="leader">작업 데몬 없음 (마지막: {where})</p>'
+
+
 def render(report: StatusReport) -> str:
     """The whole page (UTF-8, lang="ko", no script, no external resource)."""
     names = {row.key: row.name for row in report.sources}
@@ -151,6 +161,7 @@ def render(report: StatusReport) -> str:
 <header>
 <h1>newsmon</h1>
 <p class="meta">{kst(report.generated_at)} KST 기준 · 말뭉치 파일 {report.corpus_files:,}개</p>
+{leader_line(report.leader)}
 </header>
 <h2>출처</h2>
 {sources}

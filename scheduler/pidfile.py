@@ -55,13 +55,13 @@ class DaemonPidFile:
         """Take over from a dead daemon (stopping its crawls); a reason when one still runs."""
         previous = self._read()
         daemon = previous.get("daemon")
-        if isinstance(daemon, int) and daemon != os.getpid() and _is_newsmon(daemon, b"daemon"):
+        if isinstance(daemon, int) and daemon != os.getpid() and is_newsmon(daemon, b"daemon"):
             return f"another newsmon daemon (pid {daemon}) already runs with {self.path}"
         children = previous.get("children")
         leftovers = (
             [pid for pid in children if isinstance(pid, int)] if isinstance(children, list) else []
         )
-        stopped = set(stop_groups(pid for pid in leftovers if _is_newsmon(pid, b"crawl")))
+        stopped = set(stop_groups(pid for pid in leftovers if is_newsmon(pid, b"crawl")))
         self.stopped = [run for run in _read_runs(previous) if run.pid in stopped]
         self._write()
         return None
@@ -156,7 +156,7 @@ def process_alive(pid: int) -> bool:
     return state not in "ZX"
 
 
-def _is_newsmon(pid: int, command: bytes) -> bool:
+def is_newsmon(pid: int, command: bytes) -> bool:
     """The pid runs `newsmon <command>` (not a recycled pid of something else)."""
     try:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")

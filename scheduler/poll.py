@@ -46,6 +46,10 @@ class NeedsCrawl(Exception):
     """This discovery URL needs what only the spider does; the message says what."""
 
 
+class NotLeading(Exception):
+    """This daemon lost the active role during the poll: no further request is sent."""
+
+
 class Unreadable(Exception):
     """This discovery URL gave nothing usable (as the spider's discovery errors)."""
 
@@ -96,6 +100,8 @@ class Poller:
         self.database = database
         self._lock = threading.Lock()
         self._fetchers: dict[str, tuple[float, HttpFetcher]] = {}
+        # Asked before every request: False once this daemon is no longer the active one.
+        self.permit: Callable[[], bool] = lambda: True
 
     def poll(self, source: Source) -> Poll:
         """Read every discovery URL of `source`; never raises for what a site answers."""
@@ -225,6 +231,8 @@ class Poller:
                 raise Unreadable(f"{url} is off scope")
             if not fetcher.allowed(url):
                 raise Unreadable("disallowed by robots.txt")
+            if not self.permit():
+                raise NotLeading(f"{source.key}: not the active daemon any more")
             result.requests += 1
             status, body, headers = self._send(fetcher, url)
             location = headers.get("Location")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from crawler.config import AlertsConfig, AppConfig
 from crawler.sources import Source
 from crawler.timeutil import KST, utc_now
-from db import activity, history, revisions
+from db import activity, history, leadership, revisions
 from db.corpus import NAME_PATTERN
 from db.migrate import open_current
 from db.session import Database
@@ -186,6 +186,40 @@ class ArticleRow:
 
 
 @dataclass(frozen=True)
+class LeaderInfo:
+    """The daemon that schedules (PostgreSQL); `active` while it holds the role."""
+
+    host: str
+    pid: int
+    since: datetime | None
+    active: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "host": self.host,
+            "pid": self.pid,
+            "since": _iso(self.since),
+            "active": self.active,
+        }
+
+    def describe(self) -> str:
+        since = self.since.astimezone(KST).strftime("%Y-%m-%d %H:%M:%S KST") if self.since else "?"
+        if self.active:
+            return f"Active daemon: {self.host}, pid {self.pid}, since {since}"
+        return f"No active daemon (the last one: {self.host}, pid {self.pid}, from {since})"
+
+
+def leader_info(session: Session) -> LeaderInfo | None:
+    """Who leads, from the `daemon_leader` row and its lock; None with SQLite or never led."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    row, held = leadership.current(session)
+    if row is None:
+        return None
+    return LeaderInfo(row.host, row.pid, row.since, held and bool(row.holder))
+
+
+@dataclass(frozen=True)
 class StatusReport:
     """Everything `newsmon status --json`, `GET /api/status` and the status page show."""
 
@@ -195,10 +229,12 @@ class StatusReport:
     articles: list[ArticleRow]
     days: list[date]  # KST calendar days, oldest first
     daily: dict[str, list[int]]  # source key -> new articles on each of `days`
+    leader: LeaderInfo | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "generated_at": _iso(self.generated_at),
+            "leader": self.leader.as_dict() if self.leader else None,
             "corpus_files": self.corpus_files,
             "sources": [row.as_dict() for row in self.sources],
             "articles": [row.as_dict() for row in self.articles],
@@ -250,6 +286,7 @@ def build_report(session: Session, config: AppConfig, now: datetime) -> StatusRe
         articles=newest_articles(session, config),
         days=days,
         daily=daily,
+        leader=leader_info(session),
     )
 
 

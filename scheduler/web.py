@@ -20,6 +20,7 @@ from db.session import Database
 from scheduler.access import Listen, authorized
 from scheduler.metrics import DaemonMetrics
 from scheduler.page import render
+from scheduler.role import Role
 from scheduler.status import report_from
 
 if TYPE_CHECKING:
@@ -102,12 +103,12 @@ class StatusApp:
         config: AppConfig,
         database: Database,
         metrics: DaemonMetrics,
-        running: Callable[[], bool],
+        role: Role,
         token: str = "",
     ) -> None:
         self.config = config
         self.database = database
-        self.running = running
+        self.role = role
         self.token = token
         self.probe = DatabaseProbe(database)
         self.routes: dict[str, Route] = {
@@ -139,9 +140,12 @@ class StatusApp:
         return route(environ, start_response)
 
     def healthz(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        reason = None if self.running() else "scheduler not running"
+        # A standby is healthy when it can reach the database: it is ready to take over.
+        standby = not self.role.leading
+        reason = None if standby or self.role.running() else "scheduler not running"
         reason = reason or self.probe.check()
-        body = {"status": "ok"} if reason is None else {"status": "unavailable", "reason": reason}
+        status = "standby" if standby else "ok"
+        body = {"status": status} if reason is None else {"status": "unavailable", "reason": reason}
         return respond(
             start_response,
             200 if reason is None else 503,

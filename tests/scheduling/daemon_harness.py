@@ -12,11 +12,28 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from db.corpus import NAME_PATTERN
-from tests.fixture_server import FixtureSite
+from tests.fixture_server import FixtureSite, Page
 from tests.sitegen import Article, article_page, rss_feed
 
 REPO = Path(__file__).resolve().parents[2]
 FEED = "/rss/allArticle.xml"
+
+
+class LoggedSite(FixtureSite):
+    """Also records when each request came and from which User-Agent."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.log: list[tuple[float, str, str]] = []
+
+    def record(self, path: str, page: Page, headers: dict[str, str]) -> None:
+        super().record(path, page, headers)
+        with self.lock:
+            self.log.append((time.monotonic(), path, headers.get("user-agent", "")))
+
+    def times(self, agent: str) -> list[float]:
+        with self.lock:
+            return [at for at, _, who in self.log if who.startswith(agent)]
 
 
 def make_article(n: int) -> Article:
@@ -54,7 +71,14 @@ def write_config(
     stop_grace: str = "5s",
     webhook_url: str = "",
     listen: str = "127.0.0.1:0",
+    database_url: str = "",
+    corpus: Path | None = None,
+    user_agent: str = "",
+    failover: str = "30s",
 ) -> Path:
+    """A daemon's config in `tmp` (SQLite beside it unless `database_url` names another)."""
+    database_url = database_url or f"sqlite:///{tmp / 'newsmon.db'}"
+    agent = f'user_agent = "{user_agent}"\n' if user_agent else ""
     sources = "".join(
         f'[[sources]]\nkey = "{key}"\nfeeds = ["{url}"]\nevery = "{every}"\n'
         for key, url in feeds.items()
@@ -63,11 +87,11 @@ def write_config(
     config.write_text(
         f"""
 [corpus]
-dir = "{tmp / "corpus"}"
+dir = "{corpus or tmp / "corpus"}"
 [database]
-url = "sqlite:///{tmp / "newsmon.db"}"
+url = "{database_url}"
 [crawl]
-download_delay = 0
+{agent}download_delay = 0
 autothrottle = false
 obey_robots = false
 timeout = "60s"
@@ -79,6 +103,7 @@ crawl_timeout = "{crawl_timeout}"
 stop_grace = "{stop_grace}"
 misfire_grace = "10s"
 listen = "{listen}"
+failover = "{failover}"
 [alerts]
 webhook_url = "{webhook_url}"
 timeout = "5s"

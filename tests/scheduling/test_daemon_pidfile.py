@@ -84,7 +84,10 @@ def test_runs_of_crawls_a_killed_daemon_left_are_closed_when_they_are_stopped(
         assert leftover.wait(timeout=10) is not None
         assert close_stopped_runs(database, pid_file.stopped, utc_now()) == 1
         with database.session() as session:
-            found = dict(session.execute(select(CrawlRun.source, CrawlRun.status)).tuples().all())
+            found = {
+                row.source: row.status
+                for row in session.execute(select(CrawlRun.source, CrawlRun.status))
+            }
             reason = session.scalar(select(CrawlRun.error_reason).where(CrawlRun.source == "a"))
         assert found == {"a": "killed", "b": "running"}
         assert reason == "daemon_died"

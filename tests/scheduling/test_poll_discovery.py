@@ -32,9 +32,9 @@ class CountingRegistry(ChildRegistry):
         super().__init__()
         self.commands: list[list[str]] = []
 
-    def spawn(self, command: list[str]) -> subprocess.Popen[str] | None:
+    def spawn(self, command: list[str], key: str = "") -> subprocess.Popen[str] | None:
         self.commands.append(command)
-        return super().spawn(command)
+        return super().spawn(command, key)
 
 
 def story(idxno: int) -> Article:

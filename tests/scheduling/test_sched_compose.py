@@ -9,8 +9,11 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
+from apscheduler.schedulers.base import BaseScheduler
 
 from crawler.config import DaemonConfig, load_config
 from crawler.sources import BUILTIN_SOURCES
@@ -18,6 +21,7 @@ from db.session import Database, make_engine, open_database
 from scheduler.access import Listen
 from scheduler.jobs import KILL_AFTER
 from scheduler.metrics import DaemonMetrics
+from scheduler.role import Role
 from scheduler.web import StatusApp, StatusServer
 from tests.scheduling.daemon_harness import write_config
 
@@ -54,7 +58,28 @@ def test_compose_file_is_valid() -> None:
 def test_compose_has_database_migration_and_daemon_services() -> None:
     result = _compose("config", "--services")
     assert result.returncode == 0, result.stderr
-    assert set(result.stdout.split()) == {"postgres", "migrate", "newsmon"}
+    # docker-compose 1.x lists services of every profile, 2.x those of the active ones
+    assert set(result.stdout.split()) - {"newsmon-standby"} == {"postgres", "migrate", "newsmon"}
+
+
+def test_standby_profile_adds_a_second_daemon_on_the_same_volumes() -> None:
+    result = _compose("--profile", "standby", "config", "--services")
+    assert result.returncode == 0, result.stderr
+    assert set(result.stdout.split()) == {"postgres", "migrate", "newsmon", "newsmon-standby"}
+    # off by default: the one service with a profile
+    profiles = re.findall(
+        r"^  ([\w-]+):\n(?:    .*\n)*?    profiles: (.*)$", COMPOSE.read_text(), re.M
+    )
+    assert profiles == [("newsmon-standby", '["standby"]')]
+    full = _compose("--profile", "standby", "config")
+    assert full.returncode == 0, full.stderr
+    published = re.findall(r"^\s*- (\S+:\d+:\d+\S*)$", full.stdout, re.MULTILINE)
+    assert sorted(published) == ["127.0.0.1:8750:8750/tcp", "127.0.0.1:8751:8750/tcp"]
+    standby = re.search(r"^  newsmon-standby:\n((?:    .*\n)+)", full.stdout, re.MULTILINE)
+    assert standby is not None
+    assert "- corpus:/data/corpus:rw\n" in standby[1]
+    assert "- corpus-state:/data/corpus.newsmon:rw\n" in standby[1]
+    assert "NEWSMON_DATABASE_URL: postgresql+psycopg://" in standby[1]
 
 
 def test_container_stop_grace_outlasts_the_daemons_own() -> None:
@@ -108,7 +133,8 @@ def test_status_port_is_published_on_loopback_only() -> None:
     result = _compose("config")
     assert result.returncode == 0, result.stderr
     published = re.findall(r"^\s*- (\S+:\d+:\d+\S*)$", result.stdout, re.MULTILINE)
-    assert published == ["127.0.0.1:8750:8750/tcp"]
+    assert "127.0.0.1:8750:8750/tcp" in published
+    assert all(port.startswith("127.0.0.1:") for port in published)
     assert TOKEN in result.stdout and "NEWSMON_DAEMON_LISTEN: 0.0.0.0:8750" in result.stdout
 
 
@@ -123,7 +149,9 @@ def test_healthcheck_one_liner_against_a_live_server(tmp_path: Path, running: bo
     config = load_config(write_config(tmp_path, {"a": "http://127.0.0.1:1/rss"}), env={})
     open_database(config.database.url).close()
     database = Database(make_engine(config.database.url, pooled=False))
-    app = StatusApp(config, database, DaemonMetrics(config), lambda: running, token=TOKEN)
+    scheduler = cast(BaseScheduler, SimpleNamespace(running=running))
+    role = Role(shared=False, leading=True, scheduler=scheduler)
+    app = StatusApp(config, database, DaemonMetrics(config), role=role, token=TOKEN)
     server = StatusServer(app, Listen("127.0.0.1", 0))
     server.start()
     env = {

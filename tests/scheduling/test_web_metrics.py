@@ -15,6 +15,7 @@ from db.session import Database, open_database
 from scheduler.alerts import AlertSender
 from scheduler.jobs import ChildRegistry, CrawlJob
 from scheduler.metrics import ARTICLE_RESULTS, OUTCOMES, DaemonMetrics
+from scheduler.role import Role
 from scheduler.status import corpus_size
 from tests.fixture_server import FixtureSite, serve
 from tests.scheduling.conftest import T0, FakeClock, add_run, make_config
@@ -43,6 +44,7 @@ NAMES = {
     "newsmon_alerts_sent",
     "newsmon_alert_deliveries_failed",
     "newsmon_uptime_seconds",
+    "newsmon_leader",
 }
 
 
@@ -141,6 +143,7 @@ def test_exposition_names_types_and_labels(tmp_path: Path, database: Database) -
     assert families["newsmon_crawls"].type == "counter"
     assert families["newsmon_crawl_duration_seconds"].type == "histogram"
     assert families["newsmon_uptime_seconds"].type == "gauge"
+    assert families["newsmon_leader"].type == "gauge"
     crawl_labels = {
         (s.labels["source"], s.labels["outcome"]) for s in families["newsmon_crawls"].samples
     }
@@ -168,3 +171,22 @@ def test_alert_deliveries_are_counted_by_kind(
     failed = _value(metrics, "newsmon_alert_deliveries_failed_total", kind="digest")
     assert (sent, failed) == ((1, 0) if not fail_first else (0, 1))
     assert _value(metrics, "newsmon_alerts_sent_total", kind="failure") == 0
+
+
+def test_leader_gauge_follows_the_role(tmp_path: Path) -> None:
+    metrics = DaemonMetrics(make_config(tmp_path, SOURCES))
+    role = Role(shared=True)
+    metrics.track_role(role)
+    assert _value(metrics, "newsmon_leader") == 0
+    role.leading = True
+    assert _value(metrics, "newsmon_leader") == 1
+
+
+def test_seeding_again_tops_up_to_the_history(tmp_path: Path, database: Database) -> None:
+    metrics = DaemonMetrics(make_config(tmp_path, SOURCES))
+    add_run(database, "alpha", T0, "ok", ("001_a.txt",))
+    metrics.seed(database)
+    add_run(database, "alpha", T0 + timedelta(hours=1), "ok", ("002_b.txt", "003_c.txt"))
+    metrics.seed(database)  # a standby taking over: what another daemon ran is counted once
+    assert _value(metrics, "newsmon_crawls_total", source="alpha", outcome="ok") == 2
+    assert _value(metrics, "newsmon_articles_total", source="alpha", result="added") == 3

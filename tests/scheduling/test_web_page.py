@@ -118,7 +118,15 @@ def test_daily_series_count_each_kst_day(report: StatusReport) -> None:
 
 def test_report_as_dict_has_the_cli_shape(report: StatusReport) -> None:
     payload = report.as_dict()
-    assert set(payload) == {"generated_at", "corpus_files", "sources", "articles", "daily"}
+    assert set(payload) == {
+        "generated_at",
+        "corpus_files",
+        "leader",
+        "sources",
+        "articles",
+        "daily",
+    }
+    assert payload["leader"] is None  # no daemon has led (and SQLite never has one)
     assert payload["sources"][1]["badge"] == "broken"
     assert payload["articles"][0] == {
         "file": _file(73),

@@ -10,9 +10,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import httpx
 import pytest
+from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy.pool import NullPool
 
 from crawler.config import AppConfig, ConfigError, DaemonConfig, load_config
@@ -21,6 +23,7 @@ from scheduler.access import Listen, authorized, check_access, parse_listen
 from scheduler.alerts import NullSender
 from scheduler.metrics import DaemonMetrics
 from scheduler.monitoring import Monitoring
+from scheduler.role import Role
 from scheduler.web import StatusApp, StatusServer
 from tests.scheduling.conftest import T0, add_run
 from tests.scheduling.daemon_harness import run_newsmon, write_config
@@ -45,13 +48,30 @@ def _config(tmp_path: Path, listen: str = "127.0.0.1:0", token: str = "") -> App
     return load_config(path, env={})
 
 
+class _Scheduler:
+    """Stands in for the daemon's scheduler: only `running` is read."""
+
+    def __init__(self, running: Callable[[], bool]) -> None:
+        self._running = running
+
+    @property
+    def running(self) -> bool:
+        return self._running()
+
+
+def _leading(running: Callable[[], bool] = lambda: True) -> Role:
+    return Role(shared=False, leading=True, scheduler=cast(BaseScheduler, _Scheduler(running)))
+
+
 def _app(
     config: AppConfig,
     database: Database,
     running: Callable[[], bool] = lambda: True,
     token: str = "",
+    role: Role | None = None,
 ) -> StatusApp:
-    return StatusApp(config, database, DaemonMetrics(config), running=running, token=token)
+    role = role or _leading(running)
+    return StatusApp(config, database, DaemonMetrics(config), role=role, token=token)
 
 
 @pytest.fixture
@@ -182,6 +202,15 @@ def test_healthz_is_ok_while_scheduling_and_the_database_answers(
         assert stopped.status_code == 503 and stopped.json()["reason"] == "scheduler not running"
 
 
+def test_healthz_of_a_standby_is_200_standby(tmp_path: Path, database: Database) -> None:
+    role = Role(shared=True, leading=False)
+    with served(_app(_config(tmp_path), database, role=role)) as base:
+        standby = httpx.get(base + "/healthz")
+        assert standby.status_code == 200 and standby.json() == {"status": "standby"}
+        role.leading, role.scheduler = True, cast(BaseScheduler, _Scheduler(lambda: True))
+        assert httpx.get(base + "/healthz").json() == {"status": "ok"}
+
+
 def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -239,13 +268,10 @@ def test_monitoring_serves_without_pooled_connections_and_never_logs_the_token(
     config = _config(tmp_path, listen="127.0.0.1:0", token=TOKEN)
     monitoring = Monitoring(config)
 
-    class Scheduler:
-        running = True
-
     caplog.set_level(logging.DEBUG)
     main = open_database(config.database.url)
     try:
-        monitoring.start(main, Scheduler(), NullSender())
+        monitoring.start(main, _leading(), NullSender())
         assert monitoring.server is not None and monitoring._database is not None
         assert isinstance(monitoring._database.engine.pool, NullPool)
         base = f"http://{monitoring.server.address}"
