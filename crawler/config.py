@@ -98,6 +98,19 @@ class SearchConfig:
     max_pages: int = 5  # result pages per query, each up to 100 results
 
 
+@dataclass(frozen=True)
+class BackfillConfig:
+    # Politeness of a backfill, apart from the crawl's: a slower share of each host
+    download_delay: float = 1.0
+    concurrent_per_domain: int = 1
+    max_pages: int = 2000  # pages walked per listing or search chain (a bound, not a target)
+    wayback_cdx: str = "https://web.archive.org/cdx/search/cdx"
+    wayback_replay: str = "https://web.archive.org/web/"
+    commoncrawl_index: str = ""  # a CC index's CDX endpoint; "" leaves Common Crawl out
+    archive_lag: int = 365  # days after the window's end an article's capture is looked for
+    archive_limit: int = 10000  # captures asked per host and month
+
+
 _SECTIONS: dict[str, type[Any]] = {
     "corpus": CorpusConfig,
     "database": DatabaseConfig,
@@ -106,6 +119,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "daemon": DaemonConfig,
     "alerts": AlertsConfig,
     "search": SearchConfig,
+    "backfill": BackfillConfig,
 }
 # Durations where zero means "none" (no delay, no backoff); the others must be positive.
 _ZERO_DURATIONS = frozenset({"download_delay", "retry_backoff"})
@@ -115,6 +129,7 @@ _DURATION_FIELDS = {
     ("daemon", "misfire_grace"),
     ("crawl", "timeout"),
     ("crawl", "download_delay"),
+    ("backfill", "download_delay"),
     ("crawl", "retry_backoff"),
     ("alerts", "timeout"),
 }
@@ -132,6 +147,7 @@ class AppConfig:
     daemon: DaemonConfig = field(default_factory=DaemonConfig)
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
+    backfill: BackfillConfig = field(default_factory=BackfillConfig)
     topic: Topic | None = DEFAULT_TOPIC
     sources: tuple[Source, ...] = BUILTIN_SOURCES
 

@@ -21,6 +21,10 @@ RANGES: dict[tuple[str, str], tuple[float, float | None, bool]] = {
     ("alerts", "failures_before_alert"): (1, None, True),
     ("alerts", "silent_factor"): (0, None, False),
     ("search", "max_pages"): (1, None, True),
+    ("backfill", "concurrent_per_domain"): (1, None, True),
+    ("backfill", "max_pages"): (1, None, True),
+    ("backfill", "archive_lag"): (0, None, True),
+    ("backfill", "archive_limit"): (1, None, True),
 }
 
 

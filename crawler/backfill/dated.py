@@ -55,9 +55,7 @@ def _item_date(
     return None
 
 
-def _other_article(
-    element: HtmlElement, base_url: str, pattern: re.Pattern[str], url: str
-) -> bool:
+def _other_article(element: HtmlElement, base_url: str, pattern: re.Pattern[str], url: str) -> bool:
     for anchor in element.iter("a"):
         other = _http_url(base_url, anchor.get("href"))
         if other is not None and other != url and pattern.search(other):
