@@ -158,3 +158,15 @@ def article_id_of(session: Session, canonical_url: str) -> int | None:
             SeenUrl.canonical_url == canonical_url, SeenUrl.status == "added"
         )
     )
+
+
+def published_dates(session: Session, sources: Sequence[str] | None = None) -> list[Any]:
+    """(source, published_at) of every corpus article with a publication date."""
+    from db.models import Article
+
+    query = select(Article.source, Article.published_at).where(
+        Article.published_at.is_not(None), Article.source.is_not(None)
+    )
+    if sources is not None:
+        query = query.where(Article.source.in_(list(sources)))
+    return list(session.execute(query).all())

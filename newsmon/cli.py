@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
+from newsmon.backfill_args import add_parsers as add_backfill_parsers
 from newsmon.logs import setup_logging
 from newsmon.topic_args import add_parser as add_topic_parser
 
@@ -90,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = database.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", parents=[common], help="apply migrations")
     add_topic_parser(sub, common)
+    add_backfill_parsers(sub, common)
     return parser
 
 
@@ -138,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 # anything is created, so a bad path or URL is one line instead of a traceback or a half-made
 # folder.
 _USES_DATABASE = {"crawl", "corpus verify", "corpus stats", "export", "daemon", "status",
-                  "db upgrade"}  # fmt: skip
+                  "db upgrade", "backfill", "coverage"}  # fmt: skip
 
 
 def _preflight(config: AppConfig, command: str) -> None:
@@ -298,6 +300,18 @@ def _status(config: AppConfig, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _backfill(config: AppConfig, args: argparse.Namespace) -> int:
+    from newsmon.backfill import run_backfill
+
+    return run_backfill(config, args)
+
+
+def _coverage(config: AppConfig, args: argparse.Namespace) -> int:
+    from newsmon.backfill import show_coverage
+
+    return show_coverage(config, args)
+
+
 def _topic(config: AppConfig, args: argparse.Namespace) -> int:
     from newsmon import topics
 
@@ -313,6 +327,8 @@ _HANDLERS: dict[str, Callable[[AppConfig, argparse.Namespace], int]] = {
     "db upgrade": _db_upgrade,
     "daemon": _daemon,
     "status": _status,
+    "backfill": _backfill,
+    "coverage": _coverage,
     "topic explain": _topic,
     "topic review": _topic,
     "topic recheck": _topic,

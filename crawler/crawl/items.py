@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from crawler.parsers.base import Extracted
 
@@ -30,3 +30,6 @@ class ArticleItem:
     # computed them (off the main process); the pipeline computes what is missing.
     text: str | None = None
     fingerprint: Fingerprint | None = None
+    on_topic: bool = False  # set by the topic filter when the article passed it
+    # a backfill's record of where the page came from (door, cursor unit, capture)
+    backfill: Any = None
