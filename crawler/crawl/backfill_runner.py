@@ -75,12 +75,7 @@ class BackfillProgress:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        report = crawler.settings.get(PROGRESS_SETTING)
-        if report is None:
-            from scrapy.exceptions import NotConfigured
-
-            raise NotConfigured("no progress display")
-        ext = cls(crawler, report)
+        ext = cls(crawler, crawler.settings.get(PROGRESS_SETTING))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
@@ -128,7 +123,8 @@ def run_backfill(
     extensions = dict(settings.getdict("EXTENSIONS"))
     # a backfill is recorded as its jobs, not as crawl runs the daemon would plan from
     extensions["crawler.crawl.extensions.CrawlRunRecorder"] = None
-    extensions["crawler.crawl.backfill_runner.BackfillProgress"] = 300
+    if progress is not None:
+        extensions["crawler.crawl.backfill_runner.BackfillProgress"] = 300
     settings.set("EXTENSIONS", extensions, priority="project")
     services = Services.open(settings)
     settings.set(SERVICES_SETTING, services, priority="project")
