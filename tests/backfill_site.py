@@ -178,6 +178,8 @@ class Archive(FixtureSite):
         parts = urlsplit(path)
         if parts.path == "/cdx":
             return self._cdx(parse_qs(parts.query)), []
+        if parts.path == "/rss/search":
+            return self._news_search(parse_qs(parts.query)["q"][0]), []
         if parts.path.startswith("/web/"):
             stamp, _, original = parts.path[len("/web/") :].partition("id_/")
             original += f"?{parts.query}" if parts.query else ""
@@ -196,15 +198,35 @@ class Archive(FixtureSite):
                 rows.append([stamp, original, "200", "text/html"])
         return Page(json.dumps(rows).encode(), "application/json")
 
+    def _news_search(self, q: str) -> Page:
+        """Google News RSS search: `after:`/`before:` bound the days (both excluded)."""
+        words = dict(w.split(":", 1) for w in q.split() if w.startswith(("after:", "before:")))
+        low, high = date.fromisoformat(words["after"]), date.fromisoformat(words["before"])
+        items = "".join(
+            f"<item><title>{escape(s.article.headline)}</title>"
+            f"<link>{escape(self.outlet.base_url + s.article.path)}</link>"
+            f"<pubDate>{s.day:%a, %d %b %Y} 00:30:00 GMT</pubDate></item>"
+            for s in self.outlet.stories
+            if low < s.day < high and s.on_topic
+        )
+        body = f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'
+        return Page(body.encode(), "application/rss+xml")
+
 
 def config_body(outlet: Outlet, archive: Archive) -> str:
     """[topic], [backfill] and the outlet's [[sources]] entry (ndsoft family, no listing)."""
-    return TOPIC_TOML + f"""
+    return (
+        TOPIC_TOML
+        + f"""
 [backfill]
 download_delay = 0
 wayback_cdx = "{archive.url("/cdx")}"
 wayback_replay = "{archive.url("/web/")}"
 archive_lag = 31
+[[sources]]
+key = "google_news"
+search_url = "{archive.url("/rss/search")}"
+enabled = false
 [[sources]]
 key = "fixture"
 name = "뉴스몬일보"
@@ -212,6 +234,7 @@ homepage = "{outlet.url("/")}"
 sitemaps = ["{outlet.url("/sitemap.xml")}"]
 article_pattern = '/news/articleView\\.html\\?idxno=\\d+'
 """
+    )
 
 
 def expected(items: list[Story], first: date, last: date) -> set[str]:

@@ -62,9 +62,8 @@ def build_door(
     if offer.door == "sitemap":
         return SitemapDoor([offer.template], window, done, pattern)
     if offer.door == "gnews":
-        gnews = next((s for s in config.sources if s.key == GOOGLE_NEWS.key), GOOGLE_NEWS)
         query = google_news_query(config.topic)
-        return GoogleNewsDoor(gnews.search_url, source_host(source), query, window, done)
+        return GoogleNewsDoor(_gnews_endpoint(config), source_host(source), query, window, done)
     if offer.door == "naver":
         credentials = naver_credentials(env)
         if credentials is None:
@@ -82,3 +81,15 @@ def _archive(source: Source, plan: Plan, config: AppConfig, done: Sequence[str])
         backfill.wayback_cdx, backfill.wayback_replay, source_host(source), plan.window, done,
         source.pattern, backfill.archive_lag, plan.today, backfill.archive_limit,
     )  # fmt: skip
+
+
+def door_hosts(config: AppConfig) -> tuple[str, ...]:
+    """The hosts of the engines and archives the doors ask (URLs, for the crawl scope)."""
+    backfill = config.backfill
+    urls = (_gnews_endpoint(config), backfill.wayback_cdx, backfill.wayback_replay)
+    return tuple(dict.fromkeys(url for url in urls if url))
+
+
+def _gnews_endpoint(config: AppConfig) -> str:
+    """Google News search's endpoint: the configured google_news source's, else the built-in."""
+    return next((s for s in config.sources if s.key == GOOGLE_NEWS.key), GOOGLE_NEWS).search_url

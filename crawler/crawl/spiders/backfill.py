@@ -23,7 +23,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.backfill.doors import Answer, ArchiveDoor, Door, Step
-from crawler.backfill.plan import LIVE_DOORS, DoorSkipped, Plan, build_door
+from crawler.backfill.plan import LIVE_DOORS, DoorSkipped, Plan, build_door, door_hosts
 from crawler.backfill.window import kst_day
 from crawler.config import AppConfig
 from crawler.crawl.items import ArticleItem
@@ -45,6 +45,9 @@ class BackfillSpider(NewsSpider):
     name = "backfill"
 
     def __init__(self, source: Source, plan: Plan, config: AppConfig, **kwargs: Any) -> None:
+        # the engines and archives a door asks are in this source's scope for this run
+        hosts = tuple(h for h in door_hosts(config) if h not in source.extra_hosts)
+        source = dataclasses.replace(source, extra_hosts=(*source.extra_hosts, *hosts))
         super().__init__(source=source, **kwargs)
         self.plan = plan
         self.config = config
@@ -145,9 +148,6 @@ class BackfillSpider(NewsSpider):
         wanted = await self._unknown(step, answer.links)
         unit = self.ledger.unit(step)
         for link in wanted:
-            if self.plan.dry_run:
-                self.ledger.would_fetch(step.door, link)
-                continue
             request = self._backfill_article(step, link, answer)
             if request is not None:
                 unit.pending += 1
@@ -186,6 +186,9 @@ class BackfillSpider(NewsSpider):
             return None
         self.seen.add(canonical)
         self._inc("newsmon/discovered")
+        if self.plan.dry_run:
+            self.ledger.would_fetch(step.door, link)
+            return None
         capture = answer.captures.get(link.url)
         door = self.doors[step.door]
         url = link.url
