@@ -86,8 +86,8 @@ def _listing_page(items: list[Story], page: int, pages: int, query: str) -> str:
 
 
 class Outlet(FixtureSite):
-    """The outlet: articles, the paged list, site search, the sitemap index; `removed` pages
-    answer 404."""
+    """The outlet: articles, the paged list, site search, the sitemap index; `removed` paths
+    (articles or sitemaps) answer 404."""
 
     def __init__(self, items: list[Story]) -> None:
         super().__init__()
@@ -100,14 +100,14 @@ class Outlet(FixtureSite):
     def answer(self, path: str, headers: dict[str, str]) -> tuple[Page, list[tuple[str, str]]]:
         parts = urlsplit(path)
         query = parse_qs(parts.query)
+        if path in self.removed:
+            return Page(b"gone", "text/plain", 404), []
         if parts.path == "/news/articleList.html":
             return self._listing(query), []
         if parts.path == "/sitemap.xml":
             return self._index(), []
         if parts.path.startswith("/sitemap-"):
             return self._month_sitemap(parts.path[len("/sitemap-") : -len(".xml")]), []
-        if path in self.removed:
-            return Page(b"gone", "text/plain", 404), []
         page, extra = super().answer(path, headers)
         if self.delay and parts.path == "/news/articleView.html":
             page = Page(page.body, page.content_type, page.status, delay=self.delay)

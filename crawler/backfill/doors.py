@@ -158,10 +158,14 @@ class SitemapDoor(Door):
     def read(self, step: Step, body: bytes) -> Answer:
         result = parse_sitemap(body, step.url)
         inside, outside = split_window(self._articles(result.articles), self.window)
-        answer = Answer(links=inside, outside=outside, reached=span_months(step.span, self.window))
-        for link in inside:
-            if link.published_at is not None:
-                answer.reached |= span_months((kst_day(link.published_at),) * 2, self.window)
+        # Proven months only: those of the entries it dates, and the month its lastmod names
+        # (a monthly sitemap's own month, even when empty).
+        answer = Answer(links=inside, outside=outside)
+        days = [kst_day(link.published_at) for link in inside if link.published_at is not None]
+        if step.span is not None:
+            days.append(step.span[1])
+        for day in days:
+            answer.reached |= span_months((day, day), self.window)
         dates = result.sitemap_dates or (None,) * len(result.sitemaps)
         answer.following = [
             Step(self.name, url, url, span=span)
