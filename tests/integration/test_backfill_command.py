@@ -40,7 +40,8 @@ ITEMS = stories()
 @contextmanager
 def fixture(workdir: Path, database_url: str) -> Iterator[tuple[Outlet, Archive, Path]]:
     outlet = Outlet(ITEMS)
-    with serve(outlet), serve(Archive(outlet)) as archive:
+    archive = Archive(outlet)
+    with serve(outlet), serve(archive):
         config = write_config(workdir, database_url, config_body(outlet, archive))
         yield outlet, archive, config
 
