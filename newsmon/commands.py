@@ -6,6 +6,7 @@ import dataclasses
 import gc
 from typing import TYPE_CHECKING, Any
 
+from crawler.backfill.registry import offers
 from crawler.config import AppConfig
 
 if TYPE_CHECKING:
@@ -91,6 +92,7 @@ def sources_rows(config: AppConfig) -> list[dict[str, Any]]:
                 "listings": list(source.listings),
                 "article_pattern": source.article_pattern,
                 "provenance": source.provenance,
+                "backfill": [offer.as_dict() for offer in offers(source)],
             }
         )
     return rows
@@ -106,6 +108,9 @@ def sources_table(rows: list[dict[str, Any]], config: AppConfig) -> str:
         for kind in ("feeds", "sitemaps", "listings"):
             for url in row[kind]:
                 lines.append(f"  {kind[:-1]:8} {url}")
+        doors = [offer["door"] for offer in row["backfill"]]
+        if doors:
+            lines.append(f"  backfill {', '.join(doors)}")
     topic = config.topic
     lines.append(
         "topic: "
