@@ -107,6 +107,7 @@ class BackfillConfig:
     wayback_cdx: str = "https://web.archive.org/cdx/search/cdx"
     wayback_replay: str = "https://web.archive.org/web/"
     commoncrawl_index: str = ""  # a CC index's CDX endpoint; "" leaves Common Crawl out
+    commoncrawl_data: str = "https://data.commoncrawl.org/"  # where its WARC files are
     archive_lag: int = 365  # days after the window's end an article's capture is looked for
     archive_limit: int = 10000  # captures asked per host and month
 

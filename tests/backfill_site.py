@@ -3,6 +3,7 @@ index) and a fixture web archive (CDX index + `id_` replay), both served on 127.
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 from dataclasses import dataclass
@@ -162,12 +163,17 @@ class Outlet(FixtureSite):
 
 class Archive(FixtureSite):
     """A web archive: a CDX index over captures of the outlet (each a day after publication)
-    and their replay, `/web/<timestamp>id_/<original URL>`."""
+    and their replay, `/web/<timestamp>id_/<original URL>`; and the same captures as a Common
+    Crawl index (`/cc-index`, JSON lines) over one WARC file served by byte range."""
+
+    WARC = "crawl-data/CC-MAIN-TEST/segment/warc/fixture.warc.gz"
 
     def __init__(self, outlet: Outlet) -> None:
         super().__init__()
         self.outlet = outlet
         self.pages = {s.article.path: article_page(s.article).encode() for s in outlet.stories}
+        self.records: dict[str, tuple[int, int]] = {}  # original URL -> (offset, length)
+        self.warc = b""
 
     def captures(self) -> list[tuple[str, str]]:
         """(timestamp, original URL) of every capture."""
@@ -181,6 +187,10 @@ class Archive(FixtureSite):
         parts = urlsplit(path)
         if parts.path == "/cdx":
             return self._cdx(parse_qs(parts.query)), []
+        if parts.path == "/cc-index":
+            return self._cc_index(parse_qs(parts.query)), []
+        if parts.path == f"/cc-data/{self.WARC}":
+            return self._range(headers.get("range", "")), []
         if parts.path == "/rss/search":
             return self._news_search(parse_qs(parts.query)["q"][0]), []
         if parts.path.startswith("/web/"):
@@ -214,6 +224,46 @@ class Archive(FixtureSite):
         )
         body = f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'
         return Page(body.encode(), "application/rss+xml")
+
+    def _build_warc(self) -> None:
+        """One gzip member per capture, concatenated (how Common Crawl stores them)."""
+        if self.warc:
+            return
+        parts = []
+        offset = 0
+        for stamp, original in self.captures():
+            html = self.pages[original.removeprefix(self.outlet.base_url)]
+            http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html
+            head = (
+                f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Date: {stamp}\r\n"
+                f"WARC-Target-URI: {original}\r\nContent-Length: {len(http)}\r\n\r\n"
+            )
+            member = gzip.compress(head.encode() + http + b"\r\n\r\n")
+            self.records[original] = (offset, len(member))
+            parts.append(member)
+            offset += len(member)
+        self.warc = b"".join(parts)
+
+    def _cc_index(self, query: dict[str, list[str]]) -> Page:
+        self._build_warc()
+        low, high = query["from"][0], query["to"][0]
+        lines = []
+        for stamp, original in self.captures():
+            if low <= stamp[: len(low)] and stamp[: len(high)] <= high:
+                offset, length = self.records[original]
+                lines.append(json.dumps({
+                    "url": original, "timestamp": stamp, "status": "200",
+                    "filename": self.WARC, "offset": str(offset), "length": str(length),
+                }))  # fmt: skip
+        return Page("\n".join(lines).encode(), "text/x-ndjson")
+
+    def _range(self, header: str) -> Page:
+        self._build_warc()
+        first, _, last = header.removeprefix("bytes=").partition("-")
+        if not (first.isdigit() and last.isdigit()):
+            return Page(b"range needed", "text/plain", 416)
+        chunk = self.warc[int(first) : int(last) + 1]
+        return Page(chunk, "application/octet-stream", 206)
 
 
 def config_body(outlet: Outlet, archive: Archive) -> str:

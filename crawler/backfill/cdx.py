@@ -1,7 +1,12 @@
-"""Pure: web-archive captures from a CDX index (Wayback Machine, Common Crawl) and their replay."""
+"""Pure: web-archive captures from a CDX index (Wayback Machine, Common Crawl) and their replay.
+
+The Wayback Machine replays a capture's original bytes at `<replay>/<timestamp>id_/<url>`;
+Common Crawl keeps each capture as one gzip member of a WARC file, fetched with a byte range.
+"""
 
 from __future__ import annotations
 
+import gzip
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -20,6 +25,11 @@ class Capture:
     original: str
     timestamp: str  # YYYYMMDDhhmmss, UTC
     status: str = "200"
+    # Common Crawl: where the WARC record is (file, byte offset, length)
+    filename: str = ""
+    offset: int = 0
+    length: int = 0
+    index: str = ""  # which index listed it (set by the archive door)
 
     @property
     def captured_at(self) -> datetime:
@@ -44,8 +54,37 @@ def cdx_url(endpoint: str, host: str, first: date, last: date, limit: int) -> st
 
 
 def replay_url(replay: str, capture: Capture) -> str:
-    """The capture's original bytes (the `id_` form serves them without the archive's banner)."""
+    """Where the capture's bytes are: the `id_` form of a Wayback replay (the original bytes,
+    without the archive's banner), or a Common Crawl WARC file (see `replay_headers`)."""
+    if capture.filename:
+        return f"{replay.rstrip('/')}/{capture.filename}"
     return f"{replay.rstrip('/')}/{capture.timestamp}id_/{capture.original}"
+
+
+def replay_headers(capture: Capture) -> tuple[tuple[str, str], ...]:
+    """The byte range of a Common Crawl record; nothing for a Wayback replay."""
+    if not capture.filename or capture.length <= 0:
+        return ()
+    return (("Range", f"bytes={capture.offset}-{capture.offset + capture.length - 1}"),)
+
+
+def warc_payload(record: bytes) -> tuple[bytes, str | None]:
+    """(HTTP body, Content-Type) of one WARC response record (gzip member or plain)."""
+    if record[:2] == b"\x1f\x8b":
+        try:
+            record = gzip.decompress(record)
+        except (OSError, EOFError) as exc:
+            raise DiscoveryError(f"broken WARC record: {exc}") from exc
+    _, sep, http = record.partition(b"\r\n\r\n")  # the WARC header block
+    head, sep2, body = http.partition(b"\r\n\r\n")
+    if not (sep and sep2) or not head.startswith(b"HTTP/"):
+        raise DiscoveryError("not a WARC response record")
+    content_type = None
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-type":
+            content_type = value.strip().decode("latin-1")
+    return body, content_type
 
 
 def parse_cdx(body: bytes) -> list[Capture]:
@@ -78,4 +117,12 @@ def _capture(row: dict[str, Any]) -> Capture | None:
     if not isinstance(original, str) or len(stamp) < 8 or not stamp.isdigit():
         return None
     status = str(row.get("statuscode") or row.get("status") or "")
+    where = {"filename": str(row.get("filename") or "")}
+    if where["filename"]:
+        try:
+            return Capture(
+                original, stamp, status, where["filename"], int(row["offset"]), int(row["length"])
+            )
+        except (KeyError, TypeError, ValueError):
+            return None  # a record that cannot be fetched
     return Capture(original=original, timestamp=stamp, status=status)

@@ -11,6 +11,7 @@ from crawler.backfill.doors import (
     ArchiveDoor,
     Door,
     GoogleNewsDoor,
+    Index,
     NaverDoor,
     PagedDoor,
     SitemapDoor,
@@ -74,19 +75,34 @@ def build_door(
 
 
 def _archive(source: Source, plan: Plan, config: AppConfig, done: Sequence[str]) -> Door:
+    indexes = archive_indexes(config)
+    if not indexes:
+        raise DoorSkipped("set [backfill] wayback_cdx and wayback_replay, or commoncrawl_index")
     backfill = config.backfill
-    if not (backfill.wayback_cdx and backfill.wayback_replay):
-        raise DoorSkipped("set [backfill] wayback_cdx and wayback_replay")
     return ArchiveDoor(
-        backfill.wayback_cdx, backfill.wayback_replay, source_host(source), plan.window, done,
-        source.pattern, backfill.archive_lag, plan.today, backfill.archive_limit,
+        indexes, source_host(source), plan.window, done, source.pattern, backfill.archive_lag,
+        plan.today, backfill.archive_limit,
     )  # fmt: skip
+
+
+def archive_indexes(config: AppConfig) -> list[Index]:
+    """The CDX indexes the settings name: the Wayback Machine's, Common Crawl's."""
+    backfill = config.backfill
+    found = []
+    if backfill.wayback_cdx and backfill.wayback_replay:
+        found.append(Index("wayback", backfill.wayback_cdx, backfill.wayback_replay))
+    if backfill.commoncrawl_index and backfill.commoncrawl_data:
+        found.append(Index("commoncrawl", backfill.commoncrawl_index, backfill.commoncrawl_data))
+    return found
 
 
 def door_hosts(config: AppConfig) -> tuple[str, ...]:
     """The hosts of the engines and archives the doors ask (URLs, for the crawl scope)."""
     backfill = config.backfill
-    urls = (_gnews_endpoint(config), backfill.wayback_cdx, backfill.wayback_replay)
+    urls = (
+        _gnews_endpoint(config), backfill.wayback_cdx, backfill.wayback_replay,
+        backfill.commoncrawl_index, backfill.commoncrawl_data,
+    )  # fmt: skip
     return tuple(dict.fromkeys(url for url in urls if url))
 
 

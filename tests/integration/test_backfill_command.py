@@ -152,6 +152,30 @@ def test_a_removed_page_is_recovered_from_its_archived_capture(workdir: Path) ->
     assert str(row.captured_at).startswith((lost.day.replace(day=lost.day.day + 1)).isoformat())
 
 
+def test_common_crawl_alone_recovers_a_removed_page(workdir: Path) -> None:
+    lost = next(s for s in ITEMS if s.on_topic and s.month == "2025-06")
+    with fixture(workdir, sqlite(workdir)) as (outlet, archive, config):
+        text_of = config.read_text("utf-8")
+        common_crawl = (
+            'wayback_cdx = ""\n'  # the Wayback Machine off: only Common Crawl answers
+            f'commoncrawl_index = "{archive.url("/cc-index")}"\n'
+            f'commoncrawl_data = "{archive.url("/cc-data/")}"'
+        )
+        wayback = f'wayback_cdx = "{archive.url("/cdx")}"'
+        config.write_text(text_of.replace(wayback, common_crawl), "utf-8")
+        outlet.removed.add(lost.article.path)
+        result = backfill(config, workdir, "--via", "archive")
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert archive.requested("/cdx") == [] and archive.requested("/cc-index")
+    assert sorted(new_texts(workdir)) == sorted(expected(ITEMS, SINCE, UNTIL))
+    engine = create_engine(sqlite(workdir))
+    with engine.connect() as db:
+        urls = db.execute(text("SELECT archive_url FROM archive_captures")).scalars().all()
+    engine.dispose()
+    assert len(urls) == len(expected(ITEMS, SINCE, UNTIL))
+    assert all(u.startswith(archive.url("/cc-data/")) and "#bytes=" in u for u in urls)
+
+
 def test_a_dry_run_fetches_no_article(workdir: Path) -> None:
     with fixture(workdir, sqlite(workdir)) as (outlet, archive, config):
         result = backfill(config, workdir, "--dry-run")

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
+import gzip
 import json
 import re
 from datetime import UTC, date, datetime
 
 import pytest
 
-from crawler.backfill.cdx import Capture, cdx_url, parse_cdx, replay_url
+from crawler.backfill.cdx import Capture, cdx_url, parse_cdx, replay_url, warc_payload
 from crawler.backfill.dated import dated_links
-from crawler.backfill.doors import DOORS, ArchiveDoor, GoogleNewsDoor, PagedDoor, SitemapDoor
+from crawler.backfill.doors import (
+    DOORS,
+    ArchiveDoor,
+    GoogleNewsDoor,
+    Index,
+    PagedDoor,
+    SitemapDoor,
+)
 from crawler.backfill.registry import offers, paged
 from crawler.backfill.window import Window, months_between, periods
 from crawler.discovery import DiscoveryError
@@ -162,19 +171,19 @@ def test_cdx_answers_and_replay() -> None:
     assert len(parse_cdx(wayback)) == 3
     with pytest.raises(DiscoveryError):
         parse_cdx(b"{not json")
-    door = ArchiveDoor(
-        "http://a.test/cdx", "http://a.test/web/", "x.kr", WINDOW, [], PATTERN, 31, TODAY, 50
-    )
+    index = Index("wayback", "http://a.test/cdx", "http://a.test/web/")
+    door = ArchiveDoor([index], "x.kr", WINDOW, [], PATTERN, 31, TODAY, 50)
     steps = door.first()
     # captures up to 31 days after Aug 31: October 1st is the last day asked
-    assert steps[0].unit == "cdx:2025-10" and steps[-1].unit == "cdx:2025-03"
+    assert steps[0].unit == "wayback:2025-10" and steps[-1].unit == "wayback:2025-03"
     answer = door.read(steps[-1], wayback)
     (link,) = answer.links  # one per URL, the latest capture; no other page
     capture = answer.captures[link.url]
     assert capture.timestamp == "20250407030000"
     assert capture.captured_at == datetime(2025, 4, 7, 3, tzinfo=UTC)
-    assert door.replay_url(capture) == (
-        "http://a.test/web/20250407030000id_/http://x.kr/news/articleView.html?idxno=1"
+    assert door.replay(capture) == (
+        "http://a.test/web/20250407030000id_/http://x.kr/news/articleView.html?idxno=1",
+        (),
     )
     assert "from=20250301" in cdx_url("http://a.test/cdx", "x.kr", WINDOW.start, WINDOW.end, 5)
     assert (
@@ -208,3 +217,27 @@ def test_a_template_without_its_placeholders_is_refused() -> None:
     with pytest.raises(SourceError, match=r"search_template needs \{page\}"):
         Source(key="c", name="c", feeds=("https://c.kr/rss",),
                search_template="https://c.kr/find?q={term}")  # fmt: skip
+
+
+def _warc(url: str, html: bytes) -> bytes:
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=euc-kr\r\n\r\n" + html
+    head = f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\n"
+    return gzip.compress(head.encode() + f"Content-Length: {len(http)}\r\n\r\n".encode() + http)
+
+
+def test_common_crawl_records_are_fetched_by_range_and_unpacked() -> None:
+    line = json.dumps({
+        "url": "http://x.kr/news/articleView.html?idxno=7", "timestamp": "20250405030000",
+        "status": "200", "filename": "crawl-data/a.warc.gz", "offset": "100", "length": "50",
+    }).encode()  # fmt: skip
+    (capture,) = parse_cdx(line)
+    cc = Index("commoncrawl", "http://cc.test/index", "http://cc.test/data/")
+    door = ArchiveDoor([cc], "x.kr", WINDOW, [], PATTERN, 0, TODAY, 50)
+    url, headers = door.replay(dataclasses.replace(capture, index="commoncrawl"))
+    assert url == "http://cc.test/data/crawl-data/a.warc.gz"
+    assert headers == (("Range", "bytes=100-149"),)
+    body, content_type = warc_payload(_warc(capture.original, "<p>본문</p>".encode("euc-kr")))
+    assert body == "<p>본문</p>".encode("euc-kr") and content_type == "text/html; charset=euc-kr"
+    with pytest.raises(DiscoveryError):
+        warc_payload(b"WARC/1.0\r\n\r\nnot http")
+    assert parse_cdx(line.replace(b'"offset": "100"', b'"offset": "x"')) == []

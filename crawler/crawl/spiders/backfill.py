@@ -22,6 +22,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler.backfill.cdx import warc_payload
 from crawler.backfill.doors import Answer, ArchiveDoor, Door, Step
 from crawler.backfill.plan import LIVE_DOORS, DoorSkipped, Plan, build_door, door_hosts
 from crawler.backfill.window import kst_day
@@ -191,12 +192,16 @@ class BackfillSpider(NewsSpider):
             return None
         capture = answer.captures.get(link.url)
         door = self.doors[step.door]
-        url = link.url
+        url, headers = link.url, ()
         if capture is not None and isinstance(door, ArchiveDoor):
-            url = door.replay_url(capture)
-        mark = Mark(step.door, step.unit, link.published_at, link.url, capture, url)
+            url, headers = door.replay(capture)
+        where = url + "".join(f"#{value}" for _, value in headers)  # a WARC record's range
+        mark = Mark(step.door, step.unit, link.published_at, link.url, capture, where)
+        # dont_filter: the canonical URL was deduplicated above, and Common Crawl records share
+        # one URL (a byte range each); a request Scrapy dropped silently would hold its unit open
         return scrapy.Request(
-            url, callback=self.parse_article, errback=self.article_failed,
+            url, callback=self.parse_article, errback=self.article_failed, headers=dict(headers),
+            dont_filter=True,
             meta={
                 "newsmon_article": True, "newsmon_canonical": canonical,
                 "newsmon_refetch": True,  # checked against seen_urls above, with the door's rule
@@ -218,6 +223,8 @@ class BackfillSpider(NewsSpider):
     async def parse_article(self, response: Response) -> AsyncIterator[ArticleItem]:
         mark: Mark = response.meta["newsmon_mark"]
         yielded = False
+        if mark.capture is not None and mark.capture.filename:
+            response = self._from_warc(response)
         async for found in super().parse_article(response):
             item = self._as_backfilled(found, mark)
             if item is not None:
@@ -226,6 +233,16 @@ class BackfillSpider(NewsSpider):
         if not yielded:
             self.ledger.article_finished(mark, None)
             self._settle(self.ledger.unit_of(mark))
+
+    def _from_warc(self, response: Response) -> Response:
+        """A Common Crawl record's HTTP body, as the page it was (an empty page if broken)."""
+        try:
+            body, content_type = warc_payload(response.body)
+        except DiscoveryError as exc:
+            logger.warning("%s: %s in %s", self.source.key, exc, response.url)
+            body, content_type = b"", None
+        headers = {"Content-Type": content_type} if content_type else {}
+        return response.replace(body=body, headers=headers)
 
     def _as_backfilled(self, item: ArticleItem, mark: Mark) -> ArticleItem | None:
         if mark.capture is not None:  # the page is the original URL's, the bytes the archive's
