@@ -97,7 +97,7 @@ class Outlet(FixtureSite):
         super().__init__()
         self.stories = sorted(items, key=lambda s: (s.day, s.article.idxno), reverse=True)
         self.removed: set[str] = set()
-        self.delay = 0.0  # seconds before each article page (a slow outlet)
+        self.hang_after: int | None = None  # article pages served before the outlet hangs
         for story in self.stories:
             self.add(story.article.path, article_page(story.article))
 
@@ -113,8 +113,10 @@ class Outlet(FixtureSite):
         if parts.path.startswith("/sitemap-"):
             return self._month_sitemap(parts.path[len("/sitemap-") : -len(".xml")]), []
         page, extra = super().answer(path, headers)
-        if self.delay and parts.path == "/news/articleView.html":
-            page = Page(page.body, page.content_type, page.status, delay=self.delay)
+        served = len(self.article_requests())  # this request is not logged yet
+        stalled = self.hang_after is not None and served >= self.hang_after
+        if stalled and parts.path == "/news/articleView.html":  # a kill lands here
+            page = Page(page.body, page.content_type, page.status, delay=60)
         return page, extra
 
     def _listing(self, query: dict[str, list[str]]) -> Page:
