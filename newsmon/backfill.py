@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import logging
 import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from crawler.config import AppConfig, ConfigError
 from crawler.timeutil import KST
 from newsmon.tables import table
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from tqdm import tqdm
@@ -58,11 +61,22 @@ def _say(text: str) -> None:
 
 
 def _sources(config: AppConfig, keys: list[str] | None, plan: Any) -> list[Source]:
+    import os
+
+    from crawler.sources.engines import NAVER_ID_ENV, NAVER_SECRET_ENV, naver_credentials
+
+    naver_keys = naver_credentials(os.environ) is not None
+    if not naver_keys and (not plan.via or "naver" in plan.via):
+        # said once: the Naver source is not configured without its keys
+        logger.info("Naver door skipped: set %s and %s to use it", NAVER_ID_ENV, NAVER_SECRET_ENV)
     chosen = [config.source(k) for k in keys] if keys else list(config.sources)
     usable = [s for s in chosen if (keys or s.enabled) and plan.wanted(s)]
     if not usable:
         doors = ", ".join(plan.via) or "any door"
-        raise ConfigError(f"no chosen source offers {doors} (see `newsmon sources list`)")
+        hint = ""
+        if plan.via == ("naver",) and not naver_keys:
+            hint = f": the naver door needs {NAVER_ID_ENV} and {NAVER_SECRET_ENV}"
+        raise ConfigError(f"no chosen source offers {doors}{hint} (see `newsmon sources`)")
     return usable
 
 

@@ -195,6 +195,10 @@ class Archive(FixtureSite):
             return self._range(headers.get("range", "")), []
         if parts.path == "/rss/search":
             return self._news_search(parse_qs(parts.query)["q"][0]), []
+        if parts.path == "/v1/search/news.json":
+            if not headers.get("x-naver-client-id"):
+                return Page(b'{"errorMessage": "no key"}', "application/json", 401), []
+            return self._naver(parse_qs(parts.query)), []
         if parts.path.startswith("/web/"):
             stamp, _, original = parts.path[len("/web/") :].partition("id_/")
             original += f"?{parts.query}" if parts.query else ""
@@ -266,6 +270,20 @@ class Archive(FixtureSite):
             return Page(b"range needed", "text/plain", 416)
         chunk = self.warc[int(first) : int(last) + 1]
         return Page(chunk, "application/octet-stream", 206)
+
+    def _naver(self, query: dict[str, list[str]]) -> Page:
+        """The Naver News Search API: the query's words in the text, newest first, 100 a page."""
+        words = query["query"][0].split()
+        start, display = int(query["start"][0]), int(query["display"][0])
+        found = [s for s in self.outlet.stories if all(w in s.article.text for w in words)]
+        items = [
+            {"title": f"<b>{s.article.headline}</b>", "link": "https://n.news.naver.com/x",
+             "originallink": self.outlet.base_url + s.article.path,
+             "pubDate": f"{s.day:%a, %d %b %Y} 09:30:00 +0900"}
+            for s in found[start - 1 : start - 1 + display]
+        ]  # fmt: skip
+        answer = {"total": len(found), "start": start, "display": len(items), "items": items}
+        return Page(json.dumps(answer, ensure_ascii=False).encode(), "application/json")
 
 
 def config_body(outlet: Outlet, archive: Archive) -> str:

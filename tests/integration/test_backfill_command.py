@@ -176,6 +176,25 @@ def test_common_crawl_alone_recovers_a_removed_page(workdir: Path) -> None:
     assert all(u.startswith(archive.url("/cc-data/")) and "#bytes=" in u for u in urls)
 
 
+def test_the_naver_door_pages_back_to_the_window_with_keys(workdir: Path) -> None:
+    with fixture(workdir, sqlite(workdir)) as (outlet, archive, config):
+        naver = (
+            f'[[sources]]\nkey = "naver"\nsearch_url = "{archive.url("/v1/search/news.json")}"\n'
+        )
+        config.write_text(config.read_text("utf-8") + naver, "utf-8")
+        args = ("backfill", "--config", str(config), *WINDOW, "--via", "naver")
+        without = run_newsmon(*args, cwd=workdir)
+        keys = {"NEWSMON_NAVER_CLIENT_ID": "id", "NEWSMON_NAVER_CLIENT_SECRET": "secret"}
+        with_keys = run_newsmon(*args, "--json", cwd=workdir, env=keys)
+        assert with_keys.returncode == 0, with_keys.stderr[-3000:]
+        fetched = outlet.article_requests()
+    assert without.returncode == 2 and "NEWSMON_NAVER_CLIENT_ID" in without.stderr
+    assert archive.requested("/v1/") and sorted(new_texts(workdir)) == sorted(
+        expected(ITEMS, SINCE, UNTIL)
+    )
+    assert all(SINCE <= story_of(path).day <= UNTIL for path in fetched)
+
+
 def test_a_dry_run_fetches_no_article(workdir: Path) -> None:
     with fixture(workdir, sqlite(workdir)) as (outlet, archive, config):
         result = backfill(config, workdir, "--dry-run")

@@ -167,7 +167,8 @@ class BackfillSpider(NewsSpider):
         """Links whose URL no run stored or refused; the archive may retry a page gone live."""
         urls = [canonical_url(link.url) for link in links]
         statuses = await services_of(self.crawler).run(self._statuses, urls) if urls else {}
-        retry = ("gone",) if step.replays else ()
+        # a page gone live (404, or a removed article's empty template) may be in the archive
+        retry = ("gone", "no_body") if step.replays else ()
         kept = []
         for link, url in zip(links, urls, strict=True):
             status = statuses.get(url)
