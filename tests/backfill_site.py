@@ -42,18 +42,22 @@ def _words(rng: random.Random, count: int) -> str:
     return " ".join("".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))) for _ in range(count))
 
 
-def stories(months: int = MONTHS, per_month: int = 3, topic_every: int = 0) -> list[Story]:
+def stories(
+    months: int = MONTHS, per_month: int = 3, topic_every: int = 0, start: date = FIRST_MONTH
+) -> list[Story]:
     """`per_month` articles a month between days 5 and 25 (by default three: 5, 15, 25, the
     first two on topic); with `topic_every` N, one in N is on topic. None in QUIET_MONTH."""
     found = []
     number = 1000
     days = [5 + (20 * k) // max(1, per_month - 1) for k in range(per_month)]
     for m in range(months):
-        first = date(FIRST_MONTH.year + (FIRST_MONTH.month - 1 + m) // 12,
-                     (FIRST_MONTH.month - 1 + m) % 12 + 1, 1)  # fmt: skip
+        first = date(start.year + (start.month - 1 + m) // 12,
+                     (start.month - 1 + m) % 12 + 1, 1)  # fmt: skip
         for slot, day_of_month in enumerate(days):
             number += 1
             day = first.replace(day=day_of_month)
+            if day > date.today():
+                continue  # not published yet
             chosen = slot % topic_every == 0 if topic_every else slot < 2
             on_topic = chosen and first.strftime("%Y-%m") != QUIET_MONTH
             found.append(Story(_article(number, day, on_topic), day, on_topic))

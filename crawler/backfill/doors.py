@@ -44,6 +44,7 @@ class Answer:
     links: list[Link] = field(default_factory=list)  # to fetch: inside the window or undated
     outside: int = 0  # dated outside the window: not fetched
     reached: set[str] = field(default_factory=set)  # months this answer proves were listed
+    span: tuple[date, date] | None = None  # the days it proves were listed, end to end
     following: list[Step] = field(default_factory=list)
     captures: dict[str, Capture] = field(default_factory=dict)  # archive: link URL -> capture
 
@@ -128,6 +129,7 @@ class PagedDoor(Door):
             if step.span is not None:
                 newest = max(newest, step.span[1])
             answer.reached = span_months((min(days), newest), self.window)
+            answer.span = (min(days), newest)
         ended = (
             not links or step.page >= self.max_pages or bool(days and min(days) < self.window.start)
         )
@@ -218,7 +220,8 @@ class GoogleNewsDoor(Door):
 
     def read(self, step: Step, body: bytes) -> Answer:
         inside, outside = split_window(parse_feed(body, step.url), self.window)
-        return Answer(links=inside, outside=outside, reached=span_months(step.span, self.window))
+        reached = span_months(step.span, self.window)
+        return Answer(links=inside, outside=outside, reached=reached, span=step.span)
 
 
 class NaverDoor(Door):
@@ -256,6 +259,7 @@ class NaverDoor(Door):
         answer = Answer(links=inside, outside=outside)
         if days:
             answer.reached = span_months((min(days), max(days)), self.window)
+            answer.span = (min(days), max(days))
         if page.more and not (days and min(days) < self.window.start):
             following = self._step(step.chain, step.page + 1)
             answer.following = [following] if following is not None else []

@@ -11,12 +11,13 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
+from crawler.timeutil import KST
 from tests.backfill_site import (
     PER_PAGE,
     QUIET_MONTH,
@@ -127,6 +128,31 @@ def test_a_month_no_door_reached_is_a_gap(workdir: Path) -> None:
     (source,) = json.loads(ledger.stdout)
     gaps = sorted(cell["period"] for cell in source["months"] if cell["gap"])
     assert gaps == ["2025-06", "2025-07"]
+
+
+def test_the_last_ninety_days_are_kept_day_by_day(workdir: Path) -> None:
+    today = datetime.now(KST).date()  # the ledger's days are Korean days
+    start = (today.replace(day=1) - timedelta(days=40)).replace(day=1)
+    recent = stories(months=3, start=start)
+    outlet = Outlet(recent)
+    archive = Archive(outlet)
+    with serve(outlet), serve(archive):
+        config = write_config(workdir, sqlite(workdir), config_body(outlet, archive))
+        since = today - timedelta(days=60)
+        result = run_newsmon(
+            "backfill", "--config", str(config), "--since", since.isoformat(),
+            "--via", "listing", cwd=workdir,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr[-3000:]
+    ledger = run_newsmon("coverage", "--config", str(config), "--json", cwd=workdir)
+    (source,) = json.loads(ledger.stdout)
+    days = {cell["period"]: cell for cell in source["days"]}
+    assert min(days) == since.isoformat() and max(days) == today.isoformat()
+    assert not any(cell["gap"] for cell in days.values())  # the walk passed every day
+    added = {s.day.isoformat() for s in recent if s.on_topic and s.day >= since}
+    assert {p for p, cell in days.items() if cell["added"]} == added
+    text_view = run_newsmon("coverage", "--config", str(config), "--days", cwd=workdir)
+    assert today.isoformat() in text_view.stdout
 
 
 def test_a_removed_page_is_recovered_from_its_archived_capture(workdir: Path) -> None:

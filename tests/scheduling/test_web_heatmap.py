@@ -81,3 +81,20 @@ def test_the_status_page_draws_the_heat_map_without_script(database: Database) -
 def test_the_heat_map_is_bounded_and_says_when_empty() -> None:
     assert "backfill" in heat_map([])
     assert MAX_MONTHS == 120
+
+
+def test_recent_days_are_kept_day_by_day(database: Database) -> None:
+    with database.session() as session:
+        records.open_job(session, "outlet", "search", date(2025, 12, 30), date(2026, 1, 31))
+        cells = {
+            ("2026-01", "search"): {"listed": 2, "added": 1},
+            ("2026-01-05", "search"): {"listed": 2, "added": 1},
+        }
+        records.add_coverage(session, "outlet", cells)
+        session.commit()
+        (found,) = coverage(session, None, TODAY)
+    days = {cell.period: cell for cell in found.days}
+    # the window's days up to today; a day no door reached is a gap
+    assert min(days) == "2025-12-30" and max(days) == "2026-01-10"
+    assert days["2026-01-05"].added == 1 and not days["2026-01-05"].gap
+    assert days["2026-01-06"].gap

@@ -17,6 +17,7 @@ from crawler.backfill.doors import (
     ArchiveDoor,
     GoogleNewsDoor,
     Index,
+    NaverDoor,
     PagedDoor,
     SitemapDoor,
 )
@@ -241,3 +242,26 @@ def test_common_crawl_records_are_fetched_by_range_and_unpacked() -> None:
     with pytest.raises(DiscoveryError):
         warc_payload(b"WARC/1.0\r\n\r\nnot http")
     assert parse_cdx(line.replace(b'"offset": "100"', b'"offset": "x"')) == []
+
+
+def _naver_answer(days: list[str], total: int, start: int = 1) -> bytes:
+    items = [
+        {"title": "t", "originallink": f"http://x.kr/a/{i}", "link": "",
+         "pubDate": datetime.fromisoformat(day + "T09:30:00+09:00").strftime(
+             "%a, %d %b %Y %H:%M:%S %z")}
+        for i, day in enumerate(days)
+    ]  # fmt: skip
+    return json.dumps({"total": total, "start": start, "items": items}).encode()
+
+
+def test_naver_pages_newest_first_until_the_window_starts() -> None:
+    door = NaverDoor("http://n.test/news.json", ["광주 AI"], ("id", "key"), WINDOW, [])
+    (first,) = door.first()
+    assert ("X-Naver-Client-Id", "id") in first.headers and first.api
+    full = door.read(first, _naver_answer(["2025-09-10"] * 50 + ["2025-08-01"] * 50, 500))
+    assert len(full.links) == 50 and full.outside == 50
+    (second,) = full.following
+    assert "start=101" in second.url and second.page == 2
+    older = door.read(second, _naver_answer(["2025-04-01"] * 99 + ["2025-02-01"], 500, 101))
+    assert older.following == [] and older.outside == 1  # past --since: no third page
+    assert older.reached == {"2025-02", "2025-03", "2025-04"} & set(WINDOW.months())

@@ -159,7 +159,7 @@ class BackfillSpider(NewsSpider):
         self._settle(unit)
 
     def _count_answer(self, step: Step, answer: Answer) -> None:
-        self.ledger.listed(step, answer.links, answer.reached)
+        self.ledger.listed(step, answer.links, answer.reached, answer.span, self.plan.window)
         self._inc_by(f"newsmon/backfill/{step.door}/listed", len(answer.links))
         self._inc_by(f"newsmon/backfill/{step.door}/outside_window", answer.outside)
 

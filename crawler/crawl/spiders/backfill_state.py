@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from crawler.backfill.cdx import Capture
 from crawler.backfill.doors import Step
-from crawler.backfill.window import kst_day, month_key, periods
+from crawler.backfill.window import RECENT_DAYS, Window, kst_day, month_key, periods
 from crawler.discovery import Link
 from crawler.urls import canonical_url
 from db.backfill import JobState
@@ -110,10 +110,17 @@ class Ledger:
     def unit_of(self, mark: Mark) -> UnitState:
         return self.units[(mark.door, mark.unit)]
 
-    def listed(self, step: Step, links: list[Link], reached: set[str]) -> None:
+    def listed(
+        self, step: Step, links: list[Link], reached: set[str],
+        span: tuple[date, date] | None, window: Window,
+    ) -> None:  # fmt: skip
         unit = self.unit(step)
         for month in reached:
             unit.cells[(month, step.door)].update({})  # reached, even with nothing listed
+        if span is not None:  # recent days the walk passed are reached too, one by one
+            first = max(span[0], window.start, self.today - timedelta(days=RECENT_DAYS))
+            for n in range((min(span[1], window.end) - first).days + 1):
+                unit.cells[((first + timedelta(days=n)).isoformat(), step.door)].update({})
         self.reached |= reached
         for link in links:
             self.totals["found"] += 1
