@@ -132,7 +132,7 @@ def _index(children: list[tuple[str, str | None]]) -> bytes:
 def test_a_sitemap_index_is_read_by_lastmod() -> None:
     door = SitemapDoor(["http://x.kr/sitemap.xml"], WINDOW, ["http://x.kr/s-2025-04.xml"], PATTERN)
     (index,) = door.first()
-    children = [
+    children: list[tuple[str, str | None]] = [
         (f"http://x.kr/s-{m}.xml", f"{m}-28T10:00:00+09:00")
         for m in ("2025-01", "2025-02", "2025-03", "2025-04", "2025-08", "2025-09", "2025-10")
     ] + [("http://x.kr/s-undated.xml", None)]

@@ -13,7 +13,7 @@ import logging
 import os
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import Future
-from typing import Any, Self
+from typing import Any, Self, cast
 
 import scrapy
 from scrapy import signals
@@ -193,7 +193,7 @@ class BackfillSpider(NewsSpider):
             return None
         capture = answer.captures.get(link.url)
         door = self.doors[step.door]
-        url, headers = link.url, ()
+        url, headers = link.url, cast(tuple[tuple[str, str], ...], ())
         if capture is not None and isinstance(door, ArchiveDoor):
             url, headers = door.replay(capture)
         where = url + "".join(f"#{value}" for _, value in headers)  # a WARC record's range
