@@ -97,8 +97,17 @@ class BackfillSpider(NewsSpider):
             self.doors[offer.door] = door
         for name in LIVE_DOORS:
             if name in self.doors:
-                for step in self.doors[name].first():
+                for step in self._first(name):
                     yield self._step_request(step)
+
+    def _first(self, door: str) -> list[Step]:
+        """A door's first steps; a door with nothing left (every unit done) is finished."""
+        steps = self.doors[door].first()
+        if not steps:
+            change = self.ledger.nothing_left(door)
+            if change is not None:
+                self._submit(change)
+        return steps
 
     def _open_jobs(self, doors: list[str]) -> dict[str, records.JobState]:
         window = self.plan.window
@@ -114,7 +123,7 @@ class BackfillSpider(NewsSpider):
             return
         self.archive_started = True
         assert self.crawler.engine is not None
-        for step in self.doors["archive"].first():
+        for step in self._first("archive"):
             self.crawler.engine.crawl(self._step_request(step))
         raise DontCloseSpider
 
@@ -295,8 +304,11 @@ class BackfillSpider(NewsSpider):
             return
         change = self.ledger.finish(unit.door, unit.unit)
         if change is not None:
-            future = services_of(self.crawler).writers.submit(self._write, change)
-            future.add_done_callback(self._written)
+            self._submit(change)
+
+    def _submit(self, change: Change) -> None:
+        future = services_of(self.crawler).writers.submit(self._write, change)
+        future.add_done_callback(self._written)
 
     def _write(self, change: Change) -> None:
         """One commit: the unit's ledger counts, its captures, the job's cursor."""

@@ -163,6 +163,14 @@ class Ledger:
             )
             unit.captures.append(record)
 
+    def nothing_left(self, door: str) -> Change | None:
+        """A door whose units are all done already: its job is finished."""
+        state = self.doors[door]
+        if state.job_id is None:
+            return None
+        cursor = {"done": sorted(state.done)}
+        return Change(state.job_id, {}, (), cursor, state.base_requests, done=True)
+
     def finish(self, door: str, name: str) -> Change | None:
         """Close a unit whose page was read and whose articles are all through."""
         unit = self.units[(door, name)]
