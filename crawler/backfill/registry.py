@@ -16,6 +16,15 @@ from crawler.sources.base import NDSOFT_ARTICLE, Source
 NDSOFT_SEARCH = "/news/articleList.html?sc_area=A&sc_word={term}&view_type=sm&page={page}"
 NDSOFT_PAGES = "/news/articleList.html?view_type=sm&page={page}"
 FAMILY_GUESS = "GUESS: the ndsoft CMS's {what} (the family's form, not checked on this site)"
+ENTRY = "entry: its {what}, as sure as the entry's provenance says"
+GNEWS = (
+    "GUESS: Google News RSS search honours site:, after: and before: in q= (undocumented, "
+    "long public); its links may be news.google.com redirect pages"
+)
+ARCHIVE = (
+    "CONFIRMED: the Wayback Machine CDX API and id_ replay (documented at archive.org); "
+    "which of the host's pages were captured is the archive's"
+)
 
 
 @dataclass(frozen=True)
@@ -33,22 +42,21 @@ class DoorOffer:
 def offers(source: Source) -> list[DoorOffer]:
     """The doors of `source`, cheapest first (the order a backfill runs them in)."""
     if source.search == "naver":
-        return [DoorOffer("naver", source.search_url, source.provenance)]
+        return [DoorOffer("naver", source.search_url, "CONFIRMED: " + source.provenance)]
     if source.search is not None:
         return []  # Google News is a door of each outlet (site:), not a source of its own
     found = [offer for offer in (_search(source), _listing(source)) if offer is not None]
     for url in source.sitemaps:
-        found.append(DoorOffer("sitemap", url, "as the entry's sitemap (see its provenance)"))
-    host = source_host(source)
-    if host:
-        found.append(DoorOffer("gnews", "", "Google News RSS search site:host after:/before:"))
-        found.append(DoorOffer("archive", "", "web archive CDX captures of the host"))
+        found.append(DoorOffer("sitemap", url, ENTRY.format(what="sitemap")))
+    if source_host(source):
+        found.append(DoorOffer("gnews", "", GNEWS))
+        found.append(DoorOffer("archive", "", ARCHIVE))
     return found
 
 
 def _search(source: Source) -> DoorOffer | None:
     if source.search_template:
-        return DoorOffer("search", source.search_template, "given by the entry")
+        return DoorOffer("search", source.search_template, ENTRY.format(what="search_template"))
     root = _root(source)
     if source.article_pattern == NDSOFT_ARTICLE and root:
         return DoorOffer("search", root + NDSOFT_SEARCH, FAMILY_GUESS.format(what="site search"))
@@ -57,7 +65,7 @@ def _search(source: Source) -> DoorOffer | None:
 
 def _listing(source: Source) -> DoorOffer | None:
     if source.page_template:
-        return DoorOffer("listing", source.page_template, "given by the entry")
+        return DoorOffer("listing", source.page_template, ENTRY.format(what="page_template"))
     root = _root(source)
     if source.article_pattern == NDSOFT_ARTICLE and root:
         return DoorOffer("listing", root + NDSOFT_PAGES, FAMILY_GUESS.format(what="paged list"))

@@ -200,7 +200,8 @@ def test_the_registry_derives_doors_from_the_cms_family() -> None:
         "https://www.jnilbo.com/news/articleList.html?sc_area=A&sc_word={term}"
         "&view_type=sm&page={page}"
     )
-    assert all(o.provenance.startswith(("GUESS", "CONFIRMED", "given", "as the", "Google", "web"))
+    # the rule of discovery URLs: each door says how sure it is, or defers to its entry
+    assert all(o.provenance.startswith(("GUESS:", "CONFIRMED:", "entry:"))
                for s in BUILTIN_SOURCES for o in offers(s))  # fmt: skip
     custom = Source(
         key="c", name="c", homepage="https://c.kr/", listings=("https://c.kr/list?p=3",),
