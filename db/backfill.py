@@ -160,13 +160,17 @@ def article_id_of(session: Session, canonical_url: str) -> int | None:
     )
 
 
-def published_dates(session: Session, sources: Sequence[str] | None = None) -> list[Any]:
-    """(source, published_at) of every corpus article with a publication date."""
+def published_dates(
+    session: Session, sources: Sequence[str] | None = None, since: datetime | None = None
+) -> list[Any]:
+    """(source, published_at) of the corpus articles with a publication date (from `since`)."""
     from db.models import Article
 
     query = select(Article.source, Article.published_at).where(
         Article.published_at.is_not(None), Article.source.is_not(None)
     )
+    if since is not None:
+        query = query.where(Article.published_at >= since)
     if sources is not None:
         query = query.where(Article.source.in_(list(sources)))
     return list(session.execute(query).all())

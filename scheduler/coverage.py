@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -69,7 +69,10 @@ def coverage(session: Session, keys: list[str] | None, today: date) -> list[Sour
             setattr(cell, name, getattr(cell, name) + getattr(row, name))
         cell.doors.append(row.door)
     corpus: Counter[tuple[str, str]] = Counter()
-    for source, published in records.published_dates(session, list(spans)):
+    # only articles the windows can show (a day early: a KST day starts at 15:00 UTC before)
+    first = min((start for windows in spans.values() for start, _ in windows), default=today)
+    since = datetime.combine(first - timedelta(days=1), time(), tzinfo=UTC)
+    for source, published in records.published_dates(session, list(spans), since):
         day = published.astimezone(KST).date()
         corpus[(source, month_key(day))] += 1
         corpus[(source, day.isoformat())] += 1

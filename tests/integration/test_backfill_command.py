@@ -117,6 +117,8 @@ def test_every_door_together_and_the_ledger(workdir: Path, database_url: str) ->
     assert quiet["listed"] > 0 and quiet["on_topic"] == 0 and quiet["added"] == 0
     assert {"search", "listing", "sitemap"} <= set(months["2025-04"]["doors"])
     assert sum(cell["added"] for cell in months.values()) == len(expected(ITEMS, SINCE, UNTIL))
+    # the corpus's own count agrees: every article added is dated in its month
+    assert all(cell["corpus"] == cell["added"] for cell in months.values())
 
 
 def test_a_month_no_door_reached_is_a_gap(workdir: Path) -> None:

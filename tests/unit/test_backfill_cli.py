@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import sys
 from pathlib import Path
 
@@ -81,3 +82,15 @@ def test_progress_bars_show_months_found_fetched_added(monkeypatch: pytest.Monke
     out = err.getvalue()
     assert "mine" in out and "6/24 months" in out
     assert "2025-07 found 40 fetched 30 added 12" in out
+
+
+def test_sources_list_each_sources_doors_with_provenance(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NEWSMON_CONFIG", raising=False)
+    assert main(["sources", "--json"]) == EXIT_OK
+    rows = {row["key"]: row for row in json.loads(capsys.readouterr().out)}
+    doors = {offer["door"]: offer for offer in rows["jnilbo"]["backfill"]}
+    assert doors["search"]["template"].endswith("sc_word={term}&view_type=sm&page={page}")
+    assert doors["search"]["provenance"].startswith("GUESS:")
