@@ -6,12 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from crawler.backfill.archive import ArchiveDoor, Index
 from crawler.backfill.doors import (
     DOORS,
-    ArchiveDoor,
     Door,
     GoogleNewsDoor,
-    Index,
     NaverDoor,
     PagedDoor,
     SitemapDoor,

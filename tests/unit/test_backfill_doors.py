@@ -10,13 +10,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from crawler.backfill.archive import ArchiveDoor, Index
 from crawler.backfill.cdx import Capture, cdx_url, parse_cdx, replay_url, warc_payload
 from crawler.backfill.dated import dated_links
 from crawler.backfill.doors import (
     DOORS,
-    ArchiveDoor,
     GoogleNewsDoor,
-    Index,
     NaverDoor,
     PagedDoor,
     SitemapDoor,

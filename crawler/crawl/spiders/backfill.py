@@ -22,8 +22,9 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler.backfill.archive import ArchiveDoor
 from crawler.backfill.cdx import warc_payload
-from crawler.backfill.doors import Answer, ArchiveDoor, Door, Step
+from crawler.backfill.doors import Answer, Door, Step
 from crawler.backfill.plan import LIVE_DOORS, DoorSkipped, Plan, build_door, door_hosts
 from crawler.backfill.window import kst_day
 from crawler.config import AppConfig
