@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import quote_plus
 
 from crawler.backfill.cdx import Capture
-from crawler.backfill.dated import dated_links
+from crawler.backfill.dated import dated_page
 from crawler.backfill.window import Window, kst_day, months_between
 from crawler.discovery import Link, parse_feed, parse_sitemap
 from crawler.discovery.search import google_news_url, naver_url, parse_naver
@@ -119,9 +119,10 @@ class PagedDoor(Door):
 
     def read(self, step: Step, body: bytes) -> Answer:
         assert self.pattern is not None
-        links = dated_links(body, step.url, self.pattern)
+        page = dated_page(body, step.url, self.pattern)
+        links = page.links
         inside, outside = split_window(links, self.window)
-        days = [kst_day(link.published_at) for link in links if link.published_at is not None]
+        days = [kst_day(stamp) for stamp in page.main_days()]  # a sidebar's dates aside
         answer = Answer(links=inside, outside=outside)
         if days:
             newest = self.today if step.page == 1 else max(days)

@@ -265,3 +265,21 @@ def test_naver_pages_newest_first_until_the_window_starts() -> None:
     older = door.read(second, _naver_answer(["2025-04-01"] * 99 + ["2025-02-01"], 500, 101))
     assert older.following == [] and older.outside == 1  # past --since: no third page
     assert older.reached == {"2025-02", "2025-03", "2025-04"} & set(WINDOW.months())
+
+
+def test_a_sidebars_dates_never_end_the_walk() -> None:
+    items = "".join(
+        f'<li><a href="/news/articleView.html?idxno={n}">t</a><em>2025-06-{n:02d} 09:30</em></li>'
+        for n in range(1, 11)
+    )
+    sidebar = (
+        '<aside><div class="best"><a href="/news/articleView.html?idxno=99">old</a>'
+        "<span>2019.01.02</span></div></aside>"
+    )
+    body = f"<html><body><ul class='list'>{items}</ul>{sidebar}</body></html>".encode()
+    door = _paged()
+    (first,) = door.first()
+    answer = door.read(first, body)
+    assert len(answer.following) == 1  # the list is inside the window: the walk goes on
+    assert answer.outside == 1  # the sidebar's old article is not fetched either
+    assert min(answer.reached) == "2025-06"
