@@ -77,10 +77,12 @@ def _article(number: int, day: date, on_topic: bool) -> Article:
     return Article(idxno=number, headline=headline, paragraphs=paragraphs, published=stamp)
 
 
-def _listing_page(items: list[Story], page: int, pages: int, query: str) -> str:
+def _listing_page(items: list[Story], page: int, pages: int, query: str, dated: bool = True) -> str:
     rows = "\n".join(
         f'<li><h4 class="titles"><a href="{s.article.path}">{escape(s.article.headline)}</a></h4>'
-        f'<span class="byline"><em>홍길동 기자</em><em>{s.day:%Y.%m.%d} 09:30</em></span></li>'
+        f'<span class="byline"><em>홍길동 기자</em>'
+        + (f"<em>{s.day:%Y.%m.%d} 09:30</em>" if dated else "")
+        + "</span></li>"
         for s in items
     )
     pager = "".join(
@@ -102,6 +104,7 @@ class Outlet(FixtureSite):
         self.stories = sorted(items, key=lambda s: (s.day, s.article.idxno), reverse=True)
         self.removed: set[str] = set()
         self.hang_after: int | None = None  # article pages served before the outlet hangs
+        self.dated_list = True  # False: the list shows no dates (articles' own dates decide)
         for story in self.stories:
             self.add(story.article.path, article_page(story.article))
 
@@ -130,7 +133,7 @@ class Outlet(FixtureSite):
         pages = max(1, -(-len(items) // PER_PAGE))
         chosen = items[(page - 1) * PER_PAGE : page * PER_PAGE]
         prefix = f"sc_area=A&sc_word={term}&view_type=sm&" if term else "view_type=sm&"
-        return Page(_listing_page(chosen, page, pages, prefix).encode())
+        return Page(_listing_page(chosen, page, pages, prefix, self.dated_list).encode())
 
     def month_keys(self) -> list[str]:
         return sorted({s.month for s in self.stories})

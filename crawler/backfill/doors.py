@@ -45,6 +45,9 @@ class Answer:
     reached: set[str] = field(default_factory=set)  # months this answer proves were listed
     span: tuple[date, date] | None = None  # the days it proves were listed, end to end
     following: list[Step] = field(default_factory=list)
+    # a page whose list shows no dates: its next page, asked only if the articles it listed
+    # turn out to reach into the window (see `continues`)
+    deferred: Step | None = None
     captures: dict[str, Capture] = field(default_factory=dict)  # archive: link URL -> capture
 
 
@@ -134,8 +137,18 @@ class PagedDoor(Door):
             not links or step.page >= self.max_pages or bool(days and min(days) < self.window.start)
         )
         if not ended:
-            answer.following.append(self._step(step.chain, step.page + 1, min(days, default=None)))
+            following = self._step(step.chain, step.page + 1, min(days, default=None))
+            if days:
+                answer.following.append(following)
+            else:
+                answer.deferred = following  # the articles' own dates decide
         return answer
+
+
+def continues(window: Window, article_days: Sequence[date]) -> bool:
+    """Whether an undated list goes on after a page whose articles had these dates: unless
+    every dated one is older than the window (a list is newest first)."""
+    return not article_days or max(article_days) >= window.start
 
 
 def _unit(term: str, page: int) -> str:

@@ -100,6 +100,19 @@ def test_the_listing_is_walked_back_to_the_window_and_no_further(workdir: Path) 
     assert pages == list(range(1, first_older // PER_PAGE + 2))
 
 
+def test_a_list_without_dates_ends_where_its_articles_leave_the_window(workdir: Path) -> None:
+    with fixture(workdir, sqlite(workdir)) as (outlet, _, config):
+        outlet.dated_list = False
+        result = backfill(config, workdir, "--via", "listing")
+        assert result.returncode == 0, result.stderr[-3000:]
+    assert sorted(new_texts(workdir)) == sorted(expected(ITEMS, SINCE, UNTIL))
+    first_older = next(i for i, s in enumerate(outlet.stories) if s.day < SINCE)
+    pages = [int(p.rpartition("page=")[2]) for p in outlet.requested("/news/articleList.html")]
+    # through the page holding the window's start, then the first page all older, no further
+    last = first_older // PER_PAGE + 1 + (first_older % PER_PAGE != 0)
+    assert pages == list(range(1, last + 1))
+
+
 def test_every_door_together_and_the_ledger(workdir: Path, database_url: str) -> None:
     with fixture(workdir, database_url) as (outlet, archive, config):
         result = backfill(config, workdir, "--json")

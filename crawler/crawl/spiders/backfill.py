@@ -24,7 +24,7 @@ from twisted.python.failure import Failure
 
 from crawler.backfill.archive import ArchiveDoor
 from crawler.backfill.cdx import warc_payload
-from crawler.backfill.doors import Answer, Door, Step
+from crawler.backfill.doors import Answer, Door, Step, continues
 from crawler.backfill.plan import LIVE_DOORS, DoorSkipped, Plan, build_door, door_hosts
 from crawler.backfill.window import kst_day
 from crawler.config import AppConfig
@@ -165,6 +165,7 @@ class BackfillSpider(NewsSpider):
                 yield request
         for following in answer.following:
             yield self._step_request(following)
+        unit.deferred = answer.deferred
         unit.read = True
         self._settle(unit)
 
@@ -263,6 +264,8 @@ class BackfillSpider(NewsSpider):
             )  # fmt: skip
         published = item.extracted.published_at if item.extracted is not None else None
         day = published or mark.listed_at
+        if day is not None:
+            self.ledger.unit_of(mark).days.append(kst_day(day))
         if item.extracted is not None and day is None:
             self._inc("newsmon/backfill/undated")
             logger.info("%s: no publication date in %s: not added", item.source, item.url)
@@ -303,6 +306,13 @@ class BackfillSpider(NewsSpider):
         """Close a unit once read with nothing in flight: its commit runs on the writer pool."""
         if not (unit.read and unit.pending == 0):
             return
+        if unit.deferred is not None:
+            following, unit.deferred = unit.deferred, None
+            if continues(self.plan.window, unit.days):  # opened before this unit closes
+                assert self.crawler.engine is not None
+                self.crawler.engine.crawl(self._step_request(following))
+            else:
+                self._inc(f"newsmon/backfill/{unit.door}/undated_end")
         change = self.ledger.finish(unit.door, unit.unit)
         if change is not None:
             self._submit(change)

@@ -54,6 +54,8 @@ class UnitState:
     finished: bool = False
     cells: Cells = field(default_factory=lambda: defaultdict(Counter))
     captures: list[CaptureRecord] = field(default_factory=list)
+    days: list[date] = field(default_factory=list)  # its articles' own dates, in window or not
+    deferred: Step | None = None  # an undated list's next page, decided by `days`
 
 
 @dataclass
