@@ -111,6 +111,20 @@ class RevisionsConfig:
     corpus: str = "first"  # "latest": the corpus file follows the outlet's latest version
 
 
+@dataclass(frozen=True)
+class BackfillConfig:
+    # Politeness of a backfill, apart from the crawl's: a slower share of each host
+    download_delay: float = 1.0
+    concurrent_per_domain: int = 1
+    max_pages: int = 2000  # pages walked per listing or search chain (a bound, not a target)
+    wayback_cdx: str = "https://web.archive.org/cdx/search/cdx"
+    wayback_replay: str = "https://web.archive.org/web/"
+    commoncrawl_index: str = ""  # a CC index's CDX endpoint; "" leaves Common Crawl out
+    commoncrawl_data: str = "https://data.commoncrawl.org/"  # where its WARC files are
+    archive_lag: int = 365  # days after the window's end an article's capture is looked for
+    archive_limit: int = 10000  # captures asked per host and month
+
+
 _SECTIONS: dict[str, type[Any]] = {
     "corpus": CorpusConfig,
     "database": DatabaseConfig,
@@ -120,6 +134,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "alerts": AlertsConfig,
     "search": SearchConfig,
     "revisions": RevisionsConfig,
+    "backfill": BackfillConfig,
 }
 # Durations where zero means "none" (no delay, no backoff); the others must be positive.
 _ZERO_DURATIONS = frozenset({"download_delay", "retry_backoff"})
@@ -130,6 +145,7 @@ _DURATION_FIELDS = {
     ("daemon", "failover"),
     ("crawl", "timeout"),
     ("crawl", "download_delay"),
+    ("backfill", "download_delay"),
     ("crawl", "retry_backoff"),
     ("alerts", "timeout"),
 }
@@ -148,6 +164,7 @@ class AppConfig:
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
     revisions: RevisionsConfig = field(default_factory=RevisionsConfig)
+    backfill: BackfillConfig = field(default_factory=BackfillConfig)
     topic: Topic | None = DEFAULT_TOPIC
     sources: tuple[Source, ...] = BUILTIN_SOURCES
 

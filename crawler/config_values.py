@@ -23,6 +23,10 @@ RANGES: dict[tuple[str, str], tuple[float, float | None, bool]] = {
     ("search", "max_pages"): (1, None, True),
     # a heartbeat every tenth of it: below 5 s a busy machine would miss them
     ("daemon", "failover"): (5, None, True),
+    ("backfill", "concurrent_per_domain"): (1, None, True),
+    ("backfill", "max_pages"): (1, None, True),
+    ("backfill", "archive_lag"): (0, None, True),
+    ("backfill", "archive_limit"): (1, None, True),
 }
 
 

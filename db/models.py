@@ -1,12 +1,12 @@
 """Typed ORM models: stored articles, seen URLs, crawl runs, conditional-GET state, revisions,
-the leader."""
+the leader, backfills."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, false, text
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, utc_now
@@ -175,3 +175,63 @@ class DaemonLeader(Base):
     since: Mapped[datetime]
     # JSON [{"pid": process group, "source": key, "started_at": ISO}] of running crawls
     children: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+
+
+BackfillStatus = Literal["running", "done"]
+
+
+class BackfillJob(Base):
+    """One door of one source walked over one date window; its cursor says how far it got."""
+
+    __tablename__ = "backfill_jobs"
+    __table_args__ = (
+        UniqueConstraint(
+            "source", "door", "window_start", "window_end", name="uq_backfill_jobs_window"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    door: Mapped[str] = mapped_column(String(16))
+    window_start: Mapped[date]
+    window_end: Mapped[date]
+    status: Mapped[BackfillStatus] = mapped_column(String(16), default="running")
+    # JSON: the units (pages, months, sitemaps) the door has finished, so a rerun skips them
+    cursor: Mapped[str] = mapped_column(Text, default="{}")
+    requests: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    started_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+
+
+class CoverageCell(Base):
+    """The ledger: what one door found of one source in one month ('YYYY-MM') or day."""
+
+    __tablename__ = "coverage"
+    __table_args__ = (
+        UniqueConstraint("source", "period", "door", name="uq_coverage_source_period_door"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(10))  # YYYY-MM, or YYYY-MM-DD (recent days)
+    door: Mapped[str] = mapped_column(String(16))
+    listed: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    fetched: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    on_topic: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    added: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    updated_at: Mapped[datetime]
+
+
+class ArchiveCapture(Base):
+    """Where an article taken from a web archive came from: the capture, not the live page."""
+
+    __tablename__ = "archive_captures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+    original_url: Mapped[str] = mapped_column(String(2048))
+    archive_url: Mapped[str] = mapped_column(String(2048))
+    captured_at: Mapped[datetime]

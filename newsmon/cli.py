@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
+from newsmon.backfill_args import add_parsers as add_backfill_parsers
 from newsmon.logs import setup_logging
 from newsmon.revision_args import add_parser as add_revisions_parser
 from newsmon.topic_args import add_parser as add_topic_parser
@@ -97,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", parents=[common], help="apply migrations")
     add_topic_parser(sub, common)
     add_revisions_parser(sub, common)
+    add_backfill_parsers(sub, common)
     return parser
 
 
@@ -146,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 # folder.
 _USES_DATABASE = {"crawl", "corpus verify", "corpus stats", "corpus show", "export", "daemon",
                   "status",
-                  "db upgrade", "revisions"}  # fmt: skip
+                  "db upgrade", "revisions", "backfill", "coverage"}  # fmt: skip
 
 
 def _preflight(config: AppConfig, command: str) -> None:
@@ -320,6 +322,18 @@ def _corpus_show(config: AppConfig, args: argparse.Namespace) -> int:
     return revisions.show(config, args)
 
 
+def _backfill(config: AppConfig, args: argparse.Namespace) -> int:
+    from newsmon.backfill import run_backfill
+
+    return run_backfill(config, args)
+
+
+def _coverage(config: AppConfig, args: argparse.Namespace) -> int:
+    from newsmon.backfill import show_coverage
+
+    return show_coverage(config, args)
+
+
 def _topic(config: AppConfig, args: argparse.Namespace) -> int:
     from newsmon import topics
 
@@ -337,6 +351,8 @@ _HANDLERS: dict[str, Callable[[AppConfig, argparse.Namespace], int]] = {
     "status": _status,
     "revisions": _revisions,
     "corpus show": _corpus_show,
+    "backfill": _backfill,
+    "coverage": _coverage,
     "topic explain": _topic,
     "topic review": _topic,
     "topic recheck": _topic,

@@ -6,6 +6,7 @@ import dataclasses
 import gc
 from typing import TYPE_CHECKING, Any
 
+from crawler.backfill.registry import offers
 from crawler.config import AppConfig
 
 if TYPE_CHECKING:
@@ -99,6 +100,7 @@ def sources_rows(config: AppConfig) -> list[dict[str, Any]]:
                 "article_pattern": source.article_pattern,
                 "sample_article": source.sample_article,
                 "provenance": source.provenance,
+                "backfill": [offer.as_dict() for offer in offers(source)],
             }
         )
     return rows
@@ -113,6 +115,9 @@ def sources_table(rows: list[dict[str, Any]], config: AppConfig) -> str:
         lines.append(f"{row['key']} ({row['name']}){state}, {schedule}")
         for kind, label in _URL_LABELS.items():
             lines.extend(f"  {label:8} {url}" for url in row[kind])
+        doors = [offer["door"] for offer in row["backfill"]]
+        if doors:
+            lines.append(f"  backfill {', '.join(doors)}")
     topic = config.topic
     lines.append(
         "topic: "

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from crawler.timeutil import KST
 from scheduler.chart import legend, line_chart
+from scheduler.heatmap import heat_legend, heat_map
 from scheduler.status import ArticleRow, LeaderInfo, SourceStatus, StatusReport
 
 REFRESH_SECONDS = 60
@@ -39,6 +40,8 @@ code {{ font-size: .85rem; color: #444; }}
 .chart .tick {{ font-size: 12px; fill: #555; font-family: {FONTS}; }}
 .legend {{ list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .4rem 1.2rem;
   font-size: .85rem; }}
+.heatmap {{ max-width: 100%; height: auto; display: block; }}
+.heatmap .tick {{ font-size: 11px; fill: #555; font-family: {FONTS}; }}
 .swatch {{ display: inline-block; width: 1.4rem; margin-right: .35rem;
   vertical-align: middle; }}
 """
@@ -168,6 +171,9 @@ def render(report: StatusReport) -> str:
 <h2>하루 새 기사 ({first.isoformat()} ~ {last.isoformat()}, KST)</h2>
 {line_chart(report.days, report.daily, names)}
 {legend(report.daily, names)}
+<h2>과거 기사 수집 범위 (출처 × 월)</h2>
+{heat_map(report.coverage)}
+{heat_legend() if report.coverage else ""}
 <h2>최근 기사 {len(report.articles)}건</h2>
 {articles}
 </body>

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from db.corpus import NAME_PATTERN
 from db.migrate import open_current
 from db.session import Database
 from scheduler import timing
+from scheduler.coverage import SourceCoverage, coverage
 
 NEWEST_ARTICLES = 50
 CHART_DAYS = 30
@@ -230,6 +231,7 @@ class StatusReport:
     days: list[date]  # KST calendar days, oldest first
     daily: dict[str, list[int]]  # source key -> new articles on each of `days`
     leader: LeaderInfo | None = None
+    coverage: list[SourceCoverage] = field(default_factory=list)  # the backfill ledger
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -239,6 +241,7 @@ class StatusReport:
             "sources": [row.as_dict() for row in self.sources],
             "articles": [row.as_dict() for row in self.articles],
             "daily": {"days": [day.isoformat() for day in self.days], "series": self.daily},
+            "coverage": [source.as_dict() for source in self.coverage],
         }
 
 
@@ -287,6 +290,7 @@ def build_report(session: Session, config: AppConfig, now: datetime) -> StatusRe
         days=days,
         daily=daily,
         leader=leader_info(session),
+        coverage=coverage(session, None, now.astimezone(KST).date()),
     )
 
 

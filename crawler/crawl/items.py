@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from crawler.parsers.base import Extracted, NoArticle
 
@@ -34,3 +34,6 @@ class ArticleItem:
     # The article page's own validators, kept with it for conditional re-checks (revisions).
     etag: str | None = None
     last_modified: str | None = None
+    on_topic: bool = False  # set by the topic filter when the article passed it
+    # a backfill's record of where the page came from (door, cursor unit, capture)
+    backfill: Any = None

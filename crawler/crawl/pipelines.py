@@ -57,6 +57,7 @@ class TopicFilterPipeline(_Component):
         rejection = self._rejection(item)
         if rejection is None:
             self._inc("newsmon/on_topic")
+            item.on_topic = True
             return item
         status, message, extra = rejection
         await self.services.run(lambda: self._remember(item, status, **extra))

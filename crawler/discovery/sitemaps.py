@@ -6,6 +6,7 @@ import io
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from lxml import etree
@@ -24,6 +25,8 @@ class SitemapResult:
 
     articles: tuple[Link, ...]
     sitemaps: tuple[str, ...]
+    # each child sitemap's <lastmod> (None when absent), in the order of `sitemaps`
+    sitemap_dates: tuple[datetime | None, ...] = ()
 
 
 def parse_sitemap(body: bytes, base_url: str) -> SitemapResult:
@@ -37,7 +40,7 @@ def parse_sitemap(body: bytes, base_url: str) -> SitemapResult:
     if root and root not in _SITEMAP_ROOTS:
         raise DiscoveryError(f"not a sitemap (root element <{root}>)")
     articles: list[Link] = []
-    sitemaps: list[str] = []
+    sitemaps: dict[str, datetime | None] = {}
     try:
         for kind, element in _sitemap_entries(data):
             _collect(kind, element, base_url, articles, sitemaps)
@@ -49,18 +52,24 @@ def parse_sitemap(body: bytes, base_url: str) -> SitemapResult:
             "Sitemap %s is malformed (%s); kept %d complete entries", base_url, exc, count
         )
     return SitemapResult(
-        articles=tuple(_unique_links(articles)), sitemaps=tuple(dict.fromkeys(sitemaps))
+        articles=tuple(_unique_links(articles)),
+        sitemaps=tuple(sitemaps),
+        sitemap_dates=tuple(sitemaps.values()),
     )
 
 
 def _collect(
-    kind: str, element: Any, base_url: str, articles: list[Link], sitemaps: list[str]
+    kind: str,
+    element: Any,
+    base_url: str,
+    articles: list[Link],
+    sitemaps: dict[str, datetime | None],
 ) -> None:
     url = _http_url(base_url, _child_text(element, "loc"))
     if url is None:
         return
     if kind == "sitemap":
-        sitemaps.append(url)
+        sitemaps.setdefault(url, parse_kst(_child_text(element, "lastmod")))
         return
     news = next((child for child in element if _local(child) == "news"), None)
     stamp = _child_text(news, "publication_date") if news is not None else None

@@ -11,7 +11,7 @@ from crawler.discovery import DiscoveryError, detect_kind, entrypoints, read_dis
 from crawler.discovery.entrypoints import PageLinks, url_site
 from crawler.discovery.urlpattern import MIN_ARTICLES, infer_pattern
 from crawler.probes.fetch import Fetched, Fetcher
-from crawler.probes.suggest import toml_entry
+from crawler.probes.suggest import backfill_offers, toml_entry
 
 MAX_FETCHES = 24  # pages fetched in all (robots.txt files aside)
 MAX_SECONDS = 120.0  # no new fetch starts after this long (a slow site is not waited on forever)
@@ -78,6 +78,7 @@ class Discovery:
             "fetches": self.fetches,
             "tried": [attempt.as_dict() for attempt in self.tried],
             "toml": toml_entry(self) if self.found else None,
+            "backfill": [offer.as_dict() for offer in backfill_offers(self)],
         }
 
 

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from crawler.discovery import entrypoints
 
 if TYPE_CHECKING:
+    from crawler.backfill.registry import DoorOffer
     from crawler.probes.discover import Discovery
 
 
@@ -51,6 +52,23 @@ def toml_entry(result: Discovery, key: str | None = None) -> str:
     return "\n".join(lines)
 
 
+def backfill_offers(result: Discovery) -> list[DoorOffer]:
+    """The backfill doors the entry found would offer (its CMS family's site search...)."""
+    from crawler.backfill.registry import offers
+    from crawler.sources.base import Source, SourceError
+
+    try:
+        source = Source(
+            key=suggested_key(result), name=result.title or "site",
+            homepage=result.final_url or result.homepage, feeds=tuple(result.feeds),
+            sitemaps=tuple(result.sitemaps), listings=tuple(result.listings),
+            article_pattern=result.article_pattern,
+        )  # fmt: skip
+    except SourceError:
+        return []  # nothing usable found: no door either
+    return offers(source)
+
+
 def format_discovery(result: Discovery) -> str:
     """The plain-text report: what was found, three sample articles, the TOML entry."""
     lines = [
@@ -66,6 +84,8 @@ def format_discovery(result: Discovery) -> str:
     if result.article_pattern:
         lines.append(f"  pattern  {result.article_pattern}")
         lines += [f"  sample   {url}" for url in result.samples]
+    for offer in backfill_offers(result):
+        lines.append(f"  backfill {offer.door:<8} {offer.template or '-'} ({offer.provenance})")
     lines += [f"  note     {reason}" for reason in result.reasons]
     if result.found:
         lines += ["", toml_entry(result)]

@@ -55,6 +55,10 @@ class Source:
     search_terms: tuple[str, ...] = ()  # queries; empty: derived from the configured topic
     extra_hosts: tuple[str, ...] = ()  # more hosts an outlet fetches from (see crawler/scope.py)
     tls_ciphers: str = ""  # OpenSSL cipher string for an old server, e.g. "DEFAULT:@SECLEVEL=1"
+    # Backfill doors beyond what the CMS family gives (crawler/backfill/registry.py): the
+    # outlet's site search with {term} and {page}, and its listing with {page}
+    search_template: str = ""
+    page_template: str = ""
     _compiled: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -83,10 +87,18 @@ class Source:
             parse_duration(self.every)
         except DurationError as exc:
             raise SourceError(f"{where}: every: {exc}") from exc
-        urls = (*self.feeds, *self.sitemaps, *self.listings, *self.api_listings)
+        templates = (*_given(self.search_template), *_given(self.page_template))
+        urls = (*self.feeds, *self.sitemaps, *self.listings, *self.api_listings, *templates)
         for url in (*urls, *_given(self.search_url)):
             if not url.startswith(("http://", "https://")):
                 raise SourceError(f"{where}: {url!r} is not an http(s) URL")
+        for name, value, needs in (
+            ("search_template", self.search_template, ("{term}", "{page}")),
+            ("page_template", self.page_template, ("{page}",)),
+        ):
+            missing = [part for part in needs if value and part not in value]
+            if missing:
+                raise SourceError(f"{where}: {name} needs {' and '.join(missing)}")
         if self.sample_article and not self.is_article_url(self.sample_article):
             raise SourceError(f"{where}: article_pattern does not match sample_article")
 

@@ -31,6 +31,9 @@ TABLES = {
     "rechecks",
     "revisions",
     "daemon_leader",
+    "backfill_jobs",
+    "coverage",
+    "archive_captures",
     "alembic_version",
 }
 
@@ -90,7 +93,7 @@ def test_a_new_database_built_at_once_is_the_migrated_schema(database_url: str) 
 def test_database_is_at_head_after_open(database_url: str) -> None:
     assert migrate.current(database_url) is None
     open_database(database_url).close()
-    assert migrate.current(database_url) == migrate.head() == "0005"
+    assert migrate.current(database_url) == migrate.head() == "0006"
 
 
 def test_head_constant_is_the_migration_scripts_head() -> None:

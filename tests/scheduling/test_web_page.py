@@ -125,6 +125,7 @@ def test_report_as_dict_has_the_cli_shape(report: StatusReport) -> None:
         "sources",
         "articles",
         "daily",
+        "coverage",
     }
     assert payload["leader"] is None  # no daemon has led (and SQLite never has one)
     assert payload["sources"][1]["badge"] == "broken"

@@ -1,0 +1,1 @@
+"""Pure backfill: date windows, the doors into an outlet's past, and which door fits a source."""
