@@ -23,7 +23,8 @@ from db.session import Database, make_engine, open_database
 pytestmark = pytest.mark.database
 
 REPO_ROOT = Path(__file__).parent.parent.parent
-TABLES = {"articles", "seen_urls", "crawl_runs", "fetch_state", "alembic_version"}
+TABLES = {"articles", "seen_urls", "crawl_runs", "fetch_state", "alembic_version", "captures",
+          "corpus_renames", "ingest_cursors"}  # fmt: skip
 
 
 def test_migrations_create_every_table(database: Database) -> None:
@@ -81,7 +82,7 @@ def test_a_new_database_built_at_once_is_the_migrated_schema(database_url: str) 
 def test_database_is_at_head_after_open(database_url: str) -> None:
     assert migrate.current(database_url) is None
     open_database(database_url).close()
-    assert migrate.current(database_url) == migrate.head() == "0003"
+    assert migrate.current(database_url) == migrate.head() == "0004"
 
 
 def test_head_constant_is_the_migration_scripts_head() -> None:
@@ -109,14 +110,14 @@ def test_a_database_at_head_is_opened_without_importing_alembic(database_url: st
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["0003", "[]"]
+    assert result.stdout.split() == ["0004", "[]"]
 
 
 def test_second_open_is_a_no_op(database_url: str) -> None:
     open_database(database_url).close()
     database = open_database(database_url)
     try:
-        assert migrate.current(database_url) == "0003"
+        assert migrate.current(database_url) == "0004"
         assert "articles" in inspect(database.engine).get_table_names()
     finally:
         database.close()
@@ -129,7 +130,7 @@ def test_alembic_command_line_reads_url_from_environment(database_url: str) -> N
         cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert migrate.current(database_url) == "0003"
+    assert migrate.current(database_url) == "0004"
 
 
 def _open_and_close(url: str, barrier: multiprocessing.synchronize.Barrier) -> None:
@@ -147,7 +148,7 @@ def test_concurrent_first_use_migrations_succeed(database_url: str) -> None:
     for worker in workers:
         worker.join(timeout=120)
     assert [worker.exitcode for worker in workers] == [0, 0]
-    assert migrate.current(database_url) == "0003"
+    assert migrate.current(database_url) == "0004"
 
 
 @pytest.mark.parametrize(
