@@ -89,7 +89,7 @@ class ArchiveConfig:
         resolved = corpus_dir.resolve()
         # the state folder of db.corpus.CorpusStore.state_dir (imported here it would load
         # SQLAlchemy into every command that only reads its configuration)
-        return resolved.with_name(resolved.name + ".newsmon") / "archive"
+        return resolved.with_name(resolved.name + ".newsmon") / "archive"  # capture.log.ARCHIVE_DIR
 
 
 @dataclass(frozen=True)

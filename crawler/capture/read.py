@@ -53,9 +53,7 @@ def read_page(path: Path, offset: int) -> Page:
     raise CaptureReadError(f"no response record at {path}@{offset}")
 
 
-def iter_responses(
-    stream: BinaryIO, wanted: Callable[[str], bool] | None = None
-) -> Iterator[Page]:
+def iter_responses(stream: BinaryIO, wanted: Callable[[str], bool] | None = None) -> Iterator[Page]:
     """Every HTTP response record of a WARC stream whose target URI `wanted` accepts.
 
     Records are skipped from their WARC headers alone: warcio then reads past the payload
@@ -88,7 +86,7 @@ def _page(record: ArcWarcRecord, offset: int) -> Page:
         captured_at=_date(date),
         status=int(status_text) if status_text.isdigit() else 0,
         headers=list(http.headers) if http is not None else [],
-        body=body[: MAX_BODY_BYTES],
+        body=body[:MAX_BODY_BYTES],
         offset=offset,
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -139,10 +140,9 @@ class WarcArchive:
 
     def _close_file(self) -> None:
         if self._file is not None:
-            try:
+            # its last bytes were flushed after each record: nothing more to lose
+            with suppress(OSError):
                 self._file.close()
-            except OSError:
-                pass  # its last bytes were flushed after each record; nothing more to lose
             self._file = None
 
 

@@ -30,3 +30,8 @@ class ArticleItem:
     # computed them (off the main process); the pipeline computes what is missing.
     text: str | None = None
     fingerprint: Fingerprint | None = None
+    # What the pipelines decided (a seen status: added, duplicate, off_topic...), said in the
+    # page's WARC capture; `stored_as` is (seq, file name) once the page is a corpus file.
+    decision: str | None = None
+    decision_detail: str | None = None
+    stored_as: tuple[int, str] | None = None

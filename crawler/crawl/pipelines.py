@@ -56,6 +56,7 @@ class TopicFilterPipeline(_Component):
             self._inc("newsmon/on_topic")
             return item
         status, message, extra = rejection
+        item.decision, item.decision_detail = status, message.rsplit(": ", 1)[0]
         await self.services.run(lambda: self._remember(item, status, **extra))
         raise DropItem(message)
 
@@ -126,6 +127,7 @@ class CorpusPipeline(_Component):
             self._closing = asyncio.ensure_future(engine.close_spider_async(reason=reason))
 
     def _fail(self, item: ArticleItem, exc: BaseException) -> None:
+        item.decision, item.decision_detail = "not_stored", str(exc)[:200]
         self._inc("newsmon/errors")
         logger.error("%s: could not store %s: %s", item.source, item.url, exc, exc_info=exc)
 
@@ -144,6 +146,7 @@ class CorpusPipeline(_Component):
                 earlier = append.exact_duplicate()
                 if earlier is not None:
                     self._inc("newsmon/duplicate/exact")
+                    item.decision, item.decision_detail = "duplicate", earlier.file_name
                     _record_seen(append.session, item, "duplicate", duplicate_of=earlier.file_name)
                     append.commit()
                     raise DropItem(f"duplicate of {earlier.file_name}: {item.url}")
@@ -152,6 +155,8 @@ class CorpusPipeline(_Component):
                     match = near.query(fingerprint)
                 if match is not None:
                     self._inc("newsmon/duplicate/near")
+                    item.decision = "near_duplicate"
+                    item.decision_detail = f"{match.key} ({match.similarity:.2f})"
                     _record_seen(
                         append.session, item, "near_duplicate",
                         duplicate_of=match.key, similarity=match.similarity,
@@ -167,6 +172,7 @@ class CorpusPipeline(_Component):
                 )  # fmt: skip
                 _record_seen(append.session, item, "added", article_id=article.id)
                 append.commit()
+                item.decision, item.stored_as = "added", (article.seq, article.file_name)
                 # Committed: the article is added whatever fails from here on.
                 if fingerprint is not None:
                     self._index_near(item, article.file_name, fingerprint)

@@ -80,6 +80,10 @@ def build_settings(config: AppConfig) -> Settings:
             "NEWSMON_EXTRACT_WORKERS": crawl.extract_workers,
             "NEWSMON_NEAR_ENABLED": config.dedup.near,
             "NEWSMON_NEAR_THRESHOLD": config.dedup.near_threshold,
+            "NEWSMON_ARCHIVE_WARC": config.archive.warc,
+            "NEWSMON_ARCHIVE_DISCOVERY": config.archive.warc_discovery,
+            "NEWSMON_ARCHIVE_DIR": str(config.archive.directory(config.corpus.dir)),
+            "NEWSMON_ARCHIVE_MAX_BYTES": config.archive.max_file_bytes,
         },
         priority="project",
     )

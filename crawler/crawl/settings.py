@@ -24,6 +24,12 @@ NEWSMON_DEFAULTS: dict[str, Any] = {
     "NEWSMON_NEAR_THRESHOLD": DEFAULT_THRESHOLD,
     "NEWSMON_EXTRACT_WORKERS": 1,
     "NEWSMON_TOPIC": None,
+    # WARC captures (crawler/capture): every article response, optionally discovery pages;
+    # "" for the folder = `archive/` in the corpus's state folder
+    "NEWSMON_ARCHIVE_WARC": True,
+    "NEWSMON_ARCHIVE_DISCOVERY": False,
+    "NEWSMON_ARCHIVE_DIR": "",
+    "NEWSMON_ARCHIVE_MAX_BYTES": 1024**3,
 }
 
 STATIC_SETTINGS: dict[str, Any] = {
@@ -83,6 +89,7 @@ STATIC_SETTINGS: dict[str, Any] = {
         "crawler.crawl.services.CrawlServices": 0,  # owns the database, corpus and indexes
         "crawler.crawl.extensions.CrawlRunRecorder": 100,
         "crawler.crawl.extensions.ProgressLogger": 200,
+        "crawler.crawl.captures.CaptureRecorder": 300,
     },
     **NEWSMON_DEFAULTS,
 }

@@ -1,0 +1,60 @@
+"""WARC captures end to end: the real `newsmon crawl` archives every article response."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+from tests.fixture_server import serve
+from tests.integration.harness import corpus_files, run_newsmon
+from tests.integration.test_crawl_command import add_feed, build_site, write_config
+
+ARTICLE_PREFIX = "/news/articleView.html"
+
+
+def archive_records(workdir: Path) -> list[tuple[str, str, bytes, dict[str, str]]]:
+    """(type, target URI, payload, WARC headers) of every record, file by file."""
+    folder = workdir / "corpus.newsmon" / "archive"
+    records = []
+    for path in sorted(folder.glob("*.warc.gz")):
+        with open(path, "rb") as stream:
+            for record in ArchiveIterator(stream):
+                headers = dict(record.rec_headers.headers)
+                uri = headers.get("WARC-Target-URI", "")
+                records.append((record.rec_type, uri, record.content_stream().read(), headers))
+    return records
+
+
+def sha1_digest(data: bytes) -> str:
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode()
+
+
+def test_crawl_writes_one_response_record_per_article_request(
+    workdir: Path, database_url: str
+) -> None:
+    with serve(build_site()) as site:
+        add_feed(site)
+        config = write_config(workdir, [site.url("/rss/allArticle.xml")], database_url)
+        result = run_newsmon("crawl", "--config", str(config), "--json", cwd=workdir)
+        assert result.returncode == 0, result.stderr
+        requested = site.requested(ARTICLE_PREFIX)
+        records = archive_records(workdir)
+    responses = [r for r in records if r[0] == "response"]
+    assert sorted(uri.removeprefix(site.base_url) for _, uri, _, _ in responses) == sorted(
+        requested
+    )
+    for _, uri, payload, headers in responses:
+        path = uri.removeprefix(site.base_url)
+        if path in site.routes:
+            assert payload == site.routes[path].body
+        assert headers["WARC-Payload-Digest"] == sha1_digest(payload)
+        assert headers["WARC-Date"]
+    assert sum(1 for r in records if r[0] == "request") == len(responses)
+    decisions = [r[2].decode() for r in records if r[0] == "metadata"]
+    added = [name for name in corpus_files(workdir) if name.startswith(("005_", "006_"))]
+    for name in added:
+        assert sum(f"newsmon-corpus-file: {name}" in text for text in decisions) == 1
+    assert any("newsmon-decision: off_topic" in text for text in decisions)
