@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from pathlib import Path
 
+import pytest
+from sqlalchemy import create_engine, text
 from warcio.archiveiterator import ArchiveIterator
 
-from tests.fixture_server import serve
+from tests.fixture_server import FixtureSite, serve
 from tests.integration.harness import corpus_files, run_newsmon
+from tests.integration.invariants import assert_corpus_invariants
+from tests.integration.mounts import read_only, tiny_tmpfs
 from tests.integration.test_crawl_command import add_feed, build_site, write_config
 
 ARTICLE_PREFIX = "/news/articleView.html"
@@ -58,3 +63,46 @@ def test_crawl_writes_one_response_record_per_article_request(
     for name in added:
         assert sum(f"newsmon-corpus-file: {name}" in text for text in decisions) == 1
     assert any("newsmon-decision: off_topic" in text for text in decisions)
+
+
+def capture_rows(database_url: str) -> int:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(text("SELECT count(*) FROM captures")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def archived_config(workdir: Path, site: FixtureSite, database_url: str, archive: Path) -> Path:
+    config = write_config(workdir, [site.url("/rss/allArticle.xml")], database_url)
+    with open(config, "a", encoding="utf-8") as out:
+        out.write(f'[archive]\ndir = "{archive}"\nmax_file_bytes = 1048576\n')
+    return config
+
+
+@pytest.mark.parametrize("fault", ["read_only", "full"])
+def test_capture_write_failure_keeps_the_corpus_and_says_it_once(
+    workdir: Path, database_url: str, fault: str
+) -> None:
+    archive = workdir / "archive"
+    archive.mkdir()
+    mount = read_only(archive) if fault == "read_only" else tiny_tmpfs(archive, "12k")
+    with mount, serve(build_site()) as site:
+        add_feed(site)
+        config = archived_config(workdir, site, database_url, archive)
+        result = run_newsmon("crawl", "--config", str(config), "--json", cwd=workdir)
+        assert result.returncode == 0, result.stderr
+        (report,) = json.loads(result.stdout)
+        assert report["added"] == 2
+        said = [line for line in result.stderr.splitlines() if "WARC captures" in line]
+        assert len(said) == 1, result.stderr
+        names = assert_corpus_invariants(workdir, config)
+        assert len(names) == 7
+        # whatever was written is whole: every record reads, and each indexed one is there
+        responses = 0
+        for path in archive.glob("*.warc.gz"):
+            with open(path, "rb") as stream:
+                responses += sum(r.rec_type == "response" for r in ArchiveIterator(stream))
+        assert capture_rows(database_url) == responses
+        assert responses < len(site.requested(ARTICLE_PREFIX))
