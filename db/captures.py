@@ -88,7 +88,7 @@ def articles_with_captures(
         query = query.where(Article.fetched_at >= since)
     if source is not None:
         query = query.where(Article.source == source)
-    return [(article, capture) for article, capture in session.execute(query).tuples()]
+    return [(article, capture) for article, capture in session.execute(query).all()]
 
 
 def archive_counts(session: Session) -> tuple[int, int]:
@@ -129,7 +129,7 @@ def old_names(session: Session) -> dict[str, list[str]]:
         select(Article.file_name, CorpusRename.old_file_name)
         .join(CorpusRename, CorpusRename.seq == Article.seq)
         .order_by(CorpusRename.id)
-    ).tuples()
+    ).all()
     result: dict[str, list[str]] = {}
     for current, old in rows:
         if old != current:

@@ -5,6 +5,8 @@ One export row per corpus file present in the folder, in seq order, with the col
 appended), so `near_duplicate_of` lists the other way round: the URLs of articles that were
 later caught as near duplicates *of this file* and therefore not stored, first seen first.
 In JSON Lines it is an array; in CSV the URLs are joined with ";" (empty when there are none).
+`previous_names` lists the names the file had before it was replaced under its number
+(`corpus reextract --apply`), oldest first, in the same way.
 Datetimes are ISO 8601 in UTC; `since` is a KST calendar date compared with `fetched_at`.
 
 Both commands first index files the database does not know yet (the seeds, files a user
@@ -24,7 +26,7 @@ from typing import Literal, TextIO
 
 from crawler.config import AppConfig
 from crawler.timeutil import KST
-from db import queries
+from db import captures, queries
 from db.corpus import CorpusStore
 from db.migrate import open_current
 from db.session import Database
@@ -41,6 +43,7 @@ EXPORT_FIELDS = (
     "fetched_at",
     "content_hash",
     "near_duplicate_of",
+    "previous_names",
 )
 CSV_LIST_SEPARATOR = ";"
 ExportFormat = Literal["jsonl", "csv"]
@@ -64,7 +67,7 @@ class CorpusStats:
         return asdict(self)
 
 
-def _opened(config: AppConfig) -> Database:
+def opened_database(config: AppConfig) -> Database:
     """The database, with any folder files it does not know indexed first."""
     database = open_current(config.database.url)
     if config.corpus.dir.is_dir():
@@ -80,15 +83,17 @@ def kst_day_start(day: date) -> datetime:
 
 def export_rows(config: AppConfig, since: date | None) -> Iterator[dict[str, object]]:
     """One row per corpus file (seq order) fetched on or after the KST date `since`."""
-    database = _opened(config)
+    database = opened_database(config)
     try:
         with database.session() as session:
             near = queries.near_duplicate_urls(session)
+            previous = captures.old_names(session)
             start = kst_day_start(since) if since is not None else None
             for row in queries.export_articles(session, start):
                 if not _regular(config.corpus.dir / str(row["file"])):
                     continue  # replaced by a symlink or such: `corpus verify` reports it
                 row["near_duplicate_of"] = near.get(str(row["file"]), [])
+                row["previous_names"] = previous.get(str(row["file"]), [])
                 yield row
     finally:
         database.close()
@@ -152,7 +157,7 @@ def _csv_value(value: object) -> object:
 
 def corpus_stats(config: AppConfig) -> CorpusStats:
     """Count the corpus files (in total, per source, per KST month) and the seen URLs' fates."""
-    database = _opened(config)
+    database = opened_database(config)
     try:
         with database.session() as session:
             present, missing = queries.count_files(session)
