@@ -50,7 +50,7 @@ def test_show_gives_provenance_and_the_served_bytes(workdir: Path, database_url:
     assert isinstance(shown, dict)
     path = "/" + shown["url"].split("/", 3)[3]
     assert path in {ON_TOPIC_1.path, REPOST_OF_1.path} and shown["source"] == "fixture"
-    assert [c["decision"] for c in shown["captures"]][0] == "added"
+    assert shown["captures"][0]["decision"] == "added"
     assert Path(shown["captures"][0]["warc"]).is_file()
     out = workdir / "page.html"
     html = run_newsmon("corpus", "show", shown["file"], "--html", str(out), "--config",
