@@ -98,15 +98,20 @@ def _reextract(config: AppConfig, args: argparse.Namespace) -> int:
 
 
 def _ingest(config: AppConfig, args: argparse.Namespace) -> int:
-    from newsmon.ingest import format_ingest, ingest_files
+    from crawler.crawl.ingest import ingest_files  # Scrapy loads only for this command
 
-    reports = ingest_files(config, args.files, any_host=args.any_host)
-    _say(
-        json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2)
-        if args.json
-        else format_ingest(reports)
-    )
-    return EXIT_FAILED if any(r.error for r in reports) else EXIT_OK
+    report = ingest_files(config, args.files, any_host=args.any_host)
+    if args.json:
+        _say(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return EXIT_FAILED if report.failed else EXIT_OK
+    for item in report.files:
+        state = f"{item.records} records read, {item.matched} pages of wanted hosts"
+        if item.resumed_from:
+            state += f" (resumed at byte {item.resumed_from})"
+        _say(f"{item.file}: {item.error or ('already ingested' if item.skipped else state)}")
+    counts = ", ".join(f"{k} {v}" for k, v in report.counts.items()) or "nothing to do"
+    _say(f"pipeline: {counts}")
+    return EXIT_FAILED if report.failed else EXIT_OK
 
 
 HANDLERS: dict[str, Callable[[AppConfig, Any], int]] = {

@@ -47,6 +47,12 @@ class CaptureLog:
             self._thread = ThreadPoolExecutor(1, thread_name_prefix="newsmon-capture")
         self._thread.submit(self._write_reporting, capture, decision, done)
 
+    def submit_index(self, capture: Capture, decision: Decision, located: Located) -> None:
+        """Index a record archived earlier under a new decision, on the capture thread."""
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="newsmon-capture")
+        self._thread.submit(self.index, capture, decision, located)
+
     def write(self, capture: Capture, decision: Decision) -> Located | None:
         """Write now (on the caller's thread); None when the archive could not take it."""
         try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -47,28 +47,45 @@ def read_page(path: Path, offset: int) -> Page:
             for record in ArchiveIterator(stream):
                 if record.rec_type != "response":
                     break
-                return _page(record, offset)
+                return _page(record, offset)  # read before the iterator reads past it
     except OSError as exc:
         raise CaptureReadError(f"cannot read capture {path}@{offset}: {exc.strerror}") from exc
     raise CaptureReadError(f"no response record at {path}@{offset}")
 
 
-def iter_responses(stream: BinaryIO, wanted: Callable[[str], bool] | None = None) -> Iterator[Page]:
+class WarcScan:
     """Every HTTP response record of a WARC stream whose target URI `wanted` accepts.
 
     Records are skipped from their WARC headers alone: warcio then reads past the payload
-    without parsing it, so a file of other hosts costs only its decompression.
+    without parsing it, so a file of other hosts costs only its decompression. `position` is
+    the offset just past the last record read (where a resumed scan starts), `records` how
+    many records were read.
     """
-    iterator = ArchiveIterator(stream)
-    for record in iterator:
-        if record.rec_type != "response":
-            continue
+
+    def __init__(self, stream: BinaryIO, wanted: Callable[[str], bool] | None = None) -> None:
+        self.stream = stream
+        self.wanted = wanted
+        self.position = stream.tell()
+        self.records = 0
+
+    def __iter__(self) -> Iterator[Page]:
+        iterator = ArchiveIterator(self.stream)
+        for record in iterator:
+            self.records += 1
+            page = self._page(record)
+            # the body is read before the offset: asking for it reads the record to its end
+            offset, length = iterator.get_record_offset(), iterator.get_record_length()
+            self.position = offset + length
+            if page is not None:
+                yield replace(page, offset=offset)
+
+    def _page(self, record: ArcWarcRecord) -> Page | None:
+        if record.rec_type != "response" or record.http_headers is None:
+            return None
         url = record.rec_headers.get_header("WARC-Target-URI") or ""
-        if wanted is not None and not wanted(url):
-            continue
-        if record.http_headers is None or not _is_html(record):
-            continue
-        yield _page(record, iterator.get_record_offset())
+        if self.wanted is not None and not self.wanted(url):
+            return None
+        return _page(record, 0) if _is_html(record) else None
 
 
 def _is_html(record: ArcWarcRecord) -> bool:

@@ -9,6 +9,7 @@ with their answer; refusals before a body arrived (too large, off scope) have no
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any, Self
 
 from scrapy import signals
@@ -71,16 +72,29 @@ class CaptureRecorder:
         log = self.log
         if log is None or not isinstance(item, ArticleItem):
             return
-        response = _response_of(outcome)
-        if response is None or response.request is None:
-            return  # refused before any body came: nothing was received to keep
         decision = Decision(
             item.decision or ("gone" if item.gone else "no_body"),
             item.decision_detail,
             item.stored_as[1] if item.stored_as else None,
             item.stored_as[0] if item.stored_as else None,
         )
+        if item.captured is not None or item.capture is not None:  # a replayed page
+            self._replayed(log, item, decision)
+            return
+        response = _response_of(outcome)
+        if response is None or response.request is None:
+            return  # refused before any body came: nothing was received to keep
         capture = capture_of(response, response.request, item.source, item.canonical_url)
+        log.submit(capture, decision, self._done)
+
+    def _replayed(self, log: CaptureLog, item: ArticleItem, decision: Decision) -> None:
+        if item.captured is not None:  # archived already: its new decision is indexed
+            entry = Capture(item.url, item.fetched_at, 0, [], b"", source=item.source,
+                            canonical_url=item.canonical_url)  # fmt: skip
+            log.submit_index(entry, decision, item.captured)
+            return
+        assert item.capture is not None
+        capture = replace(item.capture, source=item.source, canonical_url=item.canonical_url)
         log.submit(capture, decision, self._done)
 
     def _done(self, located: Located | None) -> None:

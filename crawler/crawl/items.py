@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from crawler.parsers.base import Extracted
 
 if TYPE_CHECKING:
+    from crawler.capture import Capture, Located
     from crawler.neardup.fingerprint import Fingerprint
 
 
@@ -35,3 +36,8 @@ class ArticleItem:
     decision: str | None = None
     decision_detail: str | None = None
     stored_as: tuple[int, str] | None = None
+    # A page replayed from a capture (ingest, recheck): the capture to write for it, or where
+    # it is archived already (then only its new decision is indexed).
+    capture: Capture | None = None
+    captured: Located | None = None
+    replay: tuple[str, int] | None = None  # (WARC file, record offset) of an ingested page
