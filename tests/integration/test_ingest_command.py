@@ -38,9 +38,7 @@ def write_warc(path: Path, site: FixtureSite, base_url: str) -> None:
             _response(writer, base_url + route, page.body, page.content_type, gzipped=n == 0)
 
 
-def _response(
-    writer: WARCWriter, url: str, body: bytes, content_type: str, gzipped: bool
-) -> None:
+def _response(writer: WARCWriter, url: str, body: bytes, content_type: str, gzipped: bool) -> None:
     headers = [("Content-Type", content_type)]
     if gzipped:
         body = gzip.compress(body)
