@@ -3,13 +3,16 @@ through the same extraction, topic filter, deduplication and corpus append as fe
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 
 from crawler.capture import Capture, Located
 from crawler.crawl.items import ArticleItem
@@ -19,6 +22,8 @@ from crawler.sources import Source
 from crawler.urls import canonical_url
 
 logger = logging.getLogger(__name__)
+
+CLOSE_AFTER = 0.05  # seconds after the last decision
 
 
 @dataclass(frozen=True)
@@ -51,12 +56,42 @@ class ReplaySpider(scrapy.Spider):
     def __init__(self, pages: Iterable[ReplayPage], label: str = "replay", **kwargs: Any) -> None:
         super().__init__(name=label, **kwargs)
         self.pages = pages
+        self._yielded = self._decided = 0
+        self._exhausted = False
+        self._closing: asyncio.Future[None] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(spider._item_decided, signal=signal)
+        return spider
 
     async def start(self) -> AsyncIterator[Any]:
         for page in self.pages:
             item = await self._item(page)
             if item is not None:
+                self._yielded += 1
                 yield item
+        self._exhausted = True
+        self._close_when_done()
+
+    def _item_decided(self) -> None:
+        self._decided += 1
+        self._close_when_done()
+
+    def _close_when_done(self) -> None:
+        """Close as soon as the last page is decided: with no request in flight the engine
+        would notice it is idle only at its next heartbeat (~5 s later). Called a moment
+        later, never from inside start() or an item's signal: the engine closes a spider
+        once its start() returned and its scraper is idle."""
+        if self._exhausted and self._decided >= self._yielded:
+            asyncio.get_running_loop().call_later(CLOSE_AFTER, self._close)
+
+    def _close(self) -> None:
+        engine = self.crawler.engine
+        if self._closing is None and engine is not None and engine.spider is not None:
+            self._closing = asyncio.ensure_future(engine.close_spider_async(reason="finished"))
 
     async def _item(self, page: ReplayPage) -> ArticleItem | None:
         self._inc("newsmon/fetched")
