@@ -330,7 +330,8 @@ def _status(config: AppConfig, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
-        print(format_status(report.sources, report.corpus_files))
+        archive = report.archive.text() if report.archive is not None else None
+        print(format_status(report.sources, report.corpus_files, archive))
     return EXIT_OK
 
 

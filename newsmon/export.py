@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Literal, TextIO
 
+from crawler.capture.size import ArchiveSize, archive_size
 from crawler.config import AppConfig
 from crawler.timeutil import KST
 from db import captures, queries
@@ -61,6 +62,7 @@ class CorpusStats:
     near_duplicates: int = 0
     off_topic: int = 0
     no_body: int = 0
+    archive: ArchiveSize | None = None  # WARC captures: files, bytes on disk, records indexed
 
     def as_dict(self) -> dict[str, object]:
         """The stats as plain JSON-ready values."""
@@ -171,6 +173,10 @@ def corpus_stats(config: AppConfig) -> CorpusStats:
                 near_duplicates=statuses.get("near_duplicate", 0),
                 off_topic=statuses.get("off_topic", 0),
                 no_body=statuses.get("no_body", 0),
+                archive=archive_size(
+                    config.archive.directory(config.corpus.dir),
+                    captures.archive_counts(session)[0],
+                ),
             )
     finally:
         database.close()
@@ -191,6 +197,8 @@ def format_stats(stats: CorpusStats) -> str:
         f"  off topic         {stats.off_topic}",
         f"  no body           {stats.no_body}",
     ]
+    if stats.archive is not None:
+        lines += ["", f"archive: {stats.archive.text()}"]
     return "\n".join(lines)
 
 

@@ -61,7 +61,7 @@ def _row(row: SourceStatus) -> list[str]:
     ]
 
 
-def format_status(rows: list[SourceStatus], corpus_files: int) -> str:
+def format_status(rows: list[SourceStatus], corpus_files: int, archive: str | None = None) -> str:
     """A text table (times in KST) followed by the corpus size."""
     headers = [
         "source",
@@ -79,4 +79,6 @@ def format_status(rows: list[SourceStatus], corpus_files: int) -> str:
         if row.last_status not in (None, "ok", "running") and row.last_error:
             lines.append(f"  ! {row.key}: {row.last_error}")
     lines.append(f"corpus: {corpus_files} file{'s' if corpus_files != 1 else ''} (times in KST)")
+    if archive:
+        lines.append(f"archive: {archive}")
     return "\n".join(lines)

@@ -125,6 +125,7 @@ def render(report: StatusReport) -> str:
         "아직 기사가 없습니다",
     )
     first, last = report.days[0], report.days[-1]
+    meta = f"{kst(report.generated_at)} KST 기준 · 말뭉치 파일 {report.corpus_files:,}개"
     return f"""<!DOCTYPE html>
 <html lang="ko">
 <head>
@@ -138,7 +139,7 @@ def render(report: StatusReport) -> str:
 <body>
 <header>
 <h1>newsmon</h1>
-<p class="meta">{kst(report.generated_at)} KST 기준 · 말뭉치 파일 {report.corpus_files:,}개</p>
+<p class="meta">{meta}{_archive(report)}</p>
 </header>
 <h2>출처</h2>
 {sources}
@@ -150,3 +151,12 @@ def render(report: StatusReport) -> str:
 </body>
 </html>
 """
+
+
+def _archive(report: StatusReport) -> str:
+    """The archive's size on the meta line (WARC captures), when there is one."""
+    archive = report.archive
+    if archive is None or not archive.files:
+        return ""
+    megabytes = archive.bytes / 1024 / 1024
+    return f" · WARC 보관 {archive.records:,}건 ({archive.files:,}개 파일, {megabytes:,.1f} MB)"

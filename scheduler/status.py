@@ -9,10 +9,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from crawler.capture.size import ArchiveSize, archive_size
 from crawler.config import AlertsConfig, AppConfig
 from crawler.sources import Source
 from crawler.timeutil import KST, utc_now
-from db import activity, history
+from db import activity, captures, history
 from db.corpus import NAME_PATTERN
 from db.migrate import open_current
 from db.session import Database
@@ -180,11 +181,13 @@ class StatusReport:
     articles: list[ArticleRow]
     days: list[date]  # KST calendar days, oldest first
     daily: dict[str, list[int]]  # source key -> new articles on each of `days`
+    archive: ArchiveSize | None = None  # WARC captures: files, bytes, records indexed
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "generated_at": _iso(self.generated_at),
             "corpus_files": self.corpus_files,
+            "archive": self.archive.as_dict() if self.archive is not None else None,
             "sources": [row.as_dict() for row in self.sources],
             "articles": [row.as_dict() for row in self.articles],
             "daily": {"days": [day.isoformat() for day in self.days], "series": self.daily},
@@ -235,6 +238,9 @@ def build_report(session: Session, config: AppConfig, now: datetime) -> StatusRe
         articles=newest_articles(session, config),
         days=days,
         daily=daily,
+        archive=archive_size(
+            config.archive.directory(config.corpus.dir), captures.archive_counts(session)[0]
+        ),
     )
 
 

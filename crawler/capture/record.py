@@ -10,6 +10,7 @@ from datetime import datetime
 # transfer and content decoding, so a reader must not decode it again. Each is kept renamed
 # with this prefix (the name replay tools such as pywb give an archived original header).
 ORIGINAL_PREFIX = "X-Archive-Orig-"
+WARC_SUFFIX = ".warc.gz"  # the archive's files
 _WIRE_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
 
 

@@ -24,10 +24,10 @@ from urllib.parse import urlsplit
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from crawler.capture.record import WARC_SUFFIX as SUFFIX
 from crawler.capture.record import Capture, Decision
 
 WARC_VERSION = "WARC/1.1"
-SUFFIX = ".warc.gz"
 SOFTWARE = "newsmon (warcio)"
 
 

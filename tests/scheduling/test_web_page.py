@@ -118,7 +118,15 @@ def test_daily_series_count_each_kst_day(report: StatusReport) -> None:
 
 def test_report_as_dict_has_the_cli_shape(report: StatusReport) -> None:
     payload = report.as_dict()
-    assert set(payload) == {"generated_at", "corpus_files", "sources", "articles", "daily"}
+    assert set(payload) == {
+        "generated_at",
+        "corpus_files",
+        "archive",
+        "sources",
+        "articles",
+        "daily",
+    }
+    assert payload["archive"]["records"] == 0 and payload["archive"]["files"] == 0
     assert payload["sources"][1]["badge"] == "broken"
     assert payload["articles"][0] == {
         "file": _file(73),
