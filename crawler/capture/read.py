@@ -111,4 +111,5 @@ def _page(record: ArcWarcRecord, offset: int) -> Page:
 def _date(text: str) -> datetime:
     if not text:
         return datetime.now(UTC)
-    return iso_date_to_datetime(text).replace(tzinfo=UTC)
+    parsed: datetime = iso_date_to_datetime(text)
+    return parsed.replace(tzinfo=UTC)

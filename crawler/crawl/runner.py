@@ -164,7 +164,7 @@ def _replay_report(label: str, crawler: Crawler) -> SourceReport:
     failed = reason not in ("finished", None)
     return SourceReport(
         key=label, name=label, added_files=list(stats.get("newsmon/added_files", [])),
-        failed=failed, reason=f"stopped: {reason}" if failed else None,
+        failed=failed, reason=f"stopped: {reason}" if failed else None, fallback=None,
         **counts_from_stats(stats),
     )  # fmt: skip
 
