@@ -12,13 +12,14 @@ from __future__ import annotations
 import os
 import threading
 import uuid
+import zlib
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
@@ -29,6 +30,9 @@ from crawler.capture.record import Capture, Decision
 
 WARC_VERSION = "WARC/1.1"
 SOFTWARE = "newsmon (warcio)"
+# zlib's default: 4.7x on Korean news pages at ~7.6 ms per 130 KB page (level 1: 4.0x, 3.7 ms;
+# level 9: 4.8x, 19.6 ms), measured on the fixture pages.
+GZIP_LEVEL = 6
 
 
 class CaptureWriteError(OSError):
@@ -83,7 +87,7 @@ class WarcArchive:
             self._close_file()
 
     def _append(self, out: BinaryIO, capture: Capture, decision: Decision) -> Located:
-        writer = WARCWriter(out, gzip=True, warc_version=WARC_VERSION)
+        writer = _MemberWriter(out)
         date = _warc_date(capture.captured_at)
         response = writer.create_warc_record(
             capture.url, "response", payload=BytesIO(capture.body), length=len(capture.body),
@@ -117,7 +121,7 @@ class WarcArchive:
         self._serial += 1
         out = open(self.directory / name, "xb")  # noqa: SIM115 - kept open across writes
         try:
-            writer = WARCWriter(out, gzip=True, warc_version=WARC_VERSION)
+            writer = _MemberWriter(out)
             info = {"software": SOFTWARE, "format": "WARC File Format 1.1",
                     "isPartOf": self.prefix, "newsmon-writer": uuid.uuid4().hex}  # fmt: skip
             writer.write_record(writer.create_warcinfo_record(name, info))
@@ -144,6 +148,26 @@ class WarcArchive:
             with suppress(OSError):
                 self._file.close()
             self._file = None
+
+
+class _MemberWriter(WARCWriter):  # type: ignore[misc]
+    """warcio's writer, each record compressed as one gzip member at GZIP_LEVEL.
+
+    warcio's own gzip mode compresses at level 9 in 16 KiB pieces: on a 130 KB news page
+    that cost ~20 ms of CPU for 1% smaller files than level 6. The record is serialised
+    uncompressed by warcio (digests, lengths, headers), then compressed and written in one
+    call, so a failed write leaves at most one partial member to cut.
+    """
+
+    def __init__(self, out: BinaryIO) -> None:
+        super().__init__(out, gzip=False, warc_version=WARC_VERSION)
+        self._target = out
+
+    def write_record(self, record: Any, params: Any = None) -> None:
+        buffer = BytesIO()
+        self._write_warc_record(buffer, record)
+        packer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        self._target.write(packer.compress(buffer.getbuffer()) + packer.flush())
 
 
 def _status_and_headers(capture: Capture) -> StatusAndHeaders:
