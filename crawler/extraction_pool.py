@@ -15,9 +15,19 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import resource_tracker
+from typing import TYPE_CHECKING
 
-from crawler.extraction_worker import Extraction, extract_article, worker_start
+from crawler.extraction_worker import (
+    Extraction,
+    extract_and_encode,
+    extract_article,
+    worker_start,
+)
 from crawler.parsers import MIN_BODY_CHARS
+
+if TYPE_CHECKING:
+    from crawler.capture.record import Capture
+    from crawler.capture.warc import Encoded
 
 __all__ = ["Extraction", "ExtractionPool", "extract_article"]
 
@@ -56,6 +66,21 @@ class ExtractionPool:
             logger.warning("Extraction worker died on %s; extracting it in-process", url)
             self.close()
             return extract_article(*args)
+
+    async def extract_captured(
+        self, body: bytes, url: str, content_type: str | None, capture: Capture
+    ) -> tuple[Extraction | None, Encoded]:
+        """`extract`, and the page's WARC records encoded by the same worker."""
+        args = (body, url, content_type, self.min_body_chars, self.fingerprints, capture)
+        if self.workers <= 0:
+            return extract_and_encode(*args)
+        future = self._open().submit(extract_and_encode, *args)
+        try:
+            return await asyncio.wrap_future(future)
+        except BrokenProcessPool:
+            logger.warning("Extraction worker died on %s; extracting it in-process", url)
+            self.close()
+            return extract_and_encode(*args)
 
     def _open(self) -> ProcessPoolExecutor:
         if self._pool is None:

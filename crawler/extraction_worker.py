@@ -16,6 +16,8 @@ from crawler.parsers.base import Extracted
 from crawler.text import normalize_text
 
 if TYPE_CHECKING:
+    from crawler.capture.record import Capture
+    from crawler.capture.warc import Encoded
     from crawler.neardup.fingerprint import Fingerprint
 
 
@@ -45,6 +47,21 @@ def extract_article(
     from crawler.neardup.fingerprint import Fingerprint
 
     return Extraction(extracted, text, Fingerprint.of(text))
+
+
+def extract_and_encode(
+    body: bytes, url: str, content_type: str | None, min_body_chars: int, fingerprint: bool,
+    capture: Capture,
+) -> tuple[Extraction | None, Encoded]:  # fmt: skip
+    """`extract_article`, and the page's WARC records ready to append (compressed here, beside
+    the parse, instead of in the crawl's main process)."""
+    from dataclasses import replace
+
+    # Imported here: warcio loads only in workers of crawls that keep captures.
+    from crawler.capture.warc import encode_exchange
+
+    extraction = extract_article(body, url, content_type, min_body_chars, fingerprint)
+    return extraction, encode_exchange(replace(capture, body=body))
 
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>

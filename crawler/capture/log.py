@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from crawler.capture.record import Capture, Decision
-from crawler.capture.warc import CaptureWriteError, Located, WarcArchive
+from crawler.capture.warc import CaptureWriteError, Encoded, Located, WarcArchive
 from db import captures
 from db.session import Database
 
@@ -41,11 +41,14 @@ class CaptureLog:
     def open(cls, directory: Path, max_file_bytes: int, database: Database) -> CaptureLog:
         return cls(WarcArchive(directory, max_file_bytes), database)
 
-    def submit(self, capture: Capture, decision: Decision, done: Done | None = None) -> None:
+    def submit(
+        self, capture: Capture, decision: Decision, done: Done | None = None,
+        encoded: Encoded | None = None,
+    ) -> None:  # fmt: skip
         """Write on the capture thread; `done(location or None)` runs there afterwards."""
         if self._thread is None:
             self._thread = ThreadPoolExecutor(1, thread_name_prefix="newsmon-capture")
-        self._thread.submit(self._write_reporting, capture, decision, done)
+        self._thread.submit(self._write_reporting, capture, decision, done, encoded)
 
     def submit_index(self, capture: Capture, decision: Decision, located: Located) -> None:
         """Index a record archived earlier under a new decision, on the capture thread."""
@@ -53,10 +56,12 @@ class CaptureLog:
             self._thread = ThreadPoolExecutor(1, thread_name_prefix="newsmon-capture")
         self._thread.submit(self.index, capture, decision, located)
 
-    def write(self, capture: Capture, decision: Decision) -> Located | None:
+    def write(
+        self, capture: Capture, decision: Decision, encoded: Encoded | None = None
+    ) -> Located | None:
         """Write now (on the caller's thread); None when the archive could not take it."""
         try:
-            located = self.archive.write(capture, decision)
+            located = self.archive.write(capture, decision, encoded)
         except CaptureWriteError as exc:
             self._failure(exc)
             return None
@@ -98,9 +103,11 @@ class CaptureLog:
         self.flush()
         self.archive.close()
 
-    def _write_reporting(self, capture: Capture, decision: Decision, done: Done | None) -> None:
+    def _write_reporting(
+        self, capture: Capture, decision: Decision, done: Done | None, encoded: Encoded | None
+    ) -> None:
         try:
-            located = self.write(capture, decision)
+            located = self.write(capture, decision, encoded)
         except Exception as exc:  # never lose the thread: the next capture may well succeed
             logger.error("Could not write the WARC capture of %s: %s", capture.url, exc)
             located = None

@@ -63,8 +63,13 @@ class WarcArchive:
         self._serial = 0
         self._stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
-    def write(self, capture: Capture, decision: Decision) -> Located:
-        """Append the capture's records; CaptureWriteError (and no partial record) on failure."""
+    def write(
+        self, capture: Capture, decision: Decision, encoded: Encoded | None = None
+    ) -> Located:
+        """Append the capture's records (`encoded` already, when the extraction worker did it);
+        CaptureWriteError, and no partial record, on failure."""
+        if encoded is None:
+            encoded = encode_exchange(capture)
         with self._lock:
             try:
                 out = self._current()
@@ -72,7 +77,7 @@ class WarcArchive:
                 raise CaptureWriteError(exc.errno, _why(exc, self.directory)) from exc
             start = out.tell()
             try:
-                located = self._append(out, capture, decision)
+                located = self._append(out, capture, decision, encoded)
                 out.flush()
             except OSError as exc:
                 self._cut(out, start)
@@ -86,32 +91,21 @@ class WarcArchive:
         with self._lock:
             self._close_file()
 
-    def _append(self, out: BinaryIO, capture: Capture, decision: Decision) -> Located:
-        writer = _MemberWriter(out)
-        date = _warc_date(capture.captured_at)
-        response = writer.create_warc_record(
-            capture.url, "response", payload=BytesIO(capture.body), length=len(capture.body),
-            http_headers=_status_and_headers(capture),
-            warc_headers_dict={"WARC-Date": date},
-        )  # fmt: skip
-        response_id = response.rec_headers.get_header("WARC-Record-ID")
+    def _append(
+        self, out: BinaryIO, capture: Capture, decision: Decision, encoded: Encoded
+    ) -> Located:
         offset = out.tell()
-        writer.write_record(response)
-        located = Located(
-            self._name, offset, out.tell() - offset,
-            response.rec_headers.get_header("WARC-Payload-Digest") or "",
-        )  # fmt: skip
-        if capture.request_headers is not None:
-            writer.write_record(_request_record(writer, capture, date, response_id))
+        out.write(encoded.data)
         fields = {**capture.extra, **decision.as_fields()}
         payload = "".join(f"{k}: {v}\r\n" for k, v in fields.items()).encode("utf-8")
+        writer = _MemberWriter(out)
         metadata = writer.create_warc_record(
             capture.url, "metadata", payload=BytesIO(payload), length=len(payload),
             warc_content_type="application/warc-fields",
-            warc_headers_dict={"WARC-Date": date, "WARC-Refers-To": response_id},
+            warc_headers_dict={"WARC-Date": encoded.date, "WARC-Refers-To": encoded.record_id},
         )  # fmt: skip
         writer.write_record(metadata)
-        return located
+        return Located(self._name, offset, encoded.response_length, encoded.digest)
 
     def _current(self) -> BinaryIO:
         if self._file is not None:
@@ -148,6 +142,40 @@ class WarcArchive:
             with suppress(OSError):
                 self._file.close()
             self._file = None
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A capture's response (and request) records as gzip members, ready to append."""
+
+    data: bytes
+    response_length: int  # the response record's member, first in `data`
+    digest: str  # WARC-Payload-Digest
+    record_id: str  # the response's WARC-Record-ID (the metadata record refers to it)
+    date: str
+
+
+def encode_exchange(capture: Capture) -> Encoded:
+    """The response record (status, headers, decoded body; digests by warcio) and, when the
+    request is known, its request record, each compressed as one gzip member.
+
+    Pure and picklable: the crawl has it done by the extraction worker that parses the page,
+    so compressing never costs the crawl's busy main process.
+    """
+    out = BytesIO()
+    writer = _MemberWriter(out)
+    date = _warc_date(capture.captured_at)
+    response = writer.create_warc_record(
+        capture.url, "response", payload=BytesIO(capture.body), length=len(capture.body),
+        http_headers=_status_and_headers(capture), warc_headers_dict={"WARC-Date": date},
+    )  # fmt: skip
+    record_id = response.rec_headers.get_header("WARC-Record-ID")
+    writer.write_record(response)
+    length = out.tell()
+    if capture.request_headers is not None:
+        writer.write_record(_request_record(writer, capture, date, record_id))
+    digest = response.rec_headers.get_header("WARC-Payload-Digest") or ""
+    return Encoded(out.getvalue(), length, digest, record_id, date)
 
 
 class _MemberWriter(WARCWriter):  # type: ignore[misc]

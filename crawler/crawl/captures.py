@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import datetime
 from typing import Any, Self
 
 from scrapy import signals
@@ -84,8 +85,9 @@ class CaptureRecorder:
         response = _response_of(outcome)
         if response is None or response.request is None:
             return  # refused before any body came: nothing was received to keep
-        capture = capture_of(response, response.request, item.source, item.canonical_url)
-        log.submit(capture, decision, self._done)
+        capture = capture_of(response, response.request, item.source, item.canonical_url,
+                             captured_at=item.fetched_at)  # fmt: skip
+        log.submit(capture, decision, self._done, item.encoded)
 
     def _replayed(self, log: CaptureLog, item: ArticleItem, decision: Decision) -> None:
         if item.captured is not None:  # archived already: its new decision is indexed
@@ -108,9 +110,11 @@ class CaptureRecorder:
 
 
 def capture_of(
-    response: Response, request: Request, source: str | None, canonical: str | None
-) -> Capture:
-    """The capture of one exchange, with the body as Scrapy handed it over (decoded)."""
+    response: Response, request: Request, source: str | None, canonical: str | None,
+    *, body: bytes | None = None, captured_at: datetime | None = None,
+) -> Capture:  # fmt: skip
+    """The capture of one exchange, with the body as Scrapy handed it over (decoded) unless
+    `body` is given (b"" when the body travels beside it)."""
     headers = [
         (name.decode("latin-1"), value.decode("latin-1"))
         for name, values in response.headers.items()
@@ -124,10 +128,10 @@ def capture_of(
     decoded = request.meta.get(CONTENT_ENCODING_META, ())
     return Capture(
         url=response.url,
-        captured_at=utc_now(),
+        captured_at=captured_at or utc_now(),
         status=response.status,
         headers=http_headers_of(headers, len(response.body), decoded),
-        body=response.body,
+        body=response.body if body is None else body,
         protocol=response.protocol or "HTTP/1.1",
         method=request.method,
         request_headers=sent,

@@ -10,6 +10,7 @@ from crawler.parsers.base import Extracted
 
 if TYPE_CHECKING:
     from crawler.capture import Capture, Located
+    from crawler.capture.warc import Encoded
     from crawler.neardup.fingerprint import Fingerprint
 
 
@@ -41,3 +42,4 @@ class ArticleItem:
     capture: Capture | None = None
     captured: Located | None = None
     replay: tuple[str, int] | None = None  # (WARC file, record offset) of an ingested page
+    encoded: Encoded | None = None  # the fetched page's WARC records, encoded by extraction
