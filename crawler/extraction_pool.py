@@ -39,12 +39,14 @@ class ExtractionPool:
     first use. `fingerprints`: compute near-duplicate fingerprints too."""
 
     def __init__(
-        self, workers: int, min_body_chars: int = MIN_BODY_CHARS, fingerprints: bool = False
-    ) -> None:
+        self, workers: int, min_body_chars: int = MIN_BODY_CHARS, fingerprints: bool = False,
+        captures: bool = False,
+    ) -> None:  # fmt: skip
         self.workers = workers
         # The parser applies the configured minimum itself: a lower one must reach it.
         self.min_body_chars = min_body_chars
         self.fingerprints = fingerprints
+        self.captures = captures  # workers load the WARC writer at start
         self._pool: ProcessPoolExecutor | None = None
 
     def start(self) -> None:
@@ -91,7 +93,7 @@ class ExtractionPool:
                 self.workers,
                 mp_context=context,
                 initializer=worker_start,
-                initargs=(os.getpid(), self.fingerprints),
+                initargs=(os.getpid(), self.fingerprints, self.captures),
             )
         return self._pool
 

@@ -68,7 +68,7 @@ PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 PARENT_POLL = 1.0  # seconds between checks that the parent still lives (where prctl is missing)
 
 
-def worker_start(parent: int, fingerprints: bool = False) -> None:
+def worker_start(parent: int, fingerprints: bool = False, captures: bool = False) -> None:
     """First thing in a worker: die with the parent, never hold the parent's stdout, and load
     the parsers (and numpy for `fingerprints`) while the first pages are still downloading.
 
@@ -84,7 +84,9 @@ def worker_start(parent: int, fingerprints: bool = False) -> None:
     import crawler.parsers.article
 
     if fingerprints:
-        import crawler.neardup.fingerprint  # noqa: F401
+        import crawler.neardup.fingerprint
+    if captures:  # warcio (~0.08 s) before the first page, not while it waits
+        import crawler.capture.warc  # noqa: F401
 
 
 def _parent_death_signal(sig: signal.Signals) -> bool:

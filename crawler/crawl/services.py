@@ -68,14 +68,10 @@ class Services:
             settings.getint("NEWSMON_EXTRACT_WORKERS"),
             settings.getint("NEWSMON_MIN_BODY_CHARS"),
             fingerprints=near is not None,
+            captures=settings.getbool("NEWSMON_ARCHIVE_WARC"),
         )
-        return cls(
-            database,
-            corpus,
-            near,
-            extractor=extractor,
-            captures=open_captures(settings, corpus, database),
-        )
+        captures = open_captures(settings, corpus, database)
+        return cls(database, corpus, near, extractor=extractor, captures=captures)
 
     def __deepcopy__(self, memo: dict[int, object]) -> Self:
         # Scrapy copies a crawler's settings; the handles in them are shared, never copied.
