@@ -206,7 +206,7 @@ class NewsSpider(scrapy.Spider):
         encoded = None
         fetched_at = utc_now()
         try:
-            if services.captures is None:
+            if services.captures is None or response.request is None:
                 extraction = await services.extractor.extract(response.body, response.url, kind)
             else:  # the worker that parses the page also compresses its WARC records
                 capture = capture_of(
