@@ -24,6 +24,9 @@ from crawler.urls import canonical_url
 logger = logging.getLogger(__name__)
 
 CLOSE_AFTER = 0.05  # seconds after the last decision
+# Pages handed to the pipeline and not yet decided: bounds memory whatever the file holds.
+MAX_IN_FLIGHT = 32
+IN_FLIGHT_WAIT = 0.005
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,8 @@ class ReplaySpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         for page in self.pages:
+            while self._yielded - self._decided >= MAX_IN_FLIGHT:
+                await asyncio.sleep(IN_FLIGHT_WAIT)  # Scrapy takes start items without backout
             item = await self._item(page)
             if item is not None:
                 self._yielded += 1
