@@ -106,3 +106,20 @@ def test_capture_write_failure_keeps_the_corpus_and_says_it_once(
                 responses += sum(r.rec_type == "response" for r in ArchiveIterator(stream))
         assert capture_rows(database_url) == responses
         assert responses < len(site.requested(ARTICLE_PREFIX))
+
+
+def test_discovery_pages_are_captured_when_asked(workdir: Path, database_url: str) -> None:
+    with serve(build_site()) as site:
+        add_feed(site)
+        config = write_config(workdir, [site.url("/rss/allArticle.xml")], database_url)
+        with open(config, "a", encoding="utf-8") as out:
+            out.write("[archive]\nwarc_discovery = true\n")
+        result = run_newsmon("crawl", "--config", str(config), cwd=workdir)
+        assert result.returncode == 0, result.stderr
+        feed = site.url("/rss/allArticle.xml")
+        records = archive_records(workdir)
+    (payload,) = [r[2] for r in records if r[0] == "response" and r[1] == feed]
+    assert payload == site.routes["/rss/allArticle.xml"].body
+    assert any(
+        "newsmon-decision: discovery" in r[2].decode() for r in records if r[0] == "metadata"
+    )

@@ -8,6 +8,8 @@ import shutil
 from io import BytesIO
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -89,3 +91,37 @@ def test_ingest_gives_the_crawl_texts_and_a_second_ingest_adds_nothing(
                         str(config), cwd=ingest_dir)  # fmt: skip
     capture = json.loads(shown.stdout)["captures"][0]
     assert capture["decision"] == "added" and capture["captured_at"]
+
+
+def test_an_interrupted_ingest_resumes_at_its_cursor(tmp_path: Path, database_url: str) -> None:
+    workdir = seed_corpus(tmp_path)
+    site = build_site()
+    with serve(site) as served:
+        config = write_config(workdir, [served.url("/rss/allArticle.xml")], database_url)
+        warc = tmp_path / "pages.warc.gz"
+        write_warc(warc, site, served.base_url)
+        first = run_newsmon("ingest", str(warc), "--config", str(config), "--json", cwd=workdir)
+        assert first.returncode == 0, first.stderr
+    records = json.loads(first.stdout)["files"][0]["records"]
+    # as if killed halfway: the cursor says the file was read up to its middle record
+    middle = _offsets(warc)[records // 2]
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE ingest_cursors SET next_offset = :o, finished = :f"),
+            {"o": middle, "f": False},
+        )
+    engine.dispose()
+    again = run_newsmon("ingest", str(warc), "--config", str(config), "--json", cwd=workdir)
+    assert again.returncode == 0, again.stderr
+    resumed = json.loads(again.stdout)
+    assert resumed["files"][0]["resumed_from"] == middle
+    assert resumed["files"][0]["records"] == records - records // 2
+    assert resumed["counts"]["added"] == 0
+    assert_corpus_invariants(workdir, config)
+
+
+def _offsets(path: Path) -> list[int]:
+    with open(path, "rb") as stream:
+        iterator = ArchiveIterator(stream)
+        return [iterator.get_record_offset() for _ in iterator]
