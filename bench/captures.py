@@ -162,12 +162,14 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--ingest-mb", type=int, default=200)
+    parser.add_argument("--ingest-only", action="store_true", help="only the ingest rows")
     args = parser.parse_args()
     compile_newsmon()
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        last_on = crawl_rows(args.pages, args.repeat, tmp)
-        reextract_row(last_on)
+        if not args.ingest_only:
+            last_on = crawl_rows(args.pages, args.repeat, tmp)
+            reextract_row(last_on)
         ingest_rows(args.ingest_mb, tmp)
 
 
