@@ -108,7 +108,8 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def run_newsmon(feed: str | list[str], work: Path) -> tuple[float, float, int]:
+def run_newsmon(feed: str | list[str], work: Path, extra: str = "") -> tuple[float, float, int]:
+    """`newsmon crawl` of the feeds into a new corpus; `extra` is appended to its config."""
     (work / "corpus").mkdir(parents=True)
     config = work / "newsmon.toml"
     feeds = [feed] if isinstance(feed, str) else feed
@@ -119,7 +120,7 @@ def run_newsmon(feed: str | list[str], work: Path) -> tuple[float, float, int]:
         f'[corpus]\ndir = "{work / "corpus"}"\n'
         f'[database]\nurl = "sqlite:///{work / "db.sqlite"}"\n'
         "[crawl]\ndownload_delay = 0\nautothrottle = false\n"
-        "concurrent_requests = 16\nconcurrent_per_domain = 16\n" + sources,
+        "concurrent_requests = 16\nconcurrent_per_domain = 16\n" + sources + extra,
         encoding="utf-8",
     )
     wall, cpu = timed([sys.executable, "-m", "newsmon", "crawl", "--config", str(config)], work)

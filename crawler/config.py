@@ -75,6 +75,25 @@ class DedupConfig:
 
 
 @dataclass(frozen=True)
+class ArchiveConfig:
+    """WARC captures of fetched pages (crawler/capture): on by default, bounded per file."""
+
+    warc: bool = True  # every article response kept as a WARC record
+    warc_discovery: bool = False  # feeds, listings and sitemaps too
+    dir: str = ""  # "" = `archive/` in the state folder beside the corpus (`<corpus>.newsmon/`)
+    max_file_bytes: int = 1024**3  # a WARC file is closed and the next begun past this size
+
+    def directory(self, corpus_dir: Path) -> Path:
+        """Where the WARC files go for this corpus folder."""
+        if self.dir:
+            return Path(self.dir)
+        resolved = corpus_dir.resolve()
+        # the state folder of db.corpus.CorpusStore.state_dir (imported here it would load
+        # SQLAlchemy into every command that only reads its configuration)
+        return resolved.with_name(resolved.name + ".newsmon") / "archive"  # capture.log.ARCHIVE_DIR
+
+
+@dataclass(frozen=True)
 class DaemonConfig:
     crawl_timeout: float = 900.0
     stop_grace: float = 30.0
@@ -130,6 +149,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "database": DatabaseConfig,
     "crawl": CrawlConfig,
     "dedup": DedupConfig,
+    "archive": ArchiveConfig,
     "daemon": DaemonConfig,
     "alerts": AlertsConfig,
     "search": SearchConfig,
@@ -160,6 +180,7 @@ class AppConfig:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     crawl: CrawlConfig = field(default_factory=CrawlConfig)
     dedup: DedupConfig = field(default_factory=DedupConfig)
+    archive: ArchiveConfig = field(default_factory=ArchiveConfig)
     daemon: DaemonConfig = field(default_factory=DaemonConfig)
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     search: SearchConfig = field(default_factory=SearchConfig)

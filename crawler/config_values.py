@@ -18,6 +18,7 @@ RANGES: dict[tuple[str, str], tuple[float, float | None, bool]] = {
     ("crawl", "min_body_chars"): (0, None, True),
     ("crawl", "extract_workers"): (0, None, True),
     ("dedup", "near_threshold"): (0, 1, False),
+    ("archive", "max_file_bytes"): (1024 * 1024, None, True),
     ("alerts", "failures_before_alert"): (1, None, True),
     ("alerts", "silent_factor"): (0, None, False),
     ("search", "max_pages"): (1, None, True),

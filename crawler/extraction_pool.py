@@ -15,9 +15,20 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import resource_tracker
+from typing import TYPE_CHECKING
 
-from crawler.extraction_worker import Extraction, extract_article, extract_page, worker_start
+from crawler.extraction_worker import (
+    Extraction,
+    extract_and_encode,
+    extract_article,
+    extract_page,
+    worker_start,
+)
 from crawler.parsers.base import MIN_BODY_CHARS, NoArticle
+
+if TYPE_CHECKING:
+    from crawler.capture.record import Capture
+    from crawler.capture.warc import Encoded
 
 __all__ = ["Extraction", "ExtractionPool", "extract_article"]
 
@@ -29,12 +40,14 @@ class ExtractionPool:
     first use. `fingerprints`: compute near-duplicate fingerprints too."""
 
     def __init__(
-        self, workers: int, min_body_chars: int = MIN_BODY_CHARS, fingerprints: bool = False
-    ) -> None:
+        self, workers: int, min_body_chars: int = MIN_BODY_CHARS, fingerprints: bool = False,
+        captures: bool = False,
+    ) -> None:  # fmt: skip
         self.workers = workers
         # The parser applies the configured minimum itself: a lower one must reach it.
         self.min_body_chars = min_body_chars
         self.fingerprints = fingerprints
+        self.captures = captures  # workers load the WARC writer at start
         self._pool: ProcessPoolExecutor | None = None
 
     def start(self) -> None:
@@ -59,6 +72,21 @@ class ExtractionPool:
             self.close()
             return extract_page(*args)
 
+    async def extract_captured(
+        self, body: bytes, url: str, content_type: str | None, capture: Capture
+    ) -> tuple[Extraction | NoArticle, Encoded]:
+        """`extract`, and the page's WARC records encoded by the same worker."""
+        args = (body, url, content_type, self.min_body_chars, self.fingerprints, capture)
+        if self.workers <= 0:
+            return extract_and_encode(*args)
+        future = self._open().submit(extract_and_encode, *args)
+        try:
+            return await asyncio.wrap_future(future)
+        except BrokenProcessPool:
+            logger.warning("Extraction worker died on %s; extracting it in-process", url)
+            self.close()
+            return extract_and_encode(*args)
+
     def _open(self) -> ProcessPoolExecutor:
         if self._pool is None:
             # spawn, not fork: the parent runs a reactor and threads that must not be copied
@@ -68,7 +96,7 @@ class ExtractionPool:
                 self.workers,
                 mp_context=context,
                 initializer=worker_start,
-                initargs=(os.getpid(), self.fingerprints),
+                initargs=(os.getpid(), self.fingerprints, self.captures),
             )
         return self._pool
 

@@ -16,6 +16,8 @@ from crawler.parsers.base import Extracted, NoArticle
 from crawler.text import normalize_text
 
 if TYPE_CHECKING:
+    from crawler.capture.record import Capture
+    from crawler.capture.warc import Encoded
     from crawler.neardup.fingerprint import Fingerprint
 
 
@@ -55,11 +57,26 @@ def extract_page(
     return Extraction(extracted, text, Fingerprint.of(text))
 
 
+def extract_and_encode(
+    body: bytes, url: str, content_type: str | None, min_body_chars: int, fingerprint: bool,
+    capture: Capture,
+) -> tuple[Extraction | NoArticle, Encoded]:  # fmt: skip
+    """`extract_page`, and the page's WARC records ready to append (compressed here, beside
+    the parse, instead of in the crawl's main process)."""
+    from dataclasses import replace
+
+    # Imported here: warcio loads only in workers of crawls that keep captures.
+    from crawler.capture.warc import encode_exchange
+
+    extraction = extract_page(body, url, content_type, min_body_chars, fingerprint)
+    return extraction, encode_exchange(replace(capture, body=body))
+
+
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 PARENT_POLL = 1.0  # seconds between checks that the parent still lives (where prctl is missing)
 
 
-def worker_start(parent: int, fingerprints: bool = False) -> None:
+def worker_start(parent: int, fingerprints: bool = False, captures: bool = False) -> None:
     """First thing in a worker: die with the parent, never hold the parent's stdout, and load
     the parsers (and numpy for `fingerprints`) while the first pages are still downloading.
 
@@ -75,7 +92,9 @@ def worker_start(parent: int, fingerprints: bool = False) -> None:
     import crawler.parsers.article
 
     if fingerprints:
-        import crawler.neardup.fingerprint  # noqa: F401
+        import crawler.neardup.fingerprint
+    if captures:  # warcio (~0.08 s) before the first page, not while it waits
+        import crawler.capture.warc  # noqa: F401
 
 
 def _parent_death_signal(sig: signal.Signals) -> bool:

@@ -28,6 +28,7 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
+from db import captures as renames
 from db import repository as repo
 from db.legacy import NEAR_INDEX, upgrade_legacy
 from db.models import Article
@@ -38,6 +39,20 @@ logger = logging.getLogger(__name__)
 
 NAME_PATTERN = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
 STATE_SUFFIX = ".newsmon"
+REPLACED_DIR = "replaced"  # in the state folder: the bytes of corpus files replaced in place
+
+
+class ReplaceError(ValueError):
+    """A text cannot replace a corpus file: no such number, or another file has these bytes."""
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """What `CorpusStore.replace` did: the number kept, the file name before and after."""
+
+    seq: int
+    old_name: str
+    new_name: str
 
 
 def corpus_name(seq: int, content_hash: str) -> str:
@@ -183,6 +198,72 @@ class CorpusStore:
                     if not append.committed:
                         session.rollback()
 
+    def replace(self, seq: int, text: str, *, reason: str, run: str | None = None) -> Replaced:
+        """Replace corpus file `seq` with `text`: same number, a new name from the new bytes.
+
+        The one way a corpus file changes (re-extraction, its undo, a revision under
+        `corpus = "latest"`). Under the folder lock: the old bytes are kept in the state folder
+        (`replaced/`), the new file is linked into place, the row takes the new name and hash
+        and the old name is recorded (`corpus_renames`, with `reason` and `run`) in one commit,
+        then the old name goes. A call that died after linking the new name is finished by the
+        next one. The names are equal when the bytes are the same. ReplaceError when no present
+        file has that number or another file holds the same bytes.
+        """
+        staged = self.stage(text)
+        try:
+            with self._locked(), self.database.session() as session:
+                return self._replace_locked(session, seq, staged, text, reason, run)
+        finally:
+            staged.release()
+
+    def kept_text(self, file_name: str) -> str:
+        """The text of a replaced corpus file, kept in the state folder (for undo and history)."""
+        return (self.state_dir / REPLACED_DIR / file_name).read_text(encoding="utf-8")
+
+    def _replace_locked(
+        self, session: Session, seq: int, staged: Staged, text: str, reason: str, run: str | None
+    ) -> Replaced:
+        article = repo.article_by_seq(session, seq)
+        if article is None or article.missing:
+            raise ReplaceError(f"no corpus file with number {seq}")
+        old_name, old_hash = article.file_name, article.content_hash
+        if staged.digest == old_hash:
+            return Replaced(seq, old_name, old_name)
+        twin = repo.ref_by_hash(session, staged.digest)
+        if twin is not None:
+            raise ReplaceError(f"{old_name}: the new text is the same as {twin.file_name}")
+        self._keep_old(old_name)
+        new_name = corpus_name(seq, staged.digest)
+        article.file_name, article.content_hash = new_name, staged.digest
+        article.headline = text.split("\n", 1)[0]
+        renames.add_rename(
+            session, seq=seq, old_file_name=old_name, new_file_name=new_name,
+            old_hash=old_hash, new_hash=staged.digest, reason=reason, run=run,
+        )  # fmt: skip
+        # Both names exist from the link to the unlink: a crash between them leaves one file
+        # more with the same number, which sync refuses to index and `verify` lists as unknown.
+        self._place_file(session, new_name, staged, placed_ok=True)
+        (self.directory / old_name).unlink(missing_ok=True)
+        _fsync_folder(self.directory)
+        self._known_names.discard(old_name)
+        self._synced_mtime_ns = self._mtime_ns()
+        logger.info("Replaced corpus file %s with %s (%s)", old_name, new_name, reason)
+        return Replaced(seq, old_name, new_name)
+
+    def _keep_old(self, name: str) -> None:
+        kept = self.state_dir / REPLACED_DIR
+        kept.mkdir(parents=True, exist_ok=True)
+        target = kept / name
+        if not target.exists():
+            data = (self.directory / name).read_bytes()
+            part = kept / f"{name}.part"
+            with open(part, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(part, target)
+            _fsync_folder(kept)
+
     def verify(self, repair: bool = False) -> VerifyReport:
         """Check that folder and database agree and names match bytes; optionally repair."""
         with self._locked():
@@ -309,11 +390,20 @@ class CorpusStore:
         )  # fmt: skip
         return True
 
-    def _place_file(self, session: Session, name: str, staged: Staged) -> None:
-        """Link into place, fsync the folder, then commit; see the module docstring."""
+    def _place_file(
+        self, session: Session, name: str, staged: Staged, placed_ok: bool = False
+    ) -> None:
+        """Link into place, fsync the folder, then commit; see the module docstring.
+
+        `placed_ok`: a file of that name may be there already (its name is its bytes' hash:
+        an earlier call linked it and died before its commit)."""
         handle = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY)
         try:
-            staged.place(handle, name)
+            try:
+                staged.place(handle, name)
+            except FileExistsError:
+                if not placed_ok:
+                    raise
             try:
                 os.fsync(handle)
                 session.commit()
@@ -381,6 +471,14 @@ class AppendTransaction:
             self.store._place_file(self.session, self.article.file_name, self.staged)
             self.store._folder_max_seq = self.article.seq
         self.committed = True
+
+
+def _fsync_folder(directory: Path) -> None:
+    handle = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def _lock_directory(fd: int, directory: Path) -> None:

@@ -1,12 +1,22 @@
 """Typed ORM models: stored articles, seen URLs, crawl runs, conditional-GET state, revisions,
-the leader, backfills."""
+the leader, backfills, WARC captures."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Literal
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint, false, text
+from sqlalchemy import (
+    BigInteger,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, utc_now
@@ -235,3 +245,54 @@ class ArchiveCapture(Base):
     original_url: Mapped[str] = mapped_column(String(2048))
     archive_url: Mapped[str] = mapped_column(String(2048))
     captured_at: Mapped[datetime]
+
+
+class CaptureRow(Base):
+    """Where one fetched page's WARC response record lies, and what newsmon decided about it.
+
+    Read with one seek: `warc_file` (in the archive folder), `warc_offset` of its gzip member.
+    """
+
+    __tablename__ = "captures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    canonical_url: Mapped[str | None] = mapped_column(String(2048), index=True)
+    source: Mapped[str | None] = mapped_column(String(64))
+    warc_file: Mapped[str] = mapped_column(String(255))
+    warc_offset: Mapped[int] = mapped_column(BigInteger)
+    warc_length: Mapped[int] = mapped_column(BigInteger)
+    payload_digest: Mapped[str] = mapped_column(String(64))
+    captured_at: Mapped[datetime]
+    decision: Mapped[str] = mapped_column(String(24))
+    detail: Mapped[str | None] = mapped_column(Text)
+    article_seq: Mapped[int | None] = mapped_column(index=True)
+
+
+class CorpusRename(Base):
+    """A corpus file replaced under the same number (re-extraction, a revision): old and new
+    names and hashes; the old bytes are kept in the state folder until the rename is undone."""
+
+    __tablename__ = "corpus_renames"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(index=True)
+    old_file_name: Mapped[str] = mapped_column(String(255))
+    new_file_name: Mapped[str] = mapped_column(String(255))
+    old_hash: Mapped[str] = mapped_column(String(64))
+    new_hash: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(24))  # "reextract", "revision", "undo"
+    run: Mapped[str | None] = mapped_column(String(32), index=True)
+    renamed_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class IngestCursor(Base):
+    """How far `newsmon ingest` read a WARC file: the next record's offset, to resume there."""
+
+    __tablename__ = "ingest_cursors"
+
+    path: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    next_offset: Mapped[int] = mapped_column(BigInteger)
+    finished: Mapped[bool] = mapped_column(default=False, server_default=false())
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)

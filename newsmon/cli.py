@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newsmon.backfill_args import add_parsers as add_backfill_parsers
 from newsmon.logs import setup_logging
@@ -72,10 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--json", action="store_true")
     stats = corpus_sub.add_parser("stats", parents=[common], help="files by source and month")
     stats.add_argument("--json", action="store_true")
-    show = corpus_sub.add_parser("show", parents=[common], help="one article and its history")
-    show.add_argument("article", metavar="NUMBER|FILE", help="corpus number (NNN) or file name")
-    show.add_argument("--json", action="store_true")
-    show.add_argument("--diff", action="store_true", help="show each revision's changed lines")
+    _corpus_capture_parsers(corpus_sub, common)
 
     export = sub.add_parser("export", parents=[common], help="one row per corpus file")
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
@@ -99,7 +96,42 @@ def _parser() -> argparse.ArgumentParser:
     add_topic_parser(sub, common)
     add_revisions_parser(sub, common)
     add_backfill_parsers(sub, common)
+    ingest = sub.add_parser(
+        "ingest", parents=[common], help="run the HTML pages of WARC files through the pipeline"
+    )
+    ingest.add_argument("files", nargs="+", metavar="FILE.warc.gz")
+    ingest.add_argument(
+        "--any-host", action="store_true", help="every host, not only configured sources'"
+    )
+    ingest.add_argument("--json", action="store_true")
     return parser
+
+
+def _corpus_capture_parsers(corpus_sub: Any, common: argparse.ArgumentParser) -> None:
+    show = corpus_sub.add_parser(
+        "show", parents=[common], help="a file's URL, source, fetch time, captures, decisions"
+    )
+    show.add_argument("file", metavar="NNN|FILE")
+    show.add_argument("--json", action="store_true")
+    show.add_argument(
+        "--html", nargs="?", const="-", metavar="OUT",
+        help="write the captured page bytes (to OUT, or stdout)",
+    )  # fmt: skip
+    show.add_argument("--diff", action="store_true", help="show each revision's changed lines")
+    history = corpus_sub.add_parser("history", parents=[common], help="the names a number had")
+    history.add_argument("file", metavar="NNN|FILE")
+    history.add_argument("--json", action="store_true")
+    reextract = corpus_sub.add_parser(
+        "reextract", parents=[common], help="today's extractor over the captured pages"
+    )
+    reextract.add_argument(
+        "--since", type=date.fromisoformat, metavar="YYYY-MM-DD",
+        help="only files fetched on or after this day (KST)",
+    )  # fmt: skip
+    reextract.add_argument("--source", metavar="KEY", help="only this source's files")
+    reextract.add_argument("--json", action="store_true")
+    reextract.add_argument("--apply", action="store_true", help="write the changed texts")
+    reextract.add_argument("--undo", metavar="RUN", help="put back what run RUN applied")
 
 
 def run() -> None:
@@ -146,9 +178,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 # Commands that open the database (all but `db upgrade` also the corpus folder); checked before
 # anything is created, so a bad path or URL is one line instead of a traceback or a half-made
 # folder.
-_USES_DATABASE = {"crawl", "corpus verify", "corpus stats", "corpus show", "export", "daemon",
-                  "status",
-                  "db upgrade", "revisions", "backfill", "coverage"}  # fmt: skip
+_USES_DATABASE = {"crawl", "corpus verify", "corpus stats", "export", "daemon", "status",
+                  "db upgrade", "corpus show", "corpus history", "corpus reextract",
+                  "ingest", "revisions", "backfill", "coverage"}  # fmt: skip
 
 
 def _preflight(config: AppConfig, command: str) -> None:
@@ -304,7 +336,8 @@ def _status(config: AppConfig, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
-        print(format_status(report.sources, report.corpus_files))
+        archive = report.archive.text() if report.archive is not None else None
+        print(format_status(report.sources, report.corpus_files, archive))
         if report.leader is not None:
             print(report.leader.describe())
     return EXIT_OK
@@ -314,12 +347,6 @@ def _revisions(config: AppConfig, args: argparse.Namespace) -> int:
     from newsmon import revisions
 
     return revisions.run(config, args)
-
-
-def _corpus_show(config: AppConfig, args: argparse.Namespace) -> int:
-    from newsmon import revisions
-
-    return revisions.show(config, args)
 
 
 def _backfill(config: AppConfig, args: argparse.Namespace) -> int:
@@ -340,6 +367,12 @@ def _topic(config: AppConfig, args: argparse.Namespace) -> int:
     return topics.HANDLERS[_command_name(args)](config, args)
 
 
+def _corpus_capture(config: AppConfig, args: argparse.Namespace) -> int:
+    from newsmon import capture_commands
+
+    return capture_commands.HANDLERS[_command_name(args)](config, args)
+
+
 _HANDLERS: dict[str, Callable[[AppConfig, argparse.Namespace], int]] = {
     "crawl": _crawl,
     "sources": _sources,
@@ -350,9 +383,12 @@ _HANDLERS: dict[str, Callable[[AppConfig, argparse.Namespace], int]] = {
     "daemon": _daemon,
     "status": _status,
     "revisions": _revisions,
-    "corpus show": _corpus_show,
     "backfill": _backfill,
     "coverage": _coverage,
+    "corpus show": _corpus_capture,
+    "corpus history": _corpus_capture,
+    "corpus reextract": _corpus_capture,
+    "ingest": _corpus_capture,
     "topic explain": _topic,
     "topic review": _topic,
     "topic recheck": _topic,

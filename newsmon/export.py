@@ -8,6 +8,8 @@ In JSON Lines it is an array; in CSV the URLs are joined with ";" (empty when th
 `revisions` counts the changes the outlet made to the article after it was stored (re-checks,
 see `newsmon revisions`), `last_revised_at` is the latest one found and `retracted_at` when it
 was found taken down (empty when none).
+`previous_names` lists the names the file had before it was replaced under its number
+(`corpus reextract --apply`), oldest first, in the same way.
 Datetimes are ISO 8601 in UTC; `since` is a KST calendar date compared with `fetched_at`.
 
 Both commands first index files the database does not know yet (the seeds, files a user
@@ -25,9 +27,10 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Literal, TextIO
 
+from crawler.capture.size import ArchiveSize, archive_size
 from crawler.config import AppConfig
 from crawler.timeutil import KST
-from db import queries, revisions
+from db import captures, queries, revisions
 from db.corpus import CorpusStore
 from db.migrate import open_current
 from db.session import Database
@@ -47,6 +50,7 @@ EXPORT_FIELDS = (
     "revisions",
     "last_revised_at",
     "retracted_at",
+    "previous_names",
 )
 CSV_LIST_SEPARATOR = ";"
 NO_HISTORY = revisions.ArticleHistory(0, None, None)
@@ -65,13 +69,14 @@ class CorpusStats:
     near_duplicates: int = 0
     off_topic: int = 0
     no_body: int = 0
+    archive: ArchiveSize | None = None  # WARC captures: files, bytes on disk, records indexed
 
     def as_dict(self) -> dict[str, object]:
         """The stats as plain JSON-ready values."""
         return asdict(self)
 
 
-def _opened(config: AppConfig) -> Database:
+def opened_database(config: AppConfig) -> Database:
     """The database, with any folder files it does not know indexed first."""
     database = open_current(config.database.url)
     if config.corpus.dir.is_dir():
@@ -87,11 +92,12 @@ def kst_day_start(day: date) -> datetime:
 
 def export_rows(config: AppConfig, since: date | None) -> Iterator[dict[str, object]]:
     """One row per corpus file (seq order) fetched on or after the KST date `since`."""
-    database = _opened(config)
+    database = opened_database(config)
     try:
         with database.session() as session:
             near = queries.near_duplicate_urls(session)
             changed = revisions.histories(session)
+            previous = captures.old_names(session)
             start = kst_day_start(since) if since is not None else None
             for row in queries.export_articles(session, start):
                 if not _regular(config.corpus.dir / str(row["file"])):
@@ -101,6 +107,7 @@ def export_rows(config: AppConfig, since: date | None) -> Iterator[dict[str, obj
                 row["revisions"] = history.revisions
                 row["last_revised_at"] = history.last_revised_at
                 row["retracted_at"] = history.retracted_at
+                row["previous_names"] = previous.get(str(row["file"]), [])
                 yield row
     finally:
         database.close()
@@ -164,7 +171,7 @@ def _csv_value(value: object) -> object:
 
 def corpus_stats(config: AppConfig) -> CorpusStats:
     """Count the corpus files (in total, per source, per KST month) and the seen URLs' fates."""
-    database = _opened(config)
+    database = opened_database(config)
     try:
         with database.session() as session:
             present, missing = queries.count_files(session)
@@ -178,6 +185,10 @@ def corpus_stats(config: AppConfig) -> CorpusStats:
                 near_duplicates=statuses.get("near_duplicate", 0),
                 off_topic=statuses.get("off_topic", 0),
                 no_body=statuses.get("no_body", 0),
+                archive=archive_size(
+                    config.archive.directory(config.corpus.dir),
+                    captures.archive_counts(session)[0],
+                ),
             )
     finally:
         database.close()
@@ -198,6 +209,8 @@ def format_stats(stats: CorpusStats) -> str:
         f"  off topic         {stats.off_topic}",
         f"  no body           {stats.no_body}",
     ]
+    if stats.archive is not None:
+        lines += ["", f"archive: {stats.archive.text()}"]
     return "\n".join(lines)
 
 

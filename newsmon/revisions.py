@@ -14,8 +14,8 @@ from crawler.timeutil import KST
 
 if TYPE_CHECKING:
     from db.corpus import CorpusStore
-    from db.models import Article, Recheck
     from db.revisions import RevisionRow
+    from db.session import Database
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -71,55 +71,37 @@ def _list(config: AppConfig, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def show(config: AppConfig, args: argparse.Namespace) -> int:
-    """`newsmon corpus show NNN|FILE`: the article's row, its re-check state and its history."""
+def revision_details(
+    database: Database, store: CorpusStore, ref: str, with_diff: bool
+) -> dict[str, Any]:
+    """One article's re-check state and revision history (`newsmon corpus show` adds them)."""
     from db import revisions
-    from db.corpus import CorpusStore
-    from db.migrate import open_current
 
-    database = open_current(config.database.url)
-    try:
-        with database.session() as session:
-            found = revisions.article_state(session, args.article)
-            if found is None:
-                sys.stderr.write(f"newsmon: no corpus article {args.article!r}\n")
-                return EXIT_FAILED
-            article, queued = found
-            rows = revisions.list_revisions(session, article_id=article.id)
-        store = CorpusStore(config.corpus.dir, database)
-        record = _article_record(article, queued)
-        record["history"] = [_entry(row, store, args.diff) for row in rows]
-    finally:
-        database.close()
-    _out(json.dumps(record, ensure_ascii=False, indent=2) if args.json else _show_text(record))
-    return EXIT_OK
-
-
-def _article_record(article: Article, queued: Recheck | None) -> dict[str, Any]:
-    iso = _iso
+    with database.session() as session:
+        found = revisions.article_state(session, ref)
+        if found is None:
+            return {"next_recheck_at": None, "recheck_failures": 0, "history": []}
+        article, queued = found
+        rows = revisions.list_revisions(session, article_id=article.id)
     return {
-        "file": article.file_name, "seq": article.seq, "url": article.url,
-        "source": article.source, "headline": article.headline,
-        "published_at": iso(article.published_at), "fetched_at": iso(article.fetched_at),
-        "next_recheck_at": iso(queued.due_at) if queued is not None else None,
+        "next_recheck_at": _iso(queued.due_at) if queued is not None else None,
         "recheck_failures": queued.failures if queued is not None else 0,
-    }  # fmt: skip
+        "history": [_entry(row, store, with_diff) for row in rows],
+    }
 
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def _show_text(record: dict[str, Any]) -> str:
-    lines = [f"{record['file']}  {record['source'] or '-'}  {record['headline']}"]
-    lines.append(f"  {record['url'] or '(no URL: a folder file, never re-checked)'}")
-    fetched = datetime.fromisoformat(record["fetched_at"]).astimezone(KST)
-    lines.append(f"  first fetched {fetched:%Y-%m-%d %H:%M} KST")
+def format_details(record: dict[str, Any]) -> str:
+    """The re-check state and the history as lines under an article's provenance."""
+    lines = []
     if record["next_recheck_at"] is not None:
         due = datetime.fromisoformat(record["next_recheck_at"]).astimezone(KST)
-        lines.append(f"  next re-check {due:%Y-%m-%d %H:%M} KST")
+        lines.append(f"next re-check: {due:%Y-%m-%d %H:%M} KST")
     history = record["history"]
-    lines.append(format_entries(history) if history else "  no revisions recorded")
+    lines.append(format_entries(history) if history else "no revisions recorded")
     return "\n".join(lines)
 
 

@@ -61,7 +61,7 @@ def _row(row: SourceStatus) -> list[str]:
     ]
 
 
-def format_status(rows: list[SourceStatus], corpus_files: int) -> str:
+def format_status(rows: list[SourceStatus], corpus_files: int, archive: str | None = None) -> str:
     """A text table (times in KST) followed by the corpus size."""
     headers = [
         "source",
@@ -82,4 +82,6 @@ def format_status(rows: list[SourceStatus], corpus_files: int) -> str:
         if row.revised or row.retracted:
             lines.append(f"  {row.key}: {row.revised} revised, {row.retracted} retracted")
     lines.append(f"corpus: {corpus_files} file{'s' if corpus_files != 1 else ''} (times in KST)")
+    if archive:
+        lines.append(f"archive: {archive}")
     return "\n".join(lines)

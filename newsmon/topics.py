@@ -203,16 +203,27 @@ def _recheck(config: AppConfig, args: argparse.Namespace) -> int:
     if not urls:
         _say("[]" if args.json else "no remembered off-topic articles in that period")
         return EXIT_OK
-    from crawler.crawl.runner import run_crawl  # Scrapy is loaded only by commands that crawl
+    # Scrapy is loaded only by commands that crawl
+    from crawler.crawl.recheck import captured_pages, split_captured
+    from crawler.crawl.runner import Replay, run_crawl
 
-    sources = [config.source(key) for key in urls]
-    reports = run_crawl(config, sources, urls=urls)
+    database = open_database(config.database.url)
+    try:
+        captured, refetch = split_captured(config, database, urls)
+    finally:
+        database.close()
+    replay = Replay(captured_pages(config, captured), "captures") if captured else None
+    sources = [config.source(key) for key in refetch]
+    reports = run_crawl(config, sources, urls=refetch, replay=replay)
     if args.json:
         _say(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
     else:
         total = sum(len(found) for found in urls.values())
         added = sum(r.added for r in reports)
-        _say(f"rechecked {total} off-topic articles: {added} now on topic and added")
+        _say(
+            f"rechecked {total} off-topic articles ({len(captured)} from their captures, "
+            f"{total - len(captured)} fetched again): {added} now on topic and added"
+        )
         _say(commands.crawl_table(reports))
     return EXIT_FAILED if any(r.failed for r in reports) else EXIT_OK
 

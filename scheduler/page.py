@@ -150,6 +150,7 @@ def render(report: StatusReport) -> str:
         "아직 기사가 없습니다",
     )
     first, last = report.days[0], report.days[-1]
+    meta = f"{kst(report.generated_at)} KST 기준 · 말뭉치 파일 {report.corpus_files:,}개"
     return f"""<!DOCTYPE html>
 <html lang="ko">
 <head>
@@ -163,7 +164,7 @@ def render(report: StatusReport) -> str:
 <body>
 <header>
 <h1>newsmon</h1>
-<p class="meta">{kst(report.generated_at)} KST 기준 · 말뭉치 파일 {report.corpus_files:,}개</p>
+<p class="meta">{meta}{_archive(report)}</p>
 {leader_line(report.leader)}
 </header>
 <h2>출처</h2>
@@ -179,3 +180,12 @@ def render(report: StatusReport) -> str:
 </body>
 </html>
 """
+
+
+def _archive(report: StatusReport) -> str:
+    """The archive's size on the meta line (WARC captures), when there is one."""
+    archive = report.archive
+    if archive is None or not archive.files:
+        return ""
+    megabytes = archive.bytes / 1024 / 1024
+    return f" · WARC 보관 {archive.records:,}건 ({archive.files:,}개 파일, {megabytes:,.1f} MB)"

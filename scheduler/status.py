@@ -9,10 +9,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from crawler.capture.size import ArchiveSize, archive_size
 from crawler.config import AlertsConfig, AppConfig
 from crawler.sources import Source
 from crawler.timeutil import KST, utc_now
-from db import activity, history, leadership, revisions
+from db import activity, captures, history, leadership, revisions
 from db.corpus import NAME_PATTERN
 from db.migrate import open_current
 from db.session import Database
@@ -232,12 +233,14 @@ class StatusReport:
     daily: dict[str, list[int]]  # source key -> new articles on each of `days`
     leader: LeaderInfo | None = None
     coverage: list[SourceCoverage] = field(default_factory=list)  # the backfill ledger
+    archive: ArchiveSize | None = None  # WARC captures: files, bytes, records indexed
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "generated_at": _iso(self.generated_at),
             "leader": self.leader.as_dict() if self.leader else None,
             "corpus_files": self.corpus_files,
+            "archive": self.archive.as_dict() if self.archive is not None else None,
             "sources": [row.as_dict() for row in self.sources],
             "articles": [row.as_dict() for row in self.articles],
             "daily": {"days": [day.isoformat() for day in self.days], "series": self.daily},
@@ -291,6 +294,9 @@ def build_report(session: Session, config: AppConfig, now: datetime) -> StatusRe
         daily=daily,
         leader=leader_info(session),
         coverage=coverage(session, None, now.astimezone(KST).date()),
+        archive=archive_size(
+            config.archive.directory(config.corpus.dir), captures.archive_counts(session)[0]
+        ),
     )
 
 

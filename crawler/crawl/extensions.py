@@ -74,7 +74,8 @@ class CrawlRunRecorder:
         return ext
 
     async def spider_opened(self, spider: Spider) -> None:
-        assert isinstance(spider, NewsSpider)
+        if not isinstance(spider, NewsSpider):
+            return  # a replay of captured pages (ingest, recheck) is no crawl of a source
         # on the writer pool, like every database call of the crawl: the reactor never waits
         self.run_id = await services_of(self.crawler).run(self._start, spider.source.key)
 
@@ -85,7 +86,8 @@ class CrawlRunRecorder:
             return run.id
 
     async def spider_closed(self, spider: Spider, reason: str) -> None:
-        assert isinstance(spider, NewsSpider)
+        if not isinstance(spider, NewsSpider):
+            return
         await services_of(self.crawler).run(self._finish, spider, reason)
 
     def _finish(self, spider: NewsSpider, reason: str) -> None:
@@ -138,11 +140,11 @@ class ProgressLogger:
         self.log(spider, final=True)
 
     def log(self, spider: Spider, final: bool = False) -> None:
-        assert self.crawler.stats is not None and isinstance(spider, NewsSpider)
+        assert self.crawler.stats is not None
         c = counts_from_stats(self.crawler.stats.get_stats())
         logger.info(
             "%s%s: discovered %d, fetched %d, on topic %d, duplicates %d, added %d, errors %d",
-            spider.source.key,
+            spider.source.key if isinstance(spider, NewsSpider) else spider.name,
             " done" if final else "",
             c["discovered"],
             c["fetched"],

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from crawler.parsers.base import Extracted, NoArticle
 
 if TYPE_CHECKING:
+    from crawler.capture import Capture, Located
+    from crawler.capture.warc import Encoded
     from crawler.neardup.fingerprint import Fingerprint
 
 
@@ -37,3 +39,14 @@ class ArticleItem:
     on_topic: bool = False  # set by the topic filter when the article passed it
     # a backfill's record of where the page came from (door, cursor unit, capture)
     backfill: Any = None
+    # What the pipelines decided (a seen status: added, duplicate, off_topic...), said in the
+    # page's WARC capture; `stored_as` is (seq, file name) once the page is a corpus file.
+    decision: str | None = None
+    decision_detail: str | None = None
+    stored_as: tuple[int, str] | None = None
+    # A page replayed from a capture (ingest, recheck): the capture to write for it, or where
+    # it is archived already (then only its new decision is indexed).
+    capture: Capture | None = None
+    captured: Located | None = None
+    replay: tuple[str, int] | None = None  # (WARC file, record offset) of an ingested page
+    encoded: Encoded | None = None  # the fetched page's WARC records, encoded by extraction

@@ -60,6 +60,7 @@ class TopicFilterPipeline(_Component):
             item.on_topic = True
             return item
         status, message, extra = rejection
+        item.decision, item.decision_detail = status, message.rsplit(": ", 1)[0]
         await self.services.run(lambda: self._remember(item, status, **extra))
         raise DropItem(message)
 
@@ -140,6 +141,7 @@ class CorpusPipeline(_Component):
             self._closing = asyncio.ensure_future(engine.close_spider_async(reason=reason))
 
     def _fail(self, item: ArticleItem, exc: BaseException) -> None:
+        item.decision, item.decision_detail = "not_stored", str(exc)[:200]
         self._inc("newsmon/errors")
         # A full or read-only disk is the operator's to fix and says all in its message: one
         # line per article. Anything else is a defect, worth its traceback.
@@ -161,6 +163,7 @@ class CorpusPipeline(_Component):
                 earlier = append.exact_duplicate()
                 if earlier is not None:
                     self._inc("newsmon/duplicate/exact")
+                    item.decision, item.decision_detail = "duplicate", earlier.file_name
                     _record_seen(append.session, item, "duplicate", duplicate_of=earlier.file_name)
                     append.commit()
                     raise DropItem(f"duplicate of {earlier.file_name}: {item.url}")
@@ -169,6 +172,8 @@ class CorpusPipeline(_Component):
                     match = near.query(fingerprint)
                 if match is not None:
                     self._inc("newsmon/duplicate/near")
+                    item.decision = "near_duplicate"
+                    item.decision_detail = f"{match.key} ({match.similarity:.2f})"
                     _record_seen(
                         append.session, item, "near_duplicate",
                         duplicate_of=match.key, similarity=match.similarity,
@@ -185,6 +190,7 @@ class CorpusPipeline(_Component):
                 _record_seen(append.session, item, "added", article_id=article.id)
                 self._schedule_recheck(append.session, item, article.id)
                 append.commit()
+                item.decision, item.stored_as = "added", (article.seq, article.file_name)
                 # Committed: the article is added whatever fails from here on.
                 if fingerprint is not None:
                     self._index_near(item, article.file_name, fingerprint)

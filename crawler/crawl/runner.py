@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -17,6 +17,7 @@ from crawler.crawl.extensions import counts_from_stats, source_failure
 from crawler.crawl.services import SERVICES_SETTING, Services
 from crawler.crawl.settings import STATIC_SETTINGS
 from crawler.crawl.spiders.news import NewsSpider
+from crawler.crawl.spiders.replay import ReplayPage, ReplaySpider
 from crawler.sources import Source
 from crawler.sources.engines import NAVER_ID_ENV, NAVER_SECRET_ENV, naver_credentials
 
@@ -81,16 +82,33 @@ def build_settings(config: AppConfig) -> Settings:
             "NEWSMON_NEAR_ENABLED": config.dedup.near,
             "NEWSMON_NEAR_THRESHOLD": config.dedup.near_threshold,
             "NEWSMON_RECHECK_FIRST": next(iter(config.revisions.recheck), None),
+            "NEWSMON_ARCHIVE_WARC": config.archive.warc,
+            "NEWSMON_ARCHIVE_DISCOVERY": config.archive.warc_discovery,
+            "NEWSMON_ARCHIVE_DIR": str(config.archive.directory(config.corpus.dir)),
+            "NEWSMON_ARCHIVE_MAX_BYTES": config.archive.max_file_bytes,
         },
         priority="project",
     )
     return settings
 
 
+@dataclass(frozen=True)
+class Replay:
+    """Captured pages to run through the pipeline beside (or instead of) the crawls.
+
+    `connect(crawler)` lets the caller follow the items (the ingest cursor).
+    """
+
+    pages: Iterable[ReplayPage]
+    label: str
+    connect: Callable[[Crawler], None] | None = None
+
+
 def run_crawl(
     config: AppConfig,
     sources: list[Source] | None = None,
     urls: Mapping[str, Sequence[str]] | None = None,
+    replay: Replay | None = None,
 ) -> list[SourceReport]:
     """Crawl the given sources (default: all enabled) concurrently in this process; blocks.
 
@@ -117,6 +135,12 @@ def run_crawl(
         crawlers.append((source, crawler))
         explicit = {"urls": tuple(urls.get(source.key, ()))} if urls is not None else {}
         process.crawl(crawler, source=source, **explicit)
+    replayer = None
+    if replay is not None:
+        replayer = process.create_crawler(ReplaySpider)
+        if replay.connect is not None:
+            replay.connect(replayer)
+        process.crawl(replayer, pages=replay.pages, label=replay.label)
     # What exists now (modules, classes, settings, the near index) lives until the process
     # ends: frozen, it is left out of every full garbage collection during the crawl.
     gc.freeze()
@@ -129,7 +153,21 @@ def run_crawl(
     finally:
         gc.set_threshold(*threshold)
         services.close()
-    return [_report(source, crawler) for source, crawler in crawlers]
+    reports = [_report(source, crawler) for source, crawler in crawlers]
+    if replay is not None and replayer is not None:
+        reports.append(_replay_report(replay.label, replayer))
+    return reports
+
+
+def _replay_report(label: str, crawler: Crawler) -> SourceReport:
+    stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
+    reason = stats.get("finish_reason", "finished")
+    failed = reason not in ("finished", None)
+    return SourceReport(
+        key=label, name=label, added_files=list(stats.get("newsmon/added_files", [])),
+        failed=failed, reason=f"stopped: {reason}" if failed else None, fallback=None,
+        **counts_from_stats(stats),
+    )  # fmt: skip
 
 
 def _report(source: Source, crawler: Crawler) -> SourceReport:

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Self, TypeVar
 
 from scrapy import signals
@@ -15,6 +16,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Request
 from scrapy.settings import BaseSettings
 
+from crawler.capture.log import ARCHIVE_DIR, CaptureLog
 from crawler.extraction_pool import ExtractionPool
 from crawler.neardup import NearDuplicateIndex
 from db.corpus import CorpusStore
@@ -49,6 +51,7 @@ class Services:
         )
     )
     extractor: ExtractionPool = field(default_factory=lambda: ExtractionPool(0))
+    captures: CaptureLog | None = None  # WARC captures, when they are on
 
     @classmethod
     def open(cls, settings: BaseSettings) -> Self:
@@ -65,8 +68,10 @@ class Services:
             settings.getint("NEWSMON_EXTRACT_WORKERS"),
             settings.getint("NEWSMON_MIN_BODY_CHARS"),
             fingerprints=near is not None,
+            captures=settings.getbool("NEWSMON_ARCHIVE_WARC"),
         )
-        return cls(database, corpus, near, extractor=extractor)
+        captures = open_captures(settings, corpus, database)
+        return cls(database, corpus, near, extractor=extractor, captures=captures)
 
     def __deepcopy__(self, memo: dict[int, object]) -> Self:
         # Scrapy copies a crawler's settings; the handles in them are shared, never copied.
@@ -80,6 +85,8 @@ class Services:
         """Wait for the writers, then release every handle."""
         self.writers.shutdown(wait=True)
         self.extractor.close()
+        if self.captures is not None:
+            self.captures.close()
         if self.near is not None:
             self.near.close()
         self.corpus.close()
@@ -123,6 +130,18 @@ def services_of(crawler: Crawler) -> Services:
     if extension is None:
         raise NotConfigured("the CrawlServices extension is not enabled")
     return extension.services
+
+
+def open_captures(
+    settings: BaseSettings, corpus: CorpusStore, database: Database
+) -> CaptureLog | None:
+    """The capture log when captures are on (NEWSMON_ARCHIVE_WARC); its folder is made on the
+    first write, so a read-only archive folder never stops a crawl (see CaptureLog)."""
+    if not settings.getbool("NEWSMON_ARCHIVE_WARC"):
+        return None
+    folder = settings.get("NEWSMON_ARCHIVE_DIR") or ""
+    directory = Path(folder) if folder else corpus.state_dir / ARCHIVE_DIR
+    return CaptureLog.open(directory, settings.getint("NEWSMON_ARCHIVE_MAX_BYTES"), database)
 
 
 def open_near_index(corpus: CorpusStore, threshold: float) -> NearDuplicateIndex:

@@ -27,6 +27,12 @@ NEWSMON_DEFAULTS: dict[str, Any] = {
     "NEWSMON_TOPIC": None,
     # seconds after its first fetch at which a stored article is first re-checked; None: never
     "NEWSMON_RECHECK_FIRST": None,
+    # WARC captures (crawler/capture): every article response, optionally discovery pages;
+    # "" for the folder = `archive/` in the corpus's state folder
+    "NEWSMON_ARCHIVE_WARC": True,
+    "NEWSMON_ARCHIVE_DISCOVERY": False,
+    "NEWSMON_ARCHIVE_DIR": "",
+    "NEWSMON_ARCHIVE_MAX_BYTES": 1024**3,
 }
 
 STATIC_SETTINGS: dict[str, Any] = {
@@ -86,6 +92,7 @@ STATIC_SETTINGS: dict[str, Any] = {
         "crawler.crawl.services.CrawlServices": 0,  # owns the database, corpus and indexes
         "crawler.crawl.extensions.CrawlRunRecorder": 100,
         "crawler.crawl.extensions.ProgressLogger": 200,
+        "crawler.crawl.captures.CaptureRecorder": 300,
     },
     **NEWSMON_DEFAULTS,
 }

@@ -28,6 +28,7 @@ class _SaidOnce(logging.Filter):
 
 
 _SAID_ONCE = _SaidOnce()
+CONTENT_ENCODING_META = "newsmon_content_encoding"
 
 
 class SizeGuardCompressionMiddleware(HttpCompressionMiddleware):
@@ -45,6 +46,9 @@ class SizeGuardCompressionMiddleware(HttpCompressionMiddleware):
     def process_response(  # type: ignore[override]
         self, request: Request, response: Response
     ) -> Request | Response:
+        encodings = response.headers.getlist("Content-Encoding")
+        if encodings:  # the capture says how the body came (Scrapy drops the header decoding it)
+            request.meta[CONTENT_ENCODING_META] = [e.decode("latin-1") for e in encodings]
         try:
             return super().process_response(request, response)
         except Refused:

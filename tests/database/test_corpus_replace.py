@@ -47,9 +47,9 @@ def test_refusals_change_nothing(store: CorpusStore) -> None:
     seq = _append(store, FIRST)
     other = _append(store, SECOND)
     before = store.file_names()
-    with pytest.raises(ReplaceError, match="already has these bytes"):
+    with pytest.raises(ReplaceError, match="the same as"):
         replace_text(store, seq, SECOND)
-    with pytest.raises(ReplaceError, match="no corpus article number"):
+    with pytest.raises(ReplaceError, match="no corpus file with number"):
         replace_text(store, other + 100, "무엇\n이든")
     assert store.file_names() == before and store.verify().ok
 

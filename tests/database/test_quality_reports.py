@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.capture.size import ArchiveSize
 from crawler.config import AppConfig, CorpusConfig, DatabaseConfig
 from db import queries
 from db import repository as repo
@@ -139,12 +140,14 @@ def test_corpus_stats(store: CorpusStore, database: Database, database_url: str)
         near_duplicates=3,
         off_topic=2,
         no_body=1,
+        archive=ArchiveSize(str(store.state_dir / "archive"), 0, 0, 0),
     )
 
 
 def test_stats_of_an_empty_database(database: Database, database_url: str, tmp_path: Path) -> None:
     stats = corpus_stats(_config(tmp_path / "no-corpus-yet", database_url))
-    assert stats == CorpusStats(files=0)
+    assert stats == CorpusStats(files=0, archive=stats.archive)
+    assert stats.archive is not None and stats.archive.files == stats.archive.records == 0
     assert not (tmp_path / "no-corpus-yet").exists()
 
 

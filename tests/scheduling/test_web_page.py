@@ -122,12 +122,14 @@ def test_report_as_dict_has_the_cli_shape(report: StatusReport) -> None:
         "generated_at",
         "corpus_files",
         "leader",
+        "archive",
         "sources",
         "articles",
         "daily",
         "coverage",
     }
     assert payload["leader"] is None  # no daemon has led (and SQLite never has one)
+    assert payload["archive"]["records"] == 0 and payload["archive"]["files"] == 0
     assert payload["sources"][1]["badge"] == "broken"
     assert payload["articles"][0] == {
         "file": _file(73),

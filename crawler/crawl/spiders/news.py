@@ -14,6 +14,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.crawl.captures import capture_of
 from crawler.crawl.conditional import NOT_MODIFIED, PendingValidators
 from crawler.crawl.items import ArticleItem
 from crawler.crawl.refusals import Refused, as_refusal, failure_reason
@@ -214,13 +215,21 @@ class NewsSpider(scrapy.Spider):
     async def parse_article(self, response: Response) -> AsyncIterator[ArticleItem]:
         self._inc("newsmon/fetched")
         content_type = response.headers.get(b"Content-Type")
-        extractor = services_of(self.crawler).extractor
+        services = services_of(self.crawler)
+        kind = content_type.decode("latin-1") if content_type else None
+        encoded = None
+        fetched_at = utc_now()
         try:
-            extraction = await extractor.extract(
-                response.body,
-                response.url,
-                content_type.decode("latin-1") if content_type else None,
-            )
+            if services.captures is None or response.request is None:
+                extraction = await services.extractor.extract(response.body, response.url, kind)
+            else:  # the worker that parses the page also compresses its WARC records
+                capture = capture_of(
+                    response, response.request, self.source.key, None, body=b"",
+                    captured_at=fetched_at,
+                )  # fmt: skip
+                extraction, encoded = await services.extractor.extract_captured(
+                    response.body, response.url, kind, capture
+                )
         except Exception:  # a page that breaks the parser is one lost page, never a lost crawl
             logger.exception("%s: extraction failed for %s", self.source.key, response.url)
             self._inc("newsmon/errors")
@@ -241,7 +250,7 @@ class NewsSpider(scrapy.Spider):
             source=self.source.key,
             url=response.url,
             canonical_url=final,
-            fetched_at=utc_now(),
+            fetched_at=fetched_at,
             extracted=extracted,
             redirected_from=tuple(redirects),
             missing=missing,
@@ -249,6 +258,7 @@ class NewsSpider(scrapy.Spider):
             fingerprint=found.fingerprint if found is not None else None,
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
+            encoded=encoded,
         )
 
     def _declared_canonical(self, extracted: Extracted | None, url: str) -> str | None:

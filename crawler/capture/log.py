@@ -1,0 +1,124 @@
+"""The capture log: WARC records written on a thread of their own, indexed in the database.
+
+The crawl hands a capture over and goes on (`submit` never blocks); one thread appends the
+records (a WARC file is written in order) and adds the index rows in batches. A capture that
+cannot be written is one error line for the run (then counted only): the corpus is the source
+of truth and never waits for, or depends on, its archive.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from crawler.capture.record import Capture, Decision
+from crawler.capture.warc import CaptureWriteError, Encoded, Located, WarcArchive
+from db import captures
+from db.session import Database
+
+logger = logging.getLogger(__name__)
+
+ARCHIVE_DIR = "archive"  # the default folder of WARC files, inside the corpus's state folder
+INDEX_BATCH = 64  # index rows per commit: one commit per capture would cost a crawl ~1 ms each
+Done = Callable[[Located | None], None]
+
+
+class CaptureLog:
+    """Write captures (response, request, metadata records) and index them; thread-safe."""
+
+    def __init__(self, archive: WarcArchive, database: Database) -> None:
+        self.archive = archive
+        self.database = database
+        self._pending: list[captures.CaptureEntry] = []
+        self._lock = threading.Lock()
+        self._failed = False
+        self._thread: ThreadPoolExecutor | None = None
+
+    @classmethod
+    def open(cls, directory: Path, max_file_bytes: int, database: Database) -> CaptureLog:
+        return cls(WarcArchive(directory, max_file_bytes), database)
+
+    def submit(
+        self, capture: Capture, decision: Decision, done: Done | None = None,
+        encoded: Encoded | None = None,
+    ) -> None:  # fmt: skip
+        """Write on the capture thread; `done(location or None)` runs there afterwards."""
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="newsmon-capture")
+        self._thread.submit(self._write_reporting, capture, decision, done, encoded)
+
+    def submit_index(self, capture: Capture, decision: Decision, located: Located) -> None:
+        """Index a record archived earlier under a new decision, on the capture thread."""
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="newsmon-capture")
+        self._thread.submit(self.index, capture, decision, located)
+
+    def write(
+        self, capture: Capture, decision: Decision, encoded: Encoded | None = None
+    ) -> Located | None:
+        """Write now (on the caller's thread); None when the archive could not take it."""
+        try:
+            located = self.archive.write(capture, decision, encoded)
+        except CaptureWriteError as exc:
+            self._failure(exc)
+            return None
+        self.index(capture, decision, located)
+        return located
+
+    def index(self, capture: Capture, decision: Decision, located: Located) -> None:
+        """Add an index row for a record (new, or one already archived and decided anew)."""
+        entry = captures.CaptureEntry(
+            url=capture.url, canonical_url=capture.canonical_url, source=capture.source,
+            warc_file=located.file, warc_offset=located.offset, warc_length=located.length,
+            payload_digest=located.digest[:64], captured_at=capture.captured_at,
+            decision=decision.status[:24], detail=decision.detail, article_seq=decision.seq,
+        )  # fmt: skip
+        with self._lock:
+            self._pending.append(entry)
+            full = len(self._pending) >= INDEX_BATCH
+        if full:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the index rows written so far."""
+        with self._lock:
+            entries, self._pending = self._pending, []
+        if not entries:
+            return
+        try:
+            with self.database.session() as session:
+                captures.add_captures(session, entries)
+                session.commit()
+        except Exception as exc:  # the records are in the WARC files: their metadata tells
+            logger.error("Could not index %d WARC captures: %s", len(entries), exc)
+
+    def close(self) -> None:
+        """Wait for the writes in flight, index them, close the current WARC file."""
+        if self._thread is not None:
+            self._thread.shutdown(wait=True)
+            self._thread = None
+        self.flush()
+        self.archive.close()
+
+    def _write_reporting(
+        self, capture: Capture, decision: Decision, done: Done | None, encoded: Encoded | None
+    ) -> None:
+        try:
+            located = self.write(capture, decision, encoded)
+        except Exception as exc:  # never lose the thread: the next capture may well succeed
+            logger.error("Could not write the WARC capture of %s: %s", capture.url, exc)
+            located = None
+        if done is not None:
+            done(located)
+
+    def _failure(self, exc: CaptureWriteError) -> None:
+        if not self._failed:
+            self._failed = True
+            logger.error(
+                "WARC captures are not being written: %s; the corpus is not affected "
+                "(newsmon/capture/errors counts the captures lost)",
+                exc.strerror,
+            )
