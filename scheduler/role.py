@@ -20,5 +20,6 @@ class Role:
         return "leader" if self.leading else "standby"
 
     def running(self) -> bool:
-        """The scheduler of this daemon's term runs (only ever while leading)."""
-        return self.scheduler is not None and bool(self.scheduler.running)
+        """The scheduler of this daemon's term runs, or is being built (a term's first moments:
+        history read, jobs planned); False once a started scheduler has stopped."""
+        return self.scheduler is None or bool(self.scheduler.running)

@@ -10,7 +10,7 @@ import pytest
 
 import crawler.parsers.article as article_parser
 from crawler.config import load_config
-from crawler.parsers.base import Extracted
+from crawler.parsers.base import Extracted, NoArticle
 from newsmon import reextract
 from tests.fixture_server import serve
 from tests.integration.harness import corpus_files, run_newsmon
@@ -72,17 +72,17 @@ def test_reextract_reports_unchanged_then_exactly_the_changed_file_and_round_tri
     seq = int(file_of(workdir, ON_TOPIC_1.text)[:3])
     other = file_of(workdir, ON_TOPIC_2.text)
 
-    original = article_parser.extract
+    original = article_parser.read_article
 
-    def changed_rule(body: bytes, url: str, **kwargs: object) -> Extracted | None:
+    def changed_rule(body: bytes, url: str, **kwargs: object) -> Extracted | NoArticle:
         found = original(body, url, **kwargs)  # type: ignore[arg-type]
-        if found is None:
-            return None
+        if isinstance(found, NoArticle):
+            return found
         # the new rule: a reporter's sign-off line ("/name email") is not part of the body
         kept = tuple(p for p in found.paragraphs if not p.startswith("/"))
         return dataclasses.replace(found, paragraphs=kept)
 
-    monkeypatch.setattr(article_parser, "extract", changed_rule)
+    monkeypatch.setattr(article_parser, "read_article", changed_rule)
     config = load_config(config_path, env={})
     dry = reextract.reextract(config)
     changed = [f for f in dry.files if f.status == "changed"]

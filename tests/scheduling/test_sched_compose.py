@@ -120,7 +120,9 @@ def test_service_commands_run_against_postgres(postgres_schema_url: str, tmp_pat
     assert all(row["last_status"] is None and row["failures_in_row"] == 0 for row in rows)
     text = _newsmon("status", env=env, cwd=tmp_path)
     assert text.returncode == 0, text.stderr
-    assert text.stdout.rstrip().endswith("corpus: 0 files (times in KST)")
+    *_, corpus_line, archive_line = text.stdout.rstrip().splitlines()
+    assert corpus_line == "corpus: 0 files (times in KST)"
+    assert archive_line.startswith("archive: 0 captures in 0 WARC files, 0 B")
 
 
 def test_compose_needs_the_status_page_token() -> None:
