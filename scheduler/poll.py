@@ -26,7 +26,6 @@ from crawler.config import AppConfig
 from crawler.discovery import DiscoveryError, read_discovery
 from crawler.discovery.pagination import next_page_url
 from crawler.probes.fetch import HttpFetcher
-from crawler.probes.tls import with_tls_hint
 from crawler.scope import in_scope, source_domains
 from crawler.sources import Source
 from crawler.urls import canonical_url
@@ -245,19 +244,10 @@ class Poller:
     def _send(self, fetcher: HttpFetcher, url: str) -> tuple[int, bytes, httpx.Headers]:
         with self.database.session() as session:
             state = repository.get_fetch_state(session, url)
-        conditional = {}
-        if state is not None and state.etag:
-            conditional["If-None-Match"] = state.etag
-        if state is not None and state.last_modified:
-            conditional["If-Modified-Since"] = state.last_modified
-        try:
-            with fetcher.client.stream(
-                "GET", url, headers=conditional, follow_redirects=False
-            ) as response:
-                body, cut = fetcher.read_capped(response)
-                if cut:
-                    raise Unreadable(f"larger than {fetcher.max_bytes} bytes")
-                return response.status_code, body, response.headers
-        except (httpx.HTTPError, ValueError) as exc:
-            reason = with_tls_hint(f"{type(exc).__name__}: {exc}", fetcher.tls_ciphers)
-            raise Unreadable(reason) from exc
+        if state is None:
+            answer = fetcher.hop(url)
+        else:
+            answer = fetcher.hop(url, state.etag, state.last_modified)
+        if answer.error is not None or answer.status is None or answer.headers is None:
+            raise Unreadable(answer.error or "no answer")
+        return answer.status, answer.body, answer.headers

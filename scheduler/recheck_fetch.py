@@ -9,10 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-import httpx
-
-from crawler.probes.fetch import HttpFetcher
-from crawler.probes.tls import with_tls_hint
+from crawler.probes.fetch import Hop, HttpFetcher
 from crawler.scope import in_scope
 
 MAX_REDIRECTS = 10
@@ -109,28 +106,7 @@ def fetch_article(
     return Answer(url, error=f"more than {MAX_REDIRECTS} redirects", requests=requests)
 
 
-@dataclass(frozen=True)
-class _Raw:
-    status: int | None
-    body: bytes
-    headers: httpx.Headers | None
-    error: str | None = None
-
-
-def _get(fetcher: HttpFetcher, url: str, validators: Validators | None) -> _Raw:
-    conditional = {}
-    if validators is not None and validators.etag:
-        conditional["If-None-Match"] = validators.etag
-    if validators is not None and validators.last_modified:
-        conditional["If-Modified-Since"] = validators.last_modified
-    try:
-        with fetcher.client.stream(
-            "GET", url, headers=conditional, follow_redirects=False
-        ) as response:
-            body, cut = fetcher.read_capped(response)
-            if cut:
-                return _Raw(None, b"", None, f"larger than {fetcher.max_bytes} bytes")
-            return _Raw(response.status_code, body, response.headers)
-    except (httpx.HTTPError, ValueError) as exc:
-        reason = with_tls_hint(f"{type(exc).__name__}: {exc}", fetcher.tls_ciphers)
-        return _Raw(None, b"", None, reason)
+def _get(fetcher: HttpFetcher, url: str, validators: Validators | None) -> Hop:
+    if validators is None:
+        return fetcher.hop(url)
+    return fetcher.hop(url, validators.etag, validators.last_modified)

@@ -70,6 +70,16 @@ class _Resolve(httpx.HTTPTransport):
         return super().handle_request(request)
 
 
+@dataclass(frozen=True)
+class Hop:
+    """One request's answer: status, body and headers, or why there is none."""
+
+    status: int | None
+    body: bytes
+    headers: httpx.Headers | None
+    error: str | None = None
+
+
 class HttpFetcher:
     """GET with redirects, robots.txt obeyed per host, at most `max_bytes` read per answer."""
 
@@ -153,6 +163,27 @@ class HttpFetcher:
             return Fetched(url, url, None, None, b"", error=self._connect_error(exc))
         except (httpx.HTTPError, ValueError) as exc:
             return Fetched(url, url, None, None, b"", error=f"{type(exc).__name__}: {exc}")
+
+    def hop(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Hop:
+        """One conditional GET of `url`, redirects not followed (the caller checks each hop's
+        scope), the body read up to `max_bytes` (a larger one is an error, not a cut page)."""
+        conditional = {}
+        if etag:
+            conditional["If-None-Match"] = etag
+        if last_modified:
+            conditional["If-Modified-Since"] = last_modified
+        try:
+            with self.client.stream(
+                "GET", url, headers=conditional, follow_redirects=False
+            ) as response:
+                body, cut = self.read_capped(response)
+                if cut:
+                    return Hop(None, b"", None, f"larger than {self.max_bytes} bytes")
+                return Hop(response.status_code, body, response.headers)
+        except (httpx.HTTPError, ValueError) as exc:
+            return Hop(
+                None, b"", None, with_tls_hint(f"{type(exc).__name__}: {exc}", self.tls_ciphers)
+            )
 
     def read_capped(self, response: httpx.Response) -> tuple[bytes, bool]:
         """The body of a streamed response, cut at `max_bytes`; True when it was cut."""
