@@ -60,9 +60,10 @@ class Table:
         with path.open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             self._map = mmap.mmap(handle.fileno(), size, access=mmap.ACCESS_READ)
-        header = np.frombuffer(self._map, dtype=_HEADER, count=1)[0]
+        raw = self._map[: _HEADER.itemsize].ljust(_HEADER.itemsize, b"\0")  # a copy
+        header = np.frombuffer(raw, dtype=_HEADER)[0]
         count, bits = int(header["count"]), int(header["bits"])
-        if int(header["magic"]) != _MAGIC or size != _size(count, bits):
+        if int(header["magic"]) != _MAGIC or bits > 30 or size != _size(count, bits):
             self._map.close()
             raise ValueError(f"damaged run file {path.name}")
         self._shift = np.uint64(64 - bits)

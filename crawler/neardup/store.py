@@ -117,7 +117,7 @@ class Generation:
     def open_runs(self) -> None:
         """Map the runs runs.json lists and start the tail after them (empty: load_into)."""
         self._close_runs()
-        for _ in range(3):  # a writer may replace the runs between reading the list and opening
+        for _ in range(3):  # a writer may replace the runs between reading the list and mapping
             self._manifest_stamp = _stamp(self.path / _MANIFEST)
             spans, shingle_end = _read_manifest(self.path)
             try:
@@ -126,7 +126,7 @@ class Generation:
             except FileNotFoundError:
                 self._close_runs()
         else:
-            raise RuntimeError(f"runs of {self.path} keep changing")
+            raise ValueError("run files listed in runs.json are missing")
         base = spans[-1].end if spans else 0
         self.docs = Columns(first=base, shingle_start=shingle_end)
         sizes = [os.fstat(fd).st_size for fd in self._fds]
