@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import logging
 import os
 import re
@@ -38,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 NAME_PATTERN = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
 STATE_SUFFIX = ".newsmon"
+FOLDER_STAMP = "folder.json"
 
 
 def corpus_name(seq: int, content_hash: str) -> str:
@@ -121,8 +123,14 @@ class CorpusStore:
                 self._staging.close()
 
     def sync(self) -> int:
-        """Index folder files the database does not know; returns how many were indexed."""
+        """Index folder files the database does not know; returns how many were indexed.
+
+        Costs nothing per file when the folder is as the last sync (or append) left it: the
+        state folder keeps that folder's mtime with the newest row then (`folder.json`).
+        """
         with self._locked():
+            if self._stamp_holds():
+                return 0
             return self._sync_locked()
 
     def append(
@@ -173,7 +181,7 @@ class CorpusStore:
         with self._locked():
             # Rows from other processes are in the DB already; only files nobody indexed
             # need a rescan, and adding one changes the folder's mtime.
-            if self._synced_mtime_ns != self._mtime_ns():
+            if self._synced_mtime_ns != self._mtime_ns() and not self._stamp_holds():
                 self._sync_locked()
             with self.database.session() as session:
                 append = AppendTransaction(self, staged, session)
@@ -285,9 +293,47 @@ class CorpusStore:
                     self._known_names.add(name)
                     indexed += 1
         self._synced_mtime_ns = self._mtime_ns()
+        self._write_stamp()
         if indexed:
             logger.info("Indexed %d corpus files found in %s", indexed, self.directory)
         return indexed
+
+    def _stamp_holds(self) -> bool:
+        """True (and the folder's max seq known) when the folder is as the last sync or append
+        of any process left it: same mtime, same newest row. Files dropped in, removed or
+        renamed since change the mtime; another database changes the newest row."""
+        try:
+            stamp = json.loads((self.state_dir / FOLDER_STAMP).read_text(encoding="utf-8"))
+            mtime, last, max_seq = int(stamp["mtime_ns"]), stamp["last"], int(stamp["max_seq"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+        if mtime != self._mtime_ns():
+            return False
+        with self.database.session() as session:
+            newest = repo.last_article(session)
+        if (list(newest) if newest else None) != last:
+            return False
+        self._synced_mtime_ns, self._folder_max_seq = mtime, max_seq
+        return True
+
+    def _write_stamp(self, newest: tuple[int, str] | None = None) -> None:
+        """Record that the folder, at its current mtime, has every file indexed; a cache, so
+        no fsync (lost or stale, it only costs the next process a full sync)."""
+        if newest is None:
+            with self.database.session() as session:
+                newest = repo.last_article(session)
+        stamp = {
+            "mtime_ns": self._synced_mtime_ns,
+            "last": list(newest) if newest else None,
+            "max_seq": self._folder_max_seq,
+        }
+        temporary = self.state_dir / f"{FOLDER_STAMP}.{os.getpid()}.tmp"
+        try:
+            self.state_dir.mkdir(exist_ok=True)
+            temporary.write_text(json.dumps(stamp), encoding="utf-8")
+            os.replace(temporary, self.state_dir / FOLDER_STAMP)
+        except OSError as exc:  # a read-only place: every start syncs in full, as before
+            logger.debug("Could not write %s: %s", FOLDER_STAMP, exc)
 
     def _index_file(self, session: Session, seq: int, name: str) -> bool:
         path = self.directory / name
@@ -309,9 +355,11 @@ class CorpusStore:
         )  # fmt: skip
         return True
 
-    def _place_file(self, session: Session, name: str, staged: Staged) -> None:
+    def _place_file(self, session: Session, article: repo.ArticleRef, staged: Staged) -> None:
         """Link into place, fsync the folder, then commit; see the module docstring."""
+        name = article.file_name
         handle = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY)
+        synced = self._synced_mtime_ns == self._mtime_ns()
         try:
             staged.place(handle, name)
             try:
@@ -326,6 +374,9 @@ class CorpusStore:
             os.close(handle)
         self._known_names.add(name)
         self._synced_mtime_ns = self._mtime_ns()
+        if synced:  # still true with this file: later processes skip the listing
+            self._folder_max_seq = max(self._folder_max_seq, article.seq)
+            self._write_stamp((article.id, name))
 
     def _check_file(self, report: VerifyReport, name: str, row: Article | None) -> None:
         data = (self.directory / name).read_bytes()
@@ -378,8 +429,8 @@ class AppendTransaction:
         if self.article is None:
             self.session.commit()
         else:
-            self.store._place_file(self.session, self.article.file_name, self.staged)
-            self.store._folder_max_seq = self.article.seq
+            self.store._place_file(self.session, self.article, self.staged)
+            self.store._folder_max_seq = max(self.store._folder_max_seq, self.article.seq)
         self.committed = True
 
 

@@ -115,6 +115,32 @@ def known_file_names(session: Session, file_names: Iterable[str]) -> set[str]:
     return known
 
 
+_LAST_ARTICLE = (
+    select(_ARTICLES.c.id, _ARTICLES.c.file_name).order_by(_ARTICLES.c.id.desc()).limit(1)
+)
+
+
+def last_article(session: Session) -> tuple[int, str] | None:
+    """(id, file name) of the newest row: a cheap mark of how far the rows go."""
+    row = session.execute(_LAST_ARTICLE).first()
+    return None if row is None else (row.id, row.file_name)
+
+
+def file_name_of(session: Session, article_id: int) -> str | None:
+    """The file name of the row with this id, if any."""
+    return session.scalar(select(Article.file_name).where(Article.id == article_id))
+
+
+def files_after(session: Session, article_id: int) -> list[tuple[int, str]]:
+    """(id, file name) of the rows newer than `article_id` whose file is present, by id."""
+    query = (
+        select(_ARTICLES.c.id, _ARTICLES.c.file_name)
+        .where(_ARTICLES.c.id > article_id, _ARTICLES.c.missing.is_(False))
+        .order_by(_ARTICLES.c.id)
+    )
+    return [(row.id, row.file_name) for row in session.execute(query)]
+
+
 def all_articles(session: Session) -> Sequence[Article]:
     """Every article row in seq order (for verification)."""
     return session.scalars(select(Article).order_by(Article.seq)).all()
