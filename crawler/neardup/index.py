@@ -134,6 +134,10 @@ class NearDuplicateIndex:
         return index
 
     @property
+    def directory(self) -> Path:
+        return self._store.directory
+
+    @property
     def needs_rebuild(self) -> bool:
         """True when the files were missing, outdated or damaged beyond a torn last record:
         call `rebuild` with the whole corpus (or `add_many` what is missing)."""
