@@ -68,7 +68,8 @@ def catch_up(
         if since is not None:
             names = [name for _, name in repo.files_after(session, since)]
     if index.needs_rebuild:
-        logger.warning("Near-duplicate index %s is rebuilt from the corpus", index.directory)
+        if len(index):  # not a first use: damaged, outdated or from another format
+            logger.warning("Near-duplicate index %s is rebuilt from the corpus", index.directory)
         index.rebuild(())  # an empty generation, then filled like a first use (resumable)
     if since is None:
         mark_path.unlink(missing_ok=True)  # until the end: the index may be refilled anew

@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import re
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,7 +32,6 @@ from sqlalchemy.orm import Session
 
 from db import repository as repo
 from db.legacy import NEAR_INDEX, upgrade_legacy
-from db.models import Article
 from db.session import Database
 from db.staging import STAGING_DIR, TEMP_PREFIX, CorpusFolderError, Staged, StagingArea
 
@@ -101,14 +101,14 @@ class CorpusStore:
         self._holder: int | None = None
         self._synced_mtime_ns: int | None = None
         self._folder_max_seq = -1
+        self._folder_files = 0
         self._known_names: set[str] = set()
         self._upgraded = False
 
     @property
     def state_dir(self) -> Path:
         """The folder beside the corpus for what newsmon keeps about it (`corpus.newsmon/`)."""
-        resolved = self.directory.resolve()
-        return resolved.with_name(resolved.name + STATE_SUFFIX)
+        return state_dir_of(self.directory)
 
     def ensure_writable(self) -> None:
         """Fail now, with the reason, when the folder cannot take new files (before a crawl)."""
@@ -192,20 +192,16 @@ class CorpusStore:
                         session.rollback()
 
     def verify(self, repair: bool = False) -> VerifyReport:
-        """Check that folder and database agree and names match bytes; optionally repair."""
+        """Check that folder and database agree and names match bytes; optionally repair.
+
+        Streams both sides (folder entries and rows in batches): memory stays flat at any
+        corpus size, only the problems found are kept.
+        """
         with self._locked():
             report = VerifyReport(temp_files=self._leftovers()[0])
-            folder = {name for _, name in self._corpus_names()}
-            report.not_regular = self._not_regular()
             with self.database.session() as session:
-                rows = {row.file_name: row for row in repo.all_articles(session)}
-                for name in sorted(folder):
-                    self._check_file(report, name, rows.get(name))
-                for name, row in rows.items():
-                    if name not in folder and not row.missing:
-                        report.missing_files.append(name)
-                    elif name in folder and row.missing:
-                        report.restored_files.append(name)
+                self._verify_folder(report, session)
+                self._verify_rows(report, session)
                 if repair:
                     repo.set_missing(session, report.missing_files, missing=True)
                     repo.set_missing(session, report.restored_files, missing=False)
@@ -214,6 +210,45 @@ class CorpusStore:
                 report.repaired = True
         logger.info("Corpus verify: ok=%s repaired=%s", report.ok, report.repaired)
         return report
+
+    def _verify_folder(self, report: VerifyReport, session: Session) -> None:
+        """Every file named like a corpus file: regular, valid, known, bytes as recorded."""
+        batch: list[str] = []
+        with os.scandir(self.directory) as entries:
+            for entry in entries:
+                if not NAME_PATTERN.match(entry.name):
+                    continue
+                if not entry.is_file(follow_symlinks=False):
+                    report.not_regular.append(entry.name)
+                    continue
+                batch.append(entry.name)
+                if len(batch) == repo.CHUNK_SIZE:
+                    self._verify_files(report, session, batch)
+                    batch = []
+        self._verify_files(report, session, batch)
+        for problems in (
+            report.not_regular,
+            report.invalid_utf8,
+            report.trailing_newline,
+            report.unknown_files,
+            report.name_mismatch,
+            report.content_changed,
+        ):
+            problems.sort()  # fmt: skip
+
+    def _verify_files(self, report: VerifyReport, session: Session, names: list[str]) -> None:
+        rows = {row.file_name: row for row in repo.checked_rows(session, names)}
+        for name in names:
+            self._check_file(report, name, rows.get(name))
+
+    def _verify_rows(self, report: VerifyReport, session: Session) -> None:
+        """Every row, in seq order: its file is there (or back, for a row flagged missing)."""
+        for name, missing in repo.stream_file_names(session):
+            present = _is_regular(self.directory / name)
+            if not present and not missing:
+                report.missing_files.append(name)
+            elif present and missing:
+                report.restored_files.append(name)
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -284,6 +319,7 @@ class CorpusStore:
             self._staging.remove_if_empty()
         names = self._corpus_names()
         self._folder_max_seq = max((seq for seq, _ in names), default=-1)
+        self._folder_files = len(names)
         unseen = [(seq, name) for seq, name in names if name not in self._known_names]
         indexed = 0
         with self.database.session() as session:
@@ -302,18 +338,17 @@ class CorpusStore:
         """True (and the folder's max seq known) when the folder is as the last sync or append
         of any process left it: same mtime, same newest row. Files dropped in, removed or
         renamed since change the mtime; another database changes the newest row."""
-        try:
-            stamp = json.loads((self.state_dir / FOLDER_STAMP).read_text(encoding="utf-8"))
-            mtime, last, max_seq = int(stamp["mtime_ns"]), stamp["last"], int(stamp["max_seq"])
-        except (OSError, ValueError, KeyError, TypeError):
+        stamp = _read_stamp(self.directory)
+        if stamp is None:
             return False
+        mtime, last, max_seq, files = stamp
         if mtime != self._mtime_ns():
             return False
         with self.database.session() as session:
             newest = repo.last_article(session)
         if (list(newest) if newest else None) != last:
             return False
-        self._synced_mtime_ns, self._folder_max_seq = mtime, max_seq
+        self._synced_mtime_ns, self._folder_max_seq, self._folder_files = mtime, max_seq, files
         return True
 
     def _write_stamp(self, newest: tuple[int, str] | None = None) -> None:
@@ -326,6 +361,7 @@ class CorpusStore:
             "mtime_ns": self._synced_mtime_ns,
             "last": list(newest) if newest else None,
             "max_seq": self._folder_max_seq,
+            "files": self._folder_files,
         }
         temporary = self.state_dir / f"{FOLDER_STAMP}.{os.getpid()}.tmp"
         try:
@@ -376,9 +412,10 @@ class CorpusStore:
         self._synced_mtime_ns = self._mtime_ns()
         if synced:  # still true with this file: later processes skip the listing
             self._folder_max_seq = max(self._folder_max_seq, article.seq)
+            self._folder_files += 1
             self._write_stamp((article.id, name))
 
-    def _check_file(self, report: VerifyReport, name: str, row: Article | None) -> None:
+    def _check_file(self, report: VerifyReport, name: str, row: repo.CheckedRow | None) -> None:
         data = (self.directory / name).read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         try:
@@ -432,6 +469,38 @@ class AppendTransaction:
             self.store._place_file(self.session, self.article, self.staged)
             self.store._folder_max_seq = max(self.store._folder_max_seq, self.article.seq)
         self.committed = True
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def state_dir_of(directory: Path) -> Path:
+    """The state folder beside a corpus folder (`<corpus>.newsmon/`)."""
+    resolved = directory.resolve()
+    return resolved.with_name(resolved.name + STATE_SUFFIX)
+
+
+def counted_files(directory: Path) -> int | None:
+    """How many corpus files the folder holds, from the last sync's stamp when the folder has
+    not changed since (no listing); None when it has (count them)."""
+    stamp = _read_stamp(directory)
+    if stamp is None or stamp[0] != os.stat(directory).st_mtime_ns:
+        return None
+    return stamp[3]
+
+
+def _read_stamp(directory: Path) -> tuple[int, list[object] | None, int, int] | None:
+    """(folder mtime, newest row, max seq, files) from `folder.json`, None when unusable."""
+    try:
+        stamp = json.loads((state_dir_of(directory) / FOLDER_STAMP).read_text(encoding="utf-8"))
+        last = stamp["last"]
+        return int(stamp["mtime_ns"]), last, int(stamp["max_seq"]), int(stamp["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _lock_directory(fd: int, directory: Path) -> None:
