@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def test_sealed_documents_are_found_and_runs_stay_few(tmp_path: Path) -> None:
     index.close()
     reopened = NearDuplicateIndex.open(tmp_path)
     spans = runs_of(tmp_path)
-    assert spans[0][0] == 0 and all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert spans[0][0] == 0 and all(a[1] == b[0] for a, b in pairwise(spans))
     assert len(spans) <= 4 and spans[-1][1] >= 34  # merged: 36 sealed documents in few runs
     assert len(reopened) == 38 and len(reopened._store.docs) < 4
     assert "first.txt" in reopened and "f20.txt" in reopened and "f99.txt" not in reopened
