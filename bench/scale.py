@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -191,9 +192,9 @@ def _count(folder: Path) -> int:
 
 def report(results: list[SizeResult]) -> None:
     def median(values: list[Measure], attribute: str) -> float:
-        return statistics.median(getattr(value, attribute) for value in values)
+        return float(statistics.median(getattr(value, attribute) for value in values))
 
-    rows = [
+    rows: list[tuple[str, Callable[[SizeResult], str]]] = [
         ("files", lambda r: f"{r.size:,}"),
         ("first use: index s", lambda r: f"{r.index.wall:.1f}" if r.index else "-"),
         ("first use: files/s", lambda r: f"{r.size / r.index.wall:,.0f}" if r.index else "-"),

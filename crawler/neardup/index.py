@@ -73,7 +73,7 @@ class BandTable:
         positions = np.repeat(low - np.cumsum(lengths) + lengths, lengths)
         positions += np.arange(len(positions))
         entries = self._sorted[positions]
-        hits = entries[(entries & KEY_MASK) == np.repeat(keys, lengths)] & DOC_MASK
+        hits: U64Array = entries[(entries & KEY_MASK) == np.repeat(keys, lengths)] & DOC_MASK
         recent = [doc for key in keys.tolist() for doc in self._recent.get(key, ())]
         if recent:
             hits = np.concatenate((hits, np.array(recent, dtype=np.uint64)))
@@ -270,7 +270,7 @@ class NearDuplicateIndex:
                 signatures.append(tail.signatures[row])
             elif (sealed := generation.sealed(doc)) is not None:
                 names.append(sealed.record.key)
-                counts.append(sealed.record.count)
+                counts.append(sealed.record.shingles)
                 offsets.append(sealed.record.offset)
                 signatures.append(sealed.signature)
         if not names:

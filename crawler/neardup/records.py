@@ -19,7 +19,7 @@ class Record(NamedTuple):
     """One sealed document's record, read back for a lookup."""
 
     key: str
-    count: int
+    shingles: int  # how many shingle hashes the document has
     offset: int
 
 
@@ -51,7 +51,7 @@ def parse_record(raw: bytes) -> Record | None:
     if int(record["magic"]) != MAGIC:
         return None
     key = bytes(record["key"]).decode("utf-8")
-    return Record(key=key, count=int(record["count"]), offset=int(record["offset"]))
+    return Record(key=key, shingles=int(record["count"]), offset=int(record["offset"]))
 
 
 def build_records(keys: Sequence[str], counts: np.ndarray, offsets: np.ndarray) -> np.ndarray:

@@ -117,7 +117,12 @@ def test_another_database_voids_the_mark(
         session.commit()
     listed: list[bool] = []
     original = store.file_names
-    monkeypatch.setattr(store, "file_names", lambda: listed.append(True) or original())
+
+    def listing() -> list[str]:
+        listed.append(True)
+        return original()
+
+    monkeypatch.setattr(store, "file_names", listing)
     assert catch_up(store, index)
     assert listed == [True]
     index.close()
