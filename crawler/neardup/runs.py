@@ -6,9 +6,9 @@ entries, sorted, then a directory on their top bits (what BandTable did in memor
     run-<start>-<end>.bands  one entry per (document, band): band key | document
     run-<start>-<end>.keys   one entry per document: 40-bit hash of its key | document
 
-Both are memory-mapped read-only, so a process pays only for the pages its lookups touch
-(a few per band) and the OS shares them between processes: opening costs the same at any
-size. Runs are merged when the newer of two is at least half the older's size, so a
+A lookup reads only its keys' slots (pread, two small reads per key): opening a run and
+finding a document cost the same at any size, and the page cache, not the process, holds
+the files. Runs are merged when the newer of two is at least half the older's size, so a
 generation holds O(log n) of them, and a merge streams through both in chunks with flat
 memory.
 """
@@ -16,10 +16,8 @@ memory.
 from __future__ import annotations
 
 import hashlib
-import mmap
 import os
 from collections.abc import Iterator, Sequence
-from contextlib import suppress
 from pathlib import Path
 from typing import NamedTuple
 
@@ -34,6 +32,7 @@ _MAGIC = 0x314E5552504E  # "NPRUN1"
 # About 64 entries (one or two pages) per directory slot: the directory stays ~1/8 of the run.
 _PER_SLOT = 64
 _CHUNK = 1 << 20  # entries per merge step
+_FEW_KEYS = 64  # key lookups done slot by slot; more read the whole key table once
 
 
 class RunSpan(NamedTuple):
@@ -54,43 +53,53 @@ def key_hashes(keys: Sequence[str]) -> U64Array:
 
 
 class Table:
-    """One sorted packed-entry file, memory-mapped: find entries by their high bits."""
+    """One sorted packed-entry file: entries found by their high bits, read with pread.
+
+    Not memory-mapped: a mapped page counts in the process's RSS, and each random lookup
+    faults in its neighbours too (fault-around), so a crawl's few hundred lookups would grow
+    it by megabytes. pread copies exactly the bytes of a key's slot; the page cache keeps the
+    file warm for every process.
+    """
 
     def __init__(self, path: Path) -> None:
-        with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            self._map = mmap.mmap(handle.fileno(), size, access=mmap.ACCESS_READ)
-        raw = self._map[: _HEADER.itemsize].ljust(_HEADER.itemsize, b"\0")  # a copy
+        self._fd = os.open(path, os.O_RDONLY)
+        size = os.fstat(self._fd).st_size
+        raw = os.pread(self._fd, _HEADER.itemsize, 0).ljust(_HEADER.itemsize, b"\0")
         header = np.frombuffer(raw, dtype=_HEADER)[0]
         count, bits = int(header["count"]), int(header["bits"])
         if int(header["magic"]) != _MAGIC or bits > 30 or size != _size(count, bits):
-            self._map.close()
+            os.close(self._fd)
             raise ValueError(f"damaged run file {path.name}")
-        self._shift = np.uint64(64 - bits)
-        self.entries = np.frombuffer(self._map, dtype="<u8", count=count, offset=_HEADER.itemsize)
-        offset = _HEADER.itemsize + 8 * count
-        self._starts = np.frombuffer(self._map, dtype="<i8", count=(1 << bits) + 1, offset=offset)
+        self.count, self._bits = count, bits
+        self._shift = 64 - bits
+        self._directory = _HEADER.itemsize + 8 * count  # where the slot starts begin
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return self.count
+
+    def entries(self, start: int = 0, stop: int | None = None) -> U64Array:
+        """Entries [start, stop) (all by default), read from the file."""
+        stop = self.count if stop is None else stop
+        raw = os.pread(self._fd, 8 * (stop - start), _HEADER.itemsize + 8 * start)
+        return np.frombuffer(raw, dtype="<u8").astype(np.uint64)
 
     def find(self, keys: U64Array) -> U64Array:
         """Document numbers of the entries whose high bits equal one of `keys`."""
-        slots = (keys >> self._shift).astype(np.intp)
-        low, high = self._starts[slots], self._starts[slots + 1]
-        lengths = high - low
-        # Every position of every key's directory slot, in one array.
-        positions = np.repeat(low - np.cumsum(lengths) + lengths, lengths)
-        positions += np.arange(len(positions))
-        entries = self.entries[positions]
-        hits: U64Array = entries[(entries & KEY_MASK) == np.repeat(keys, lengths)] & DOC_MASK
+        wanted, chunks = [], []
+        for key in keys.tolist():
+            bounds = os.pread(self._fd, 16, self._directory + 8 * (key >> self._shift))
+            low, high = int.from_bytes(bounds[:8], "little"), int.from_bytes(bounds[8:], "little")
+            if high > low:
+                chunks.append(os.pread(self._fd, 8 * (high - low), _HEADER.itemsize + 8 * low))
+                wanted.append(np.full(high - low, key, dtype=np.uint64))
+        if not chunks:
+            return np.empty(0, dtype=np.uint64)
+        entries = np.frombuffer(b"".join(chunks), dtype="<u8").astype(np.uint64)
+        hits: U64Array = entries[(entries & KEY_MASK) == np.concatenate(wanted)] & DOC_MASK
         return hits
 
     def close(self) -> None:
-        # Arrays viewing the map keep it alive; drop them before closing it.
-        del self.entries, self._starts
-        with suppress(BufferError):  # a caller still holds a view: the map goes with it
-            self._map.close()
+        os.close(self._fd)
 
 
 class Run:
@@ -114,7 +123,12 @@ class Run:
         if not len(positions) or not len(self.keys):
             return
         hashes = key_hashes([keys[position] for position in positions.tolist()])
-        entries = self.keys.entries
+        if len(hashes) <= _FEW_KEYS:  # a few slots read, as a band lookup does
+            for position, key in zip(positions.tolist(), hashes, strict=True):
+                for doc in self.keys.find(key[None]).tolist():
+                    yield position, doc
+            return
+        entries = self.keys.entries()  # 8 bytes per document, while catching up in bulk
         low = np.searchsorted(entries, hashes, side="left")
         high = np.searchsorted(entries, hashes | DOC_MASK, side="right")
         hit = high > low
@@ -172,19 +186,27 @@ def write_sorted(path: Path, count: int, parts: Iterator[U64Array]) -> None:
 
 def merge_tables(path: Path, older: Table, newer: Table) -> None:
     """Write the union of two tables as one, a chunk at a time (memory: a few chunks)."""
-    total = len(older) + len(newer)
-    write_sorted(path, total, _merged_chunks(older.entries, newer.entries))
+    write_sorted(path, len(older) + len(newer), _merged_chunks(older, newer))
 
 
-def _merged_chunks(a: U64Array, b: U64Array) -> Iterator[U64Array]:
+def _merged_chunks(a: Table, b: Table) -> Iterator[U64Array]:
+    """Two sorted tables read a chunk at a time, merged: each step emits everything up to
+    the smaller of the two chunks' last entries, which no later entry can precede."""
     i = j = 0
-    while i < len(a):
-        stop = min(i + _CHUNK, len(a))
-        until = len(b) if stop == len(a) else int(np.searchsorted(b, a[stop - 1], side="right"))
-        yield np.sort(np.concatenate((a[i:stop], b[j:until])))
-        i, j = stop, until
-    for begin in range(j, len(b), _CHUNK):
-        yield np.array(b[begin : begin + _CHUNK], dtype=np.uint64)
+    left, right = a.entries(0, min(_CHUNK, len(a))), b.entries(0, min(_CHUNK, len(b)))
+    while len(left) and len(right):
+        bound = min(left[-1], right[-1])
+        take_left = int(np.searchsorted(left, bound, side="right"))
+        take_right = int(np.searchsorted(right, bound, side="right"))
+        yield np.sort(np.concatenate((left[:take_left], right[:take_right])))
+        i, j = i + take_left, j + take_right
+        left = left[take_left:] if take_left < len(left) else a.entries(i, min(i + _CHUNK, len(a)))
+        right = (
+            right[take_right:] if take_right < len(right) else b.entries(j, min(j + _CHUNK, len(b)))
+        )
+    for table, start in ((a, i), (b, j)):
+        for begin in range(start, len(table), _CHUNK):
+            yield table.entries(begin, min(begin + _CHUNK, len(table)))
 
 
 def _size(count: int, bits: int) -> int:

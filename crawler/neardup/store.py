@@ -7,7 +7,7 @@ Layout of the index directory::
     gen-<hex>/sigs.bin      NUM_PERM uint32 per document, in record order
     gen-<hex>/shingles.bin  every document's sorted shingle hashes (uint32), concatenated
     gen-<hex>/runs.json     the sealed runs (crawler.neardup.runs) and where the tail starts
-    gen-<hex>/run-*.bands, run-*.keys   their sorted tables, memory-mapped
+    gen-<hex>/run-*.bands, run-*.keys   their sorted tables, searched in place (pread)
 
 An append writes shingles and signatures, fsyncs them, then writes the records and fsyncs
 those: a record on disk always points at durable data, and a kill -9 at any moment leaves at

@@ -6,9 +6,10 @@ import json
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from crawler.neardup import NearDuplicateIndex, store
+from crawler.neardup import NearDuplicateIndex, runs, store
 from crawler.neardup.records import RECORD
 from tests.unit.test_neardup import NEAR_DUPLICATES, generation_file, read
 
@@ -113,3 +114,24 @@ def test_unusable_runs_ask_for_a_rebuild(tmp_path: Path, damage: str) -> None:
     reopened.rebuild((f"f{n}.txt", filler(n)) for n in range(6))
     assert not reopened.needs_rebuild and len(reopened) == 6 and "f5.txt" in reopened
     reopened.close()
+
+
+def test_merge_streams_two_tables_into_one_sorted_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runs, "_CHUNK", 7)  # many steps, uneven between the two tables
+    rng = np.random.default_rng(5)
+    older = rng.integers(0, 2**63, 100, dtype=np.uint64)
+    newer = np.concatenate((older[:5], rng.integers(0, 2**63, 31, dtype=np.uint64)))
+    runs.write_table(tmp_path / "a", older)
+    runs.write_table(tmp_path / "b", newer)
+    a, b = runs.Table(tmp_path / "a"), runs.Table(tmp_path / "b")
+    runs.merge_tables(tmp_path / "ab", a, b)
+    merged = runs.Table(tmp_path / "ab")
+    assert merged.entries().tolist() == np.sort(np.concatenate((older, newer))).tolist()
+    key = int(newer[3]) & int(runs.KEY_MASK)
+    assert sorted(merged.find(np.array([key], dtype=np.uint64)).tolist()) == sorted(
+        [int(newer[3]) & int(runs.DOC_MASK)] * 2
+    )
+    for table in (a, b, merged):
+        table.close()
