@@ -86,12 +86,13 @@ def catch_up(
 def add_files(
     index: NearDuplicateIndex, directory: Path, names: Sequence[str], stop: threading.Event | None
 ) -> int:
-    """Index these corpus files, with progress; returns how many were added."""
+    """Index these corpus files (none of them held: see `known`), with progress; returns how
+    many were added."""
     what = f"Indexing {directory.name} for near duplicates"
     if len(names) < 64:  # a crawl's own files, a few dropped in: nothing to show
-        return index.add_many(_fingerprints(directory, names, None, stop))
+        return index.add_many(_fingerprints(directory, names, None, stop), checked=True)
     with Progress(len(names), what) as progress:
-        return index.add_many(_fingerprints(directory, names, progress, stop))
+        return index.add_many(_fingerprints(directory, names, progress, stop), checked=True)
 
 
 def _fingerprints(

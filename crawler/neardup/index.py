@@ -198,16 +198,19 @@ class NearDuplicateIndex:
         elif len(entry.shingles):
             self._table.add(len(self) - 1, band_keys(entry.signature))
 
-    def add_many(self, items: Iterable[tuple[str, str | Fingerprint]]) -> int:
+    def add_many(
+        self, items: Iterable[tuple[str, str | Fingerprint]], *, checked: bool = False
+    ) -> int:
         """Index the (key, text or Fingerprint) pairs whose key is new, syncing once per batch;
         return how many.
 
         For catching up with many corpus files: `add` syncs three files per text. Stopped
-        half-way, what was added stays (the next call skips it).
+        half-way, what was added stays (the next call skips it). `checked`: the caller knows
+        the keys are new (`known`), so batches are not looked up again.
         """
         self.refresh()
         added = 0
-        for batch in _batches(items, known=self):
+        for batch in _batches(items, known=() if checked else self):
             self._store.append(batch, bulk=True)
             added += len(batch)
         if len(self._store.docs) >= self._store.seal_at:  # what the next process loads stays small

@@ -95,10 +95,10 @@ def test_a_stopped_first_use_resumes_where_it_stopped(
     added: list[str] = []
     original = reopened.add_many
 
-    def counting(items):  # type: ignore[no-untyped-def]
+    def counting(items, **options):  # type: ignore[no-untyped-def]
         pairs = list(items)
         added.extend(key for key, _ in pairs)
-        return original(pairs)
+        return original(pairs, **options)
 
     monkeypatch.setattr(reopened, "add_many", counting)
     assert catch_up(store, reopened) and len(reopened) == len(SEEDS)
