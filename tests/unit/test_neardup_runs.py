@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from crawler.neardup import NearDuplicateIndex, runs, store
+from crawler.neardup import NearDuplicateIndex, NearMatch, runs, similarity, store
 from crawler.neardup.records import RECORD
-from tests.unit.test_neardup import NEAR_DUPLICATES, generation_file, read
+from tests.unit.test_neardup import DISTINCT, NEAR_DUPLICATES, generation_file, read
 
 FILLER = (
     "광주시 {n}번째 소식입니다. 인공지능 산업단지에 입주한 기업 {n}곳이 새로운 사업을 시작했다. "
@@ -135,3 +135,20 @@ def test_merge_streams_two_tables_into_one_sorted_table(
     )
     for table in (a, b, merged):
         table.close()
+
+
+def test_measured_pairs_decide_the_same_once_sealed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "SEAL_AT", 1)  # every document in a run, none in the tail
+    stored = sorted({pair[0] for pair in (*NEAR_DUPLICATES.values(), *DISTINCT.values())})
+    index = NearDuplicateIndex.open(tmp_path)
+    for name in stored:
+        index.add(f"{name}.txt", read(name))
+    assert len(index._store.docs) == 0
+    for _earlier, later, _ in NEAR_DUPLICATES.values():
+        best = max(stored, key=lambda name: similarity(read(later), read(name)))
+        match = index.query(read(later))
+        assert match == NearMatch(f"{best}.txt", pytest.approx(similarity(read(later), read(best))))
+    assert all(index.query(read(later)) is None for _, later, _ in DISTINCT.values())
+    index.close()
