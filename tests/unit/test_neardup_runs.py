@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from crawler.neardup import NearDuplicateIndex, NearMatch, runs, similarity, store
+from crawler.neardup import NearDuplicateIndex, runs, similarity, store
 from crawler.neardup.records import RECORD
+from crawler.neardup.signature import DOC_MASK, KEY_MASK
 from tests.unit.test_neardup import DISTINCT, NEAR_DUPLICATES, generation_file, read
 
 FILLER = (
@@ -129,9 +130,9 @@ def test_merge_streams_two_tables_into_one_sorted_table(
     runs.merge_tables(tmp_path / "ab", a, b)
     merged = runs.Table(tmp_path / "ab")
     assert merged.entries().tolist() == np.sort(np.concatenate((older, newer))).tolist()
-    key = int(newer[3]) & int(runs.KEY_MASK)
+    key = int(newer[3]) & int(KEY_MASK)
     assert sorted(merged.find(np.array([key], dtype=np.uint64)).tolist()) == sorted(
-        [int(newer[3]) & int(runs.DOC_MASK)] * 2
+        [int(newer[3]) & int(DOC_MASK)] * 2
     )
     for table in (a, b, merged):
         table.close()
@@ -149,6 +150,7 @@ def test_measured_pairs_decide_the_same_once_sealed(
     for _earlier, later, _ in NEAR_DUPLICATES.values():
         best = max(stored, key=lambda name: similarity(read(later), read(name)))
         match = index.query(read(later))
-        assert match == NearMatch(f"{best}.txt", pytest.approx(similarity(read(later), read(best))))
+        assert match is not None and match.key == f"{best}.txt"
+        assert match.similarity == pytest.approx(similarity(read(later), read(best)))
     assert all(index.query(read(later)) is None for _, later, _ in DISTINCT.values())
     index.close()
