@@ -35,6 +35,7 @@ MARK = "covered.json"
 # Below this many files one process beats starting workers (each ~0.3 s to import numpy).
 PARALLEL_FROM = 4096
 _CHUNK = 64  # files per task sent to a worker
+_WINDOW = 8192  # files in flight at most (their fingerprints: ~40 MB)
 
 
 def open_index(corpus: CorpusStore, threshold: float) -> NearDuplicateIndex:
@@ -106,11 +107,17 @@ def _fingerprints(
         return
     context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        results = pool.map(fingerprint_file, paths, chunksize=_CHUNK)
         try:
-            yield from _counted(names, results, progress, stop)
+            yield from _counted(names, _windowed(pool, paths), progress, stop)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _windowed(pool: ProcessPoolExecutor, paths: list[str]) -> Iterator[Fingerprint | None]:
+    """pool.map a window at a time: map submits everything at once, and results the main
+    process has not taken yet (~5 KB each) would pile up without bound."""
+    for start in range(0, len(paths), _WINDOW):
+        yield from pool.map(fingerprint_file, paths[start : start + _WINDOW], chunksize=_CHUNK)
 
 
 def _counted(

@@ -206,11 +206,11 @@ class NearDuplicateIndex:
 
         For catching up with many corpus files: `add` syncs three files per text. Stopped
         half-way, what was added stays (the next call skips it). `checked`: the caller knows
-        the keys are new (`known`), so batches are not looked up again.
+        the keys are new (`known`) and distinct, so they are not looked up again.
         """
         self.refresh()
         added = 0
-        for batch in _batches(items, known=() if checked else self):
+        for batch in _batches(items, known=() if checked else self, unique=checked):
             self._store.append(batch, bulk=True)
             added += len(batch)
         if len(self._store.docs) >= self._store.seal_at:  # what the next process loads stays small
@@ -296,9 +296,12 @@ def _entry(key: str, text: str | Fingerprint) -> Entry:
 
 
 def _batches(
-    items: Iterable[tuple[str, str | Fingerprint]], known: NearDuplicateIndex | tuple[()]
+    items: Iterable[tuple[str, str | Fingerprint]],
+    known: NearDuplicateIndex | tuple[()],
+    unique: bool = False,
 ) -> Iterator[list[Entry]]:
-    """Entries of new keys in batches; a repeated key keeps its first text."""
+    """Entries of new keys in batches; a repeated key keeps its first text (`unique`: the
+    caller vouches there are none, and no set of every key is kept)."""
     seen: set[str] = set()
     pairs = iter(items)
     while batch := list(islice(pairs, _BATCH)):
@@ -306,7 +309,8 @@ def _batches(
         entries = []
         for (key, text), in_index in zip(batch, held.tolist(), strict=True):
             if key not in seen and not in_index:
-                seen.add(key)
+                if not unique:
+                    seen.add(key)
                 entries.append(_entry(key, text))
         if entries:
             yield entries

@@ -138,3 +138,18 @@ def test_progress_without_a_terminal_logs_rate_and_eta(caplog: pytest.LogCapture
 
 def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
     assert corpus_index.fingerprint_file(str(tmp_path / "gone.txt")) is None
+
+
+def test_many_files_are_fingerprinted_by_worker_processes(
+    store: CorpusStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(corpus_index, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(corpus_index, "_WINDOW", 2)  # several windows over five files
+    monkeypatch.setattr(corpus_index, "_workers", lambda: 2)
+    store.sync()
+    index = open_index(store, 0.8)
+    assert catch_up(store, index) and len(index) == len(SEEDS)
+    first = sorted(store.file_names())[0]
+    match = index.query((store.directory / first).read_text(encoding="utf-8"))
+    assert match is not None and match.key == first
+    index.close()
