@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
 import logging
 import os
 import re
@@ -31,6 +30,12 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from db import repository as repo
+from db.folder_stamp import (
+    FolderStamp,
+    read_stamp,
+    state_dir_of,
+    write_stamp,
+)
 from db.legacy import NEAR_INDEX, upgrade_legacy
 from db.session import Database
 from db.staging import STAGING_DIR, TEMP_PREFIX, CorpusFolderError, Staged, StagingArea
@@ -38,8 +43,6 @@ from db.staging import STAGING_DIR, TEMP_PREFIX, CorpusFolderError, Staged, Stag
 logger = logging.getLogger(__name__)
 
 NAME_PATTERN = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
-STATE_SUFFIX = ".newsmon"
-FOLDER_STAMP = "folder.json"
 
 
 def corpus_name(seq: int, content_hash: str) -> str:
@@ -338,38 +341,27 @@ class CorpusStore:
         """True (and the folder's max seq known) when the folder is as the last sync or append
         of any process left it: same mtime, same newest row. Files dropped in, removed or
         renamed since change the mtime; another database changes the newest row."""
-        stamp = _read_stamp(self.directory)
-        if stamp is None:
-            return False
-        mtime, last, max_seq, files = stamp
-        if mtime != self._mtime_ns():
+        stamp = read_stamp(self.directory)
+        if stamp is None or stamp.mtime_ns != self._mtime_ns():
             return False
         with self.database.session() as session:
             newest = repo.last_article(session)
-        if (list(newest) if newest else None) != last:
+        if (list(newest) if newest else None) != stamp.newest:
             return False
-        self._synced_mtime_ns, self._folder_max_seq, self._folder_files = mtime, max_seq, files
+        self._synced_mtime_ns, self._folder_max_seq = stamp.mtime_ns, stamp.max_seq
+        self._folder_files = stamp.files
         return True
 
     def _write_stamp(self, newest: tuple[int, str] | None = None) -> None:
-        """Record that the folder, at its current mtime, has every file indexed; a cache, so
-        no fsync (lost or stale, it only costs the next process a full sync)."""
+        """Record that the folder, at its current mtime, has every file indexed."""
         if newest is None:
             with self.database.session() as session:
                 newest = repo.last_article(session)
-        stamp = {
-            "mtime_ns": self._synced_mtime_ns,
-            "last": list(newest) if newest else None,
-            "max_seq": self._folder_max_seq,
-            "files": self._folder_files,
-        }
-        temporary = self.state_dir / f"{FOLDER_STAMP}.{os.getpid()}.tmp"
-        try:
-            self.state_dir.mkdir(exist_ok=True)
-            temporary.write_text(json.dumps(stamp), encoding="utf-8")
-            os.replace(temporary, self.state_dir / FOLDER_STAMP)
-        except OSError as exc:  # a read-only place: every start syncs in full, as before
-            logger.debug("Could not write %s: %s", FOLDER_STAMP, exc)
+        if self._synced_mtime_ns is None:
+            return
+        stamp = FolderStamp(self._synced_mtime_ns, list(newest) if newest else None,
+                            self._folder_max_seq, self._folder_files)  # fmt: skip
+        write_stamp(self.directory, stamp)
 
     def _index_file(self, session: Session, seq: int, name: str) -> bool:
         path = self.directory / name
@@ -476,31 +468,6 @@ def _is_regular(path: Path) -> bool:
         return stat.S_ISREG(os.lstat(path).st_mode)
     except FileNotFoundError:
         return False
-
-
-def state_dir_of(directory: Path) -> Path:
-    """The state folder beside a corpus folder (`<corpus>.newsmon/`)."""
-    resolved = directory.resolve()
-    return resolved.with_name(resolved.name + STATE_SUFFIX)
-
-
-def counted_files(directory: Path) -> int | None:
-    """How many corpus files the folder holds, from the last sync's stamp when the folder has
-    not changed since (no listing); None when it has (count them)."""
-    stamp = _read_stamp(directory)
-    if stamp is None or stamp[0] != os.stat(directory).st_mtime_ns:
-        return None
-    return stamp[3]
-
-
-def _read_stamp(directory: Path) -> tuple[int, list[object] | None, int, int] | None:
-    """(folder mtime, newest row, max seq, files) from `folder.json`, None when unusable."""
-    try:
-        stamp = json.loads((state_dir_of(directory) / FOLDER_STAMP).read_text(encoding="utf-8"))
-        last = stamp["last"]
-        return int(stamp["mtime_ns"]), last, int(stamp["max_seq"]), int(stamp["files"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
 
 
 def _lock_directory(fd: int, directory: Path) -> None:

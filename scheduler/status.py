@@ -13,7 +13,8 @@ from crawler.config import AlertsConfig, AppConfig
 from crawler.sources import Source
 from crawler.timeutil import KST, utc_now
 from db import activity, history
-from db.corpus import NAME_PATTERN, counted_files
+from db.corpus import NAME_PATTERN
+from db.folder_stamp import counted_files
 from db.migrate import open_current
 from db.session import Database
 from scheduler import timing

@@ -23,19 +23,27 @@ reads it; a damaged one asks for a rebuild.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import secrets
-import shutil
 from collections.abc import Iterable, Sequence
-from itertools import pairwise
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
 from crawler.neardup.columns import Columns
+from crawler.neardup.layout import (
+    FILES,
+    MANIFEST,
+    create_generation,
+    read_current,
+    read_manifest,
+    remove_generations,
+    remove_unlisted_runs,
+    stamp,
+    write_current,
+    write_manifest,
+)
 from crawler.neardup.records import RECORD, Record, build_records, parse_record, valid_prefix
 from crawler.neardup.runs import (
     Run,
@@ -45,20 +53,16 @@ from crawler.neardup.runs import (
     merge_tables,
     write_table,
 )
-from crawler.neardup.shingling import SHINGLE_SIZE, U32Array
-from crawler.neardup.signature import BANDS, MAX_DOCS, NUM_PERM
+from crawler.neardup.shingling import U32Array
+from crawler.neardup.signature import MAX_DOCS, NUM_PERM
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 2
 # The tail is sealed into a run past this many documents: what a process loads at start-up.
 SEAL_AT = 1024
 # While indexing many files at once the tail may grow this far first (fewer, larger merges).
 BULK_SEAL_AT = 32768
 _SIG_BYTES = NUM_PERM * 4
-_FILES = ("docs.bin", "sigs.bin", "shingles.bin")
-_MANIFEST = "runs.json"
-_PARAMETERS = {"format": FORMAT, "shingle_size": SHINGLE_SIZE, "num_perm": NUM_PERM, "bands": BANDS}
 
 
 class Entry(NamedTuple):
@@ -90,7 +94,7 @@ class Generation:
     def __init__(self, path: Path, durable: bool = True) -> None:
         self.path = path
         self.durable = durable
-        self._fds = [os.open(path / name, os.O_RDWR) for name in _FILES]
+        self._fds = [os.open(path / name, os.O_RDWR) for name in FILES]
         self.runs: list[Run] = []
         self.docs = Columns()  # the tail
         self.damaged = False
@@ -112,14 +116,14 @@ class Generation:
 
     @property
     def runs_changed(self) -> bool:
-        return _stamp(self.path / _MANIFEST) != self._manifest_stamp
+        return stamp(self.path / MANIFEST) != self._manifest_stamp
 
     def open_runs(self) -> None:
         """Map the runs runs.json lists and start the tail after them (empty: load_into)."""
         self._close_runs()
         for _ in range(3):  # a writer may replace the runs between reading the list and mapping
-            self._manifest_stamp = _stamp(self.path / _MANIFEST)
-            spans, shingle_end = _read_manifest(self.path)
+            self._manifest_stamp = stamp(self.path / MANIFEST)
+            spans, shingle_end = read_manifest(self.path)
             try:
                 self.runs = [Run(self.path, span) for span in spans]
                 break
@@ -205,9 +209,9 @@ class Generation:
         while len(runs) > 1 and _docs(runs[-2]) <= _docs(runs[-1]):
             runs[-2:] = [_merge(self.path, runs[-2], runs[-1])]
         self.runs = runs
-        _write_manifest(self.path, [run.span for run in runs], docs.shingle_end)
-        self._manifest_stamp = _stamp(self.path / _MANIFEST)
-        _remove_unlisted_runs(self.path, {run.span.stem for run in runs})
+        write_manifest(self.path, [run.span for run in runs], docs.shingle_end)
+        self._manifest_stamp = stamp(self.path / MANIFEST)
+        remove_unlisted_runs(self.path, {run.span.stem for run in runs})
         self.docs = Columns(first=docs.end, shingle_start=docs.shingle_end)
 
     def _close_runs(self) -> None:
@@ -263,9 +267,9 @@ class Store:
 
     def refresh(self) -> Change:
         """Pick up a switched generation, new runs or records appended by other processes."""
-        stamp = _stamp(self.directory / "CURRENT")
-        if stamp is None or stamp != self._stamp:
-            self._switch(_read_current(self.directory))
+        current = stamp(self.directory / "CURRENT")
+        if current is None or current != self._stamp:
+            self._switch(read_current(self.directory))
             return Change(reloaded=True, first=0)
         if self.generation.runs_changed:
             self._open_runs()
@@ -286,7 +290,7 @@ class Store:
 
     def replace_all(self, batches: Iterable[Sequence[Entry]]) -> None:
         """Fill a new generation from batches, then make it the live one."""
-        name = _create_generation(self.directory)
+        name = create_generation(self.directory)
         generation = Generation(self.directory / name)
         try:
             generation.open_runs()
@@ -298,10 +302,10 @@ class Store:
             generation.seal()
         finally:
             generation.close()
-        _write_current(self.directory, name)
+        write_current(self.directory, name)
         self.needs_rebuild = False
         self.refresh()
-        _remove_generations(self.directory, keep=name)
+        remove_generations(self.directory, keep=name)
 
     def close(self) -> None:
         if self._generation is not None:
@@ -311,11 +315,11 @@ class Store:
     def _switch(self, name: str | None) -> None:
         if name is None:
             self.needs_rebuild = True
-            name = _create_generation(self.directory)
-            _write_current(self.directory, name)
+            name = create_generation(self.directory)
+            write_current(self.directory, name)
         self.close()
         self._generation = Generation(self.directory / name, self.durable)
-        self._stamp = _stamp(self.directory / "CURRENT")
+        self._stamp = stamp(self.directory / "CURRENT")
         self._open_runs()
 
     def _open_runs(self) -> None:
@@ -364,87 +368,3 @@ def _write_at(fd: int, position: int, data: bytes) -> None:
     while view:
         written = os.pwrite(fd, view, position)
         view, position = view[written:], position + written
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        return None
-    return info.st_ino, info.st_mtime_ns
-
-
-def _read_current(directory: Path) -> str | None:
-    """The live generation's name, or None when CURRENT is missing, unreadable or outdated."""
-    try:
-        current = json.loads((directory / "CURRENT").read_text(encoding="utf-8"))
-        name = str(current["generation"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if any(current.get(field) != value for field, value in _PARAMETERS.items()):
-        logger.warning("Near-duplicate index %s has other parameters; starting anew", directory)
-        return None
-    if not all((directory / name / file).is_file() for file in (*_FILES, _MANIFEST)):
-        return None
-    return name
-
-
-def _create_generation(directory: Path) -> str:
-    name = f"gen-{secrets.token_hex(8)}"
-    (directory / name).mkdir()
-    for file in _FILES:
-        (directory / name / file).touch(exist_ok=False)
-    _write_manifest(directory / name, [], 0)
-    return name
-
-
-def _read_manifest(path: Path) -> tuple[list[RunSpan], int]:
-    manifest = json.loads((path / _MANIFEST).read_text(encoding="utf-8"))
-    spans = [RunSpan(int(start), int(end)) for start, end in manifest["runs"]]
-    if any(a.end != b.start for a, b in pairwise(spans)) or (spans and spans[0].start != 0):
-        raise ValueError("runs do not follow each other")
-    return spans, int(manifest["shingle_end"])
-
-
-def _write_manifest(path: Path, spans: list[RunSpan], shingle_end: int) -> None:
-    temporary = path / f"{_MANIFEST}.{os.getpid()}.tmp"
-    with temporary.open("w", encoding="utf-8") as handle:
-        json.dump({"runs": [list(span) for span in spans], "shingle_end": shingle_end}, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path / _MANIFEST)
-    _fsync_directory(path)
-
-
-def _remove_unlisted_runs(path: Path, keep: set[str]) -> None:
-    # Files of merged-away runs and of a seal a kill interrupted; readers that mapped them
-    # keep their pages (POSIX unlink), and see the new runs.json on their next refresh.
-    for file in path.glob("run-*"):
-        if file.name.split(".", 1)[0] not in keep or file.name.endswith(".tmp"):
-            file.unlink(missing_ok=True)
-
-
-def _write_current(directory: Path, name: str) -> None:
-    temporary = directory / f"CURRENT.{os.getpid()}.tmp"
-    with temporary.open("w", encoding="utf-8") as handle:
-        json.dump({**_PARAMETERS, "generation": name}, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, directory / "CURRENT")
-    _fsync_directory(directory)
-
-
-def _remove_generations(directory: Path, keep: str) -> None:
-    # Only the writer calls this, after switching CURRENT; it also clears generations left by
-    # an interrupted rebuild. Readers of an old one keep their open descriptors (POSIX unlink).
-    for path in directory.glob("gen-*"):
-        if path.name != keep and path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _fsync_directory(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -13,7 +13,8 @@ from sqlalchemy import update
 from crawler import corpus_index
 from crawler.corpus_index import MARK, catch_up, open_index
 from crawler.progress import Progress
-from db.corpus import CorpusStore, counted_files
+from db.corpus import CorpusStore
+from db.folder_stamp import counted_files
 from db.models import Article
 from tests.paths import SEEDS
 
