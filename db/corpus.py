@@ -17,12 +17,10 @@ import fcntl
 import hashlib
 import logging
 import os
-import re
-import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -37,17 +35,14 @@ from db.folder_stamp import (
     write_stamp,
 )
 from db.legacy import NEAR_INDEX, upgrade_legacy
+from db.names import NAME_PATTERN as NAME_PATTERN
+from db.names import corpus_name as corpus_name
 from db.session import Database
 from db.staging import STAGING_DIR, TEMP_PREFIX, CorpusFolderError, Staged, StagingArea
+from db.verify import VerifyReport as VerifyReport
+from db.verify import verify_folder, verify_rows
 
 logger = logging.getLogger(__name__)
-
-NAME_PATTERN = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
-
-
-def corpus_name(seq: int, content_hash: str) -> str:
-    """`NNN_<first 16 hex of the SHA-256>.txt`, NNN zero-padded to at least three digits."""
-    return f"{seq:03d}_{content_hash[:16]}.txt"
 
 
 @dataclass(frozen=True)
@@ -57,33 +52,6 @@ class AppendResult:
     status: Literal["added", "duplicate"]
     file_name: str
     seq: int | None
-
-
-@dataclass
-class VerifyReport:
-    """Disagreements between the corpus folder and the database, by kind (file names)."""
-
-    name_mismatch: list[str] = field(default_factory=list)
-    content_changed: list[str] = field(default_factory=list)
-    missing_files: list[str] = field(default_factory=list)
-    unknown_files: list[str] = field(default_factory=list)
-    temp_files: list[str] = field(default_factory=list)
-    trailing_newline: list[str] = field(default_factory=list)
-    invalid_utf8: list[str] = field(default_factory=list)
-    restored_files: list[str] = field(default_factory=list)
-    # named like corpus files but symlinks, folders, fifos...: never read, indexed or exported
-    not_regular: list[str] = field(default_factory=list)
-    repaired: bool = False
-
-    @property
-    def ok(self) -> bool:
-        """True when no problem of any kind was found."""
-        problems = (
-            self.name_mismatch, self.content_changed, self.missing_files, self.unknown_files,
-            self.temp_files, self.trailing_newline, self.invalid_utf8, self.restored_files,
-            self.not_regular,
-        )  # fmt: skip
-        return not any(problems)
 
 
 class CorpusStore:
@@ -203,8 +171,8 @@ class CorpusStore:
         with self._locked():
             report = VerifyReport(temp_files=self._leftovers()[0])
             with self.database.session() as session:
-                self._verify_folder(report, session)
-                self._verify_rows(report, session)
+                verify_folder(self.directory, report, session)
+                verify_rows(self.directory, report, session)
                 if repair:
                     repo.set_missing(session, report.missing_files, missing=True)
                     repo.set_missing(session, report.restored_files, missing=False)
@@ -213,45 +181,6 @@ class CorpusStore:
                 report.repaired = True
         logger.info("Corpus verify: ok=%s repaired=%s", report.ok, report.repaired)
         return report
-
-    def _verify_folder(self, report: VerifyReport, session: Session) -> None:
-        """Every file named like a corpus file: regular, valid, known, bytes as recorded."""
-        batch: list[str] = []
-        with os.scandir(self.directory) as entries:
-            for entry in entries:
-                if not NAME_PATTERN.match(entry.name):
-                    continue
-                if not entry.is_file(follow_symlinks=False):
-                    report.not_regular.append(entry.name)
-                    continue
-                batch.append(entry.name)
-                if len(batch) == repo.CHUNK_SIZE:
-                    self._verify_files(report, session, batch)
-                    batch = []
-        self._verify_files(report, session, batch)
-        for problems in (
-            report.not_regular,
-            report.invalid_utf8,
-            report.trailing_newline,
-            report.unknown_files,
-            report.name_mismatch,
-            report.content_changed,
-        ):
-            problems.sort()  # fmt: skip
-
-    def _verify_files(self, report: VerifyReport, session: Session, names: list[str]) -> None:
-        rows = {row.file_name: row for row in repo.checked_rows(session, names)}
-        for name in names:
-            self._check_file(report, name, rows.get(name))
-
-    def _verify_rows(self, report: VerifyReport, session: Session) -> None:
-        """Every row, in seq order: its file is there (or back, for a row flagged missing)."""
-        for name, missing in repo.stream_file_names(session):
-            present = _is_regular(self.directory / name)
-            if not present and not missing:
-                report.missing_files.append(name)
-            elif present and missing:
-                report.restored_files.append(name)
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -295,14 +224,6 @@ class CorpusStore:
                 if e.is_file(follow_symlinks=False)
             ]
         return sorted((int(match[1]), name) for match, name in names if match)
-
-    def _not_regular(self) -> list[str]:
-        with os.scandir(self.directory) as entries:
-            return sorted(
-                e.name
-                for e in entries
-                if NAME_PATTERN.match(e.name) and not e.is_file(follow_symlinks=False)
-            )
 
     def _leftovers(self) -> tuple[list[str], list[Path]]:
         """(temporary files of killed writers, lock files of exited writers): the first are
@@ -407,24 +328,6 @@ class CorpusStore:
             self._folder_files += 1
             self._write_stamp((article.id, name))
 
-    def _check_file(self, report: VerifyReport, name: str, row: repo.CheckedRow | None) -> None:
-        data = (self.directory / name).read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            report.invalid_utf8.append(name)
-        if data.endswith(b"\n"):
-            report.trailing_newline.append(name)
-        if row is None:
-            report.unknown_files.append(name)
-            return
-        # Seeds and other folder files keep the names they came with.
-        if row.origin == "crawl" and name != corpus_name(row.seq, digest):
-            report.name_mismatch.append(name)
-        if row.content_hash != digest:
-            report.content_changed.append(name)
-
 
 class AppendTransaction:
     """One append under the corpus lock, in one session: the caller drives each step."""
@@ -461,13 +364,6 @@ class AppendTransaction:
             self.store._place_file(self.session, self.article, self.staged)
             self.store._folder_max_seq = max(self.store._folder_max_seq, self.article.seq)
         self.committed = True
-
-
-def _is_regular(path: Path) -> bool:
-    try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
-    except FileNotFoundError:
-        return False
 
 
 def _lock_directory(fd: int, directory: Path) -> None:
