@@ -73,7 +73,6 @@ class CorpusStore:
         self._synced_mtime_ns: int | None = None
         self._folder_max_seq = -1
         self._folder_files = 0
-        self._known_names: set[str] = set()
         self._upgraded = False
 
     @property
@@ -244,14 +243,15 @@ class CorpusStore:
         names = self._corpus_names()
         self._folder_max_seq = max((seq for seq, _ in names), default=-1)
         self._folder_files = len(names)
-        unseen = [(seq, name) for seq, name in names if name not in self._known_names]
         indexed = 0
         with self.database.session() as session:
-            self._known_names |= repo.known_file_names(session, (name for _, name in unseen))
-            for seq, name in unseen:
-                if name not in self._known_names and self._index_file(session, seq, name):
-                    self._known_names.add(name)
-                    indexed += 1
+            # A batch at a time: no set of every known name (100 MB at a million files).
+            for start in range(0, len(names), repo.CHUNK_SIZE):
+                batch = names[start : start + repo.CHUNK_SIZE]
+                known = repo.known_file_names(session, (name for _, name in batch))
+                for seq, name in batch:
+                    if name not in known and self._index_file(session, seq, name):
+                        indexed += 1
         self._synced_mtime_ns = self._mtime_ns()
         self._write_stamp()
         if indexed:
@@ -321,7 +321,6 @@ class CorpusStore:
                 raise
         finally:
             os.close(handle)
-        self._known_names.add(name)
         self._synced_mtime_ns = self._mtime_ns()
         if synced:  # still true with this file: later processes skip the listing
             self._folder_max_seq = max(self._folder_max_seq, article.seq)
