@@ -154,3 +154,35 @@ def test_many_files_are_fingerprinted_by_worker_processes(
     match = index.query((store.directory / first).read_text(encoding="utf-8"))
     assert match is not None and match.key == first
     index.close()
+
+
+def test_a_crawl_closing_stops_its_catch_up_and_a_waiting_store_gets_the_index(
+    store: CorpusStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crawler.crawl.services import NearLoad
+
+    store.sync()
+    started = threading.Event()
+    original = corpus_index._counted
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started.set()
+        for pair in original(*args, **kwargs):
+            stop = args[3]
+            stop.wait(5)  # a long first use: one file per stop request at most
+            yield pair
+
+    monkeypatch.setattr(corpus_index, "_counted", slow)
+    with store.exclusive():
+        index = open_index(store, 0.8)
+    load = NearLoad(store, index)
+    assert started.wait(5)
+    load.close()  # a crawl that found nothing new: returns at once, keeps what was indexed
+    assert not (index.directory / MARK).exists()
+    monkeypatch.setattr(corpus_index, "_counted", original)
+    with store.exclusive():
+        reopened = open_index(store, 0.8)
+    load = NearLoad(store, reopened)
+    assert len(load.index()) == len(SEEDS)  # waits for the catch-up, then holds every file
+    load.close()
+    assert (reopened.directory / MARK).is_file()
