@@ -151,9 +151,11 @@ class NearLoad:
     def _run(self) -> None:
         try:
             with self.corpus.exclusive():
-                self._done.set_result(catch_up(self.corpus, self._index, self._stop))
+                complete = catch_up(self.corpus, self._index, self._stop)
         except BaseException as exc:
             self._done.set_exception(exc)
+        else:
+            self._done.set_result(complete)
 
     def index(self) -> NearDuplicateIndex:
         self._done.result()  # a failed catch-up raises here, for the item being stored
