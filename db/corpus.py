@@ -17,11 +17,10 @@ import fcntl
 import hashlib
 import logging
 import os
-import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -30,14 +29,22 @@ from sqlalchemy.orm import Session
 
 from db import captures as renames
 from db import repository as repo
+from db.folder_stamp import (
+    FolderStamp,
+    read_stamp,
+    state_dir_of,
+    write_stamp,
+)
 from db.legacy import NEAR_INDEX, upgrade_legacy
-from db.models import Article
+from db.names import NAME_PATTERN as NAME_PATTERN
+from db.names import corpus_name as corpus_name
 from db.session import Database
 from db.staging import STAGING_DIR, TEMP_PREFIX, CorpusFolderError, Staged, StagingArea
+from db.verify import VerifyReport as VerifyReport
+from db.verify import verify_folder, verify_rows
 
 logger = logging.getLogger(__name__)
 
-NAME_PATTERN = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
 STATE_SUFFIX = ".newsmon"
 REPLACED_DIR = "replaced"  # in the state folder: the bytes of corpus files replaced in place
 
@@ -55,11 +62,6 @@ class Replaced:
     new_name: str
 
 
-def corpus_name(seq: int, content_hash: str) -> str:
-    """`NNN_<first 16 hex of the SHA-256>.txt`, NNN zero-padded to at least three digits."""
-    return f"{seq:03d}_{content_hash[:16]}.txt"
-
-
 @dataclass(frozen=True)
 class AppendResult:
     """What `append` did: wrote a new file, or found the same bytes already stored."""
@@ -67,33 +69,6 @@ class AppendResult:
     status: Literal["added", "duplicate"]
     file_name: str
     seq: int | None
-
-
-@dataclass
-class VerifyReport:
-    """Disagreements between the corpus folder and the database, by kind (file names)."""
-
-    name_mismatch: list[str] = field(default_factory=list)
-    content_changed: list[str] = field(default_factory=list)
-    missing_files: list[str] = field(default_factory=list)
-    unknown_files: list[str] = field(default_factory=list)
-    temp_files: list[str] = field(default_factory=list)
-    trailing_newline: list[str] = field(default_factory=list)
-    invalid_utf8: list[str] = field(default_factory=list)
-    restored_files: list[str] = field(default_factory=list)
-    # named like corpus files but symlinks, folders, fifos...: never read, indexed or exported
-    not_regular: list[str] = field(default_factory=list)
-    repaired: bool = False
-
-    @property
-    def ok(self) -> bool:
-        """True when no problem of any kind was found."""
-        problems = (
-            self.name_mismatch, self.content_changed, self.missing_files, self.unknown_files,
-            self.temp_files, self.trailing_newline, self.invalid_utf8, self.restored_files,
-            self.not_regular,
-        )  # fmt: skip
-        return not any(problems)
 
 
 class CorpusStore:
@@ -114,14 +89,13 @@ class CorpusStore:
         self._holder: int | None = None
         self._synced_mtime_ns: int | None = None
         self._folder_max_seq = -1
-        self._known_names: set[str] = set()
+        self._folder_files = 0
         self._upgraded = False
 
     @property
     def state_dir(self) -> Path:
         """The folder beside the corpus for what newsmon keeps about it (`corpus.newsmon/`)."""
-        resolved = self.directory.resolve()
-        return resolved.with_name(resolved.name + STATE_SUFFIX)
+        return state_dir_of(self.directory)
 
     def ensure_writable(self) -> None:
         """Fail now, with the reason, when the folder cannot take new files (before a crawl)."""
@@ -136,8 +110,14 @@ class CorpusStore:
                 self._staging.close()
 
     def sync(self) -> int:
-        """Index folder files the database does not know; returns how many were indexed."""
+        """Index folder files the database does not know; returns how many were indexed.
+
+        Costs nothing per file when the folder is as the last sync (or append) left it: the
+        state folder keeps that folder's mtime with the newest row then (`folder.json`).
+        """
         with self._locked():
+            if self._stamp_holds():
+                return 0
             return self._sync_locked()
 
     def append(
@@ -188,7 +168,7 @@ class CorpusStore:
         with self._locked():
             # Rows from other processes are in the DB already; only files nobody indexed
             # need a rescan, and adding one changes the folder's mtime.
-            if self._synced_mtime_ns != self._mtime_ns():
+            if self._synced_mtime_ns != self._mtime_ns() and not self._stamp_holds():
                 self._sync_locked()
             with self.database.session() as session:
                 append = AppendTransaction(self, staged, session)
@@ -242,11 +222,14 @@ class CorpusStore:
         )  # fmt: skip
         # Both names exist from the link to the unlink: a crash between them leaves one file
         # more with the same number, which sync refuses to index and `verify` lists as unknown.
-        self._place_file(session, new_name, staged, placed_ok=True)
+        synced = self._synced_mtime_ns == self._mtime_ns()
+        self._link(session, new_name, staged, placed_ok=True)
         (self.directory / old_name).unlink(missing_ok=True)
         _fsync_folder(self.directory)
-        self._known_names.discard(old_name)
-        self._synced_mtime_ns = self._mtime_ns()
+        # As many files as before, the same numbers: only the folder's mtime moved.
+        self._synced_mtime_ns = self._mtime_ns() if synced else None
+        if synced:
+            self._write_stamp()
         logger.info("Replaced corpus file %s with %s (%s)", old_name, new_name, reason)
         return Replaced(seq, old_name, new_name)
 
@@ -265,20 +248,16 @@ class CorpusStore:
             _fsync_folder(kept)
 
     def verify(self, repair: bool = False) -> VerifyReport:
-        """Check that folder and database agree and names match bytes; optionally repair."""
+        """Check that folder and database agree and names match bytes; optionally repair.
+
+        Streams both sides (folder entries and rows in batches): memory stays flat at any
+        corpus size, only the problems found are kept.
+        """
         with self._locked():
             report = VerifyReport(temp_files=self._leftovers()[0])
-            folder = {name for _, name in self._corpus_names()}
-            report.not_regular = self._not_regular()
             with self.database.session() as session:
-                rows = {row.file_name: row for row in repo.all_articles(session)}
-                for name in sorted(folder):
-                    self._check_file(report, name, rows.get(name))
-                for name, row in rows.items():
-                    if name not in folder and not row.missing:
-                        report.missing_files.append(name)
-                    elif name in folder and row.missing:
-                        report.restored_files.append(name)
+                verify_folder(self.directory, report, session)
+                verify_rows(self.directory, report, session)
                 if repair:
                     repo.set_missing(session, report.missing_files, missing=True)
                     repo.set_missing(session, report.restored_files, missing=False)
@@ -331,14 +310,6 @@ class CorpusStore:
             ]
         return sorted((int(match[1]), name) for match, name in names if match)
 
-    def _not_regular(self) -> list[str]:
-        with os.scandir(self.directory) as entries:
-            return sorted(
-                e.name
-                for e in entries
-                if NAME_PATTERN.match(e.name) and not e.is_file(follow_symlinks=False)
-            )
-
     def _leftovers(self) -> tuple[list[str], list[Path]]:
         """(temporary files of killed writers, lock files of exited writers): the first are
         worth reporting, the second are the normal trace of a finished run."""
@@ -357,18 +328,47 @@ class CorpusStore:
             self._staging.remove_if_empty()
         names = self._corpus_names()
         self._folder_max_seq = max((seq for seq, _ in names), default=-1)
-        unseen = [(seq, name) for seq, name in names if name not in self._known_names]
+        self._folder_files = len(names)
         indexed = 0
         with self.database.session() as session:
-            self._known_names |= repo.known_file_names(session, (name for _, name in unseen))
-            for seq, name in unseen:
-                if name not in self._known_names and self._index_file(session, seq, name):
-                    self._known_names.add(name)
-                    indexed += 1
+            # A batch at a time: no set of every known name (100 MB at a million files).
+            for start in range(0, len(names), repo.CHUNK_SIZE):
+                batch = names[start : start + repo.CHUNK_SIZE]
+                known = repo.known_file_names(session, (name for _, name in batch))
+                for seq, name in batch:
+                    if name not in known and self._index_file(session, seq, name):
+                        indexed += 1
         self._synced_mtime_ns = self._mtime_ns()
+        self._write_stamp()
         if indexed:
             logger.info("Indexed %d corpus files found in %s", indexed, self.directory)
         return indexed
+
+    def _stamp_holds(self) -> bool:
+        """True (and the folder's max seq known) when the folder is as the last sync or append
+        of any process left it: same mtime, same newest row. Files dropped in, removed or
+        renamed since change the mtime; another database changes the newest row."""
+        stamp = read_stamp(self.directory)
+        if stamp is None or stamp.mtime_ns != self._mtime_ns():
+            return False
+        with self.database.session() as session:
+            newest = repo.last_article(session)
+        if (list(newest) if newest else None) != stamp.newest:
+            return False
+        self._synced_mtime_ns, self._folder_max_seq = stamp.mtime_ns, stamp.max_seq
+        self._folder_files = stamp.files
+        return True
+
+    def _write_stamp(self, newest: tuple[int, str] | None = None) -> None:
+        """Record that the folder, at its current mtime, has every file indexed."""
+        if newest is None:
+            with self.database.session() as session:
+                newest = repo.last_article(session)
+        if self._synced_mtime_ns is None:
+            return
+        stamp = FolderStamp(self._synced_mtime_ns, list(newest) if newest else None,
+                            self._folder_max_seq, self._folder_files)  # fmt: skip
+        write_stamp(self.directory, stamp)
 
     def _index_file(self, session: Session, seq: int, name: str) -> bool:
         path = self.directory / name
@@ -390,13 +390,21 @@ class CorpusStore:
         )  # fmt: skip
         return True
 
-    def _place_file(
-        self, session: Session, name: str, staged: Staged, placed_ok: bool = False
-    ) -> None:
-        """Link into place, fsync the folder, then commit; see the module docstring.
+    def _place_file(self, session: Session, article: repo.ArticleRef, staged: Staged) -> None:
+        """Link into place, fsync the folder, then commit; see the module docstring."""
+        name = article.file_name
+        synced = self._synced_mtime_ns == self._mtime_ns()
+        self._link(session, name, staged)
+        self._synced_mtime_ns = self._mtime_ns()
+        if synced:  # still true with this file: later processes skip the listing
+            self._folder_max_seq = max(self._folder_max_seq, article.seq)
+            self._folder_files += 1
+            self._write_stamp((article.id, name))
 
-        `placed_ok`: a file of that name may be there already (its name is its bytes' hash:
-        an earlier call linked it and died before its commit)."""
+    def _link(self, session: Session, name: str, staged: Staged, placed_ok: bool = False) -> None:
+        """Link `name` into place, fsync the folder, commit. `placed_ok`: a file of that name
+        may be there already (its name is its bytes' hash: an earlier call linked it and died
+        before its commit)."""
         handle = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY)
         try:
             try:
@@ -414,26 +422,6 @@ class CorpusStore:
                 raise
         finally:
             os.close(handle)
-        self._known_names.add(name)
-        self._synced_mtime_ns = self._mtime_ns()
-
-    def _check_file(self, report: VerifyReport, name: str, row: Article | None) -> None:
-        data = (self.directory / name).read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            report.invalid_utf8.append(name)
-        if data.endswith(b"\n"):
-            report.trailing_newline.append(name)
-        if row is None:
-            report.unknown_files.append(name)
-            return
-        # Seeds and other folder files keep the names they came with.
-        if row.origin == "crawl" and name != corpus_name(row.seq, digest):
-            report.name_mismatch.append(name)
-        if row.content_hash != digest:
-            report.content_changed.append(name)
 
 
 class AppendTransaction:
@@ -468,8 +456,8 @@ class AppendTransaction:
         if self.article is None:
             self.session.commit()
         else:
-            self.store._place_file(self.session, self.article.file_name, self.staged)
-            self.store._folder_max_seq = self.article.seq
+            self.store._place_file(self.session, self.article, self.staged)
+            self.store._folder_max_seq = max(self.store._folder_max_seq, self.article.seq)
         self.committed = True
 
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from sqlalchemy import CursorResult, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -113,6 +113,55 @@ def known_file_names(session: Session, file_names: Iterable[str]) -> set[str]:
     for batch in _chunks(file_names):
         known.update(session.scalars(select(Article.file_name).where(Article.file_name.in_(batch))))
     return known
+
+
+_LAST_ARTICLE = (
+    select(_ARTICLES.c.id, _ARTICLES.c.file_name).order_by(_ARTICLES.c.id.desc()).limit(1)
+)
+
+
+def last_article(session: Session) -> tuple[int, str] | None:
+    """(id, file name) of the newest row: a cheap mark of how far the rows go."""
+    row = session.execute(_LAST_ARTICLE).first()
+    return None if row is None else (row.id, row.file_name)
+
+
+def file_name_of(session: Session, article_id: int) -> str | None:
+    """The file name of the row with this id, if any."""
+    return session.scalar(select(Article.file_name).where(Article.id == article_id))
+
+
+def files_after(session: Session, article_id: int) -> list[tuple[int, str]]:
+    """(id, file name) of the rows newer than `article_id` whose file is present, by id."""
+    query = (
+        select(_ARTICLES.c.id, _ARTICLES.c.file_name)
+        .where(_ARTICLES.c.id > article_id, _ARTICLES.c.missing.is_(False))
+        .order_by(_ARTICLES.c.id)
+    )
+    return [(row.id, row.file_name) for row in session.execute(query)]
+
+
+class CheckedRow(NamedTuple):
+    """What `corpus verify` compares with a file."""
+
+    file_name: str
+    seq: int
+    origin: str
+    content_hash: str
+
+
+def checked_rows(session: Session, file_names: list[str]) -> list[CheckedRow]:
+    """The rows of these file names, with what verification needs."""
+    columns = (_ARTICLES.c.file_name, _ARTICLES.c.seq, _ARTICLES.c.origin)
+    query = select(*columns, _ARTICLES.c.content_hash).where(_ARTICLES.c.file_name.in_(file_names))
+    return [CheckedRow(*row) for row in session.execute(query)]
+
+
+def stream_file_names(session: Session) -> Iterator[tuple[str, bool]]:
+    """(file name, flagged missing) of every row in seq order, fetched in batches."""
+    query = select(_ARTICLES.c.file_name, _ARTICLES.c.missing).order_by(_ARTICLES.c.seq)
+    for name, missing in session.execute(query.execution_options(yield_per=CHUNK_SIZE)):
+        yield name, bool(missing)
 
 
 def all_articles(session: Session) -> Sequence[Article]:

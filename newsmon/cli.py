@@ -73,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     stats = corpus_sub.add_parser("stats", parents=[common], help="files by source and month")
     stats.add_argument("--json", action="store_true")
     _corpus_capture_parsers(corpus_sub, common)
+    corpus_sub.add_parser(
+        "index", parents=[common], help="build the near-duplicate index now (first use)"
+    )
 
     export = sub.add_parser("export", parents=[common], help="one row per corpus file")
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
@@ -178,8 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 # Commands that open the database (all but `db upgrade` also the corpus folder); checked before
 # anything is created, so a bad path or URL is one line instead of a traceback or a half-made
 # folder.
-_USES_DATABASE = {"crawl", "corpus verify", "corpus stats", "export", "daemon", "status",
-                  "db upgrade", "corpus show", "corpus history", "corpus reextract",
+_USES_DATABASE = {"crawl", "corpus verify", "corpus stats", "corpus index", "export", "daemon",
+                  "status", "db upgrade", "corpus show", "corpus history", "corpus reextract",
                   "ingest", "revisions", "backfill", "coverage"}  # fmt: skip
 
 
@@ -300,6 +303,14 @@ def _stats(config: AppConfig, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _index(config: AppConfig, args: argparse.Namespace) -> int:
+    from newsmon import commands
+
+    held, complete = commands.build_near_index(config)
+    print(f"near-duplicate index: {held} documents" + ("" if complete else " (stopped)"))
+    return EXIT_OK if complete else EXIT_FAILED
+
+
 def _export(config: AppConfig, args: argparse.Namespace) -> int:
     from newsmon.export import export_rows, write_export
 
@@ -378,6 +389,7 @@ _HANDLERS: dict[str, Callable[[AppConfig, argparse.Namespace], int]] = {
     "sources": _sources,
     "corpus verify": _verify,
     "corpus stats": _stats,
+    "corpus index": _index,
     "export": _export,
     "db upgrade": _db_upgrade,
     "daemon": _daemon,

@@ -144,6 +144,26 @@ def verify(config: AppConfig, repair: bool) -> VerifyReport:
         database.close()
 
 
+def build_near_index(config: AppConfig) -> tuple[int, bool]:
+    """Catch the near-duplicate index up with the corpus in the foreground, with progress, as
+    a crawl would on first use; (documents held, complete). Interrupted, it resumes later."""
+    from crawler.corpus_index import catch_up, open_index
+
+    database = open_database(config.database.url)
+    try:
+        corpus = CorpusStore(config.corpus.dir, database)
+        corpus.sync()
+        with corpus.exclusive():
+            index = open_index(corpus, config.dedup.near_threshold)
+            try:
+                complete = catch_up(corpus, index)
+                return len(index), complete
+            finally:
+                index.close()
+    finally:
+        database.close()
+
+
 def verify_dict(report: VerifyReport) -> dict[str, Any]:
     return {"ok": report.ok, **dataclasses.asdict(report)}
 

@@ -15,6 +15,7 @@ from crawler.sources import Source
 from crawler.timeutil import KST, utc_now
 from db import activity, captures, history, leadership, revisions
 from db.corpus import NAME_PATTERN
+from db.folder_stamp import counted_files
 from db.migrate import open_current
 from db.session import Database
 from scheduler import timing
@@ -316,10 +317,15 @@ def collect_report(config: AppConfig, now: datetime | None = None) -> StatusRepo
 
 
 def corpus_size(config: AppConfig) -> int:
-    """How many NNN_<hash>.txt files the corpus folder holds (0 when it does not exist)."""
+    """How many NNN_<hash>.txt files the corpus folder holds (0 when it does not exist).
+
+    Read from the last sync's stamp while the folder is unchanged since: no listing."""
     folder = config.corpus.dir
     if not folder.is_dir():
         return 0
+    counted = counted_files(folder)
+    if counted is not None:
+        return counted
     return sum(1 for path in folder.iterdir() if NAME_PATTERN.match(path.name) and _regular(path))
 
 

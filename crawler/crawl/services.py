@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Self, TypeVar
@@ -17,12 +18,11 @@ from scrapy.http import Request
 from scrapy.settings import BaseSettings
 
 from crawler.capture.log import ARCHIVE_DIR, CaptureLog
+from crawler.corpus_index import catch_up, open_index
 from crawler.extraction_pool import ExtractionPool
 from crawler.neardup import NearDuplicateIndex
 from db.corpus import CorpusStore
-from db.legacy import NEAR_INDEX
 from db.session import Database, open_database
-from db.staging import CorpusFolderError
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -40,11 +40,13 @@ class Services:
 
     `writers` do the blocking work (queries, fsyncs, commits) so the reactor keeps
     downloading meanwhile: components call `run` instead of touching the database directly.
+    The near-duplicate index is caught up with the corpus on a thread of its own (`NearLoad`):
+    the crawl discovers and fetches meanwhile, and only storing an article waits for it.
     """
 
     database: Database
     corpus: CorpusStore
-    near: NearDuplicateIndex | None
+    near_load: NearLoad | None
     writers: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(
             max_workers=WRITER_THREADS, thread_name_prefix="newsmon-writer"
@@ -60,18 +62,24 @@ class Services:
         corpus = CorpusStore(str(settings["NEWSMON_CORPUS_DIR"]), database)
         corpus.ensure_writable()  # a read-only folder fails here, before anything is fetched
         corpus.sync()
-        near = None
+        near_load = None
         if settings.getbool("NEWSMON_NEAR_ENABLED"):
             with corpus.exclusive():  # opening may create the index files: one process at a time
-                near = open_near_index(corpus, settings.getfloat("NEWSMON_NEAR_THRESHOLD"))
+                index = open_index(corpus, settings.getfloat("NEWSMON_NEAR_THRESHOLD"))
+            near_load = NearLoad(corpus, index)
         extractor = ExtractionPool(
             settings.getint("NEWSMON_EXTRACT_WORKERS"),
             settings.getint("NEWSMON_MIN_BODY_CHARS"),
-            fingerprints=near is not None,
+            fingerprints=near_load is not None,
             captures=settings.getbool("NEWSMON_ARCHIVE_WARC"),
         )
         captures = open_captures(settings, corpus, database)
-        return cls(database, corpus, near, extractor=extractor, captures=captures)
+        return cls(database, corpus, near_load, extractor=extractor, captures=captures)
+
+    @property
+    def near(self) -> NearDuplicateIndex | None:
+        """The near-duplicate index, once it holds every corpus file (waits until then)."""
+        return None if self.near_load is None else self.near_load.index()
 
     def __deepcopy__(self, memo: dict[int, object]) -> Self:
         # Scrapy copies a crawler's settings; the handles in them are shared, never copied.
@@ -87,8 +95,8 @@ class Services:
         self.extractor.close()
         if self.captures is not None:
             self.captures.close()
-        if self.near is not None:
-            self.near.close()
+        if self.near_load is not None:
+            self.near_load.close()
         self.corpus.close()
         self.database.close()
 
@@ -144,32 +152,42 @@ def open_captures(
     return CaptureLog.open(directory, settings.getint("NEWSMON_ARCHIVE_MAX_BYTES"), database)
 
 
-def open_near_index(corpus: CorpusStore, threshold: float) -> NearDuplicateIndex:
-    """Load the near-duplicate index from the corpus's state folder (never inside the corpus
-    folder); index corpus files it does not know.
+class NearLoad:
+    """The near index's catch-up with the corpus, on a thread holding the corpus lock.
 
-    The index is a cache of the corpus, so it skips per-add fsyncs: whatever a power cut
-    takes from it is re-added here from the corpus files at the next start.
+    A crawl that finds nothing new never waits for it: closing stops it at the next file
+    and what was indexed stays for the next start (the catch-up resumes, see
+    crawler.corpus_index). A crawl that stores articles waits for it before the first one:
+    a near check against part of the corpus would keep copies the user never wanted.
     """
-    directory = corpus.state_dir / NEAR_INDEX
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CorpusFolderError(
-            exc.errno, f"cannot create the state folder {corpus.state_dir} ({exc.strerror})"
-        ) from exc
-    index = NearDuplicateIndex.open(directory, threshold=threshold, durable=False)
-    names = corpus.file_names()
 
-    def texts(wanted: list[str]) -> Iterator[tuple[str, str]]:
-        for name in wanted:
-            yield name, (corpus.directory / name).read_text(encoding="utf-8", errors="replace")
+    def __init__(self, corpus: CorpusStore, index: NearDuplicateIndex) -> None:
+        self.corpus, self._index = corpus, index
+        self._stop = threading.Event()
+        self._done: Future[bool] = Future()
+        threading.Thread(target=self._run, name="newsmon-near-catch-up", daemon=True).start()
 
-    if index.needs_rebuild:
-        index.rebuild(texts(names))
-        logger.info("Near-duplicate index rebuilt from %d corpus files", len(names))
-    else:
-        added = index.add_many(texts([name for name in names if name not in index]))
-        if added:
-            logger.info("Near-duplicate index: added %d corpus files", added)
-    return index
+    def _run(self) -> None:
+        try:
+            with self.corpus.exclusive():
+                complete = catch_up(self.corpus, self._index, self._stop)
+        except BaseException as exc:
+            self._done.set_exception(exc)
+        else:
+            self._done.set_result(complete)
+
+    def index(self) -> NearDuplicateIndex:
+        self._done.result()  # a failed catch-up raises here, for the item being stored
+        return self._index
+
+    def close(self) -> None:
+        """Stop a catch-up still running, move the mark past this crawl's own files, close."""
+        self._stop.set()
+        try:
+            if self._done.result():
+                with self.corpus.exclusive():
+                    catch_up(self.corpus, self._index)
+        except Exception as exc:
+            logger.error("Near-duplicate index not caught up with the corpus: %s", exc)
+        finally:
+            self._index.close()

@@ -1,4 +1,4 @@
-"""Per-document columns of the near-duplicate index in memory, grown by doubling."""
+"""Columns of the index's tail (documents past its sealed runs) in memory, grown by doubling."""
 
 from __future__ import annotations
 
@@ -15,9 +15,15 @@ _Array = TypeVar("_Array", bound=npt.NDArray[np.generic])
 
 
 class Columns:
-    """Keys, shingle counts and offsets, and signatures of the stored documents, in order."""
+    """Keys, shingle counts and offsets, and signatures of documents first, first + 1, ...
 
-    def __init__(self) -> None:
+    Only the tail lives here (bounded by the sealing size); sealed documents are read from
+    the files when a lookup needs them.
+    """
+
+    def __init__(self, first: int = 0, shingle_start: int = 0) -> None:
+        self.first = first  # the number of the first document held
+        self._shingle_start = shingle_start  # where its shingles start (uint32 units)
         self.keys: list[str] = []
         self.positions: dict[str, int] = {}
         self._counts: U32Array = np.empty(0, dtype=np.uint32)
@@ -26,6 +32,11 @@ class Columns:
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    @property
+    def end(self) -> int:
+        """The number of the next document (all documents, sealed ones included)."""
+        return self.first + len(self.keys)
 
     @property
     def counts(self) -> U32Array:
@@ -43,7 +54,7 @@ class Columns:
     def shingle_end(self) -> int:
         """Where the next document's shingles start in the shingle file (in uint32 units)."""
         if not self.keys:
-            return 0
+            return self._shingle_start
         return int(self._offsets[len(self) - 1]) + int(self._counts[len(self) - 1])
 
     def extend(
@@ -60,7 +71,7 @@ class Columns:
         self._offsets[start:stop] = offsets
         self._signatures[start:stop] = signatures
         for position, key in enumerate(keys, start):
-            self.positions.setdefault(key, position)
+            self.positions.setdefault(key, self.first + position)
         self.keys.extend(keys)
 
     def _grow(self, capacity: int) -> None:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from crawler.neardup.columns import Columns
 from crawler.neardup.fingerprint import Fingerprint
+from crawler.neardup.runs import band_entries
 from crawler.neardup.shingling import (
     DEFAULT_THRESHOLD,
     SIZE_GUARD,
@@ -22,7 +24,7 @@ from crawler.neardup.shingling import (
     guarded_containment,
     lowest_jaccard,
 )
-from crawler.neardup.signature import DOC_MASK, KEY_MASK, band_keys, pack
+from crawler.neardup.signature import DOC_MASK, KEY_MASK, NUM_PERM, band_keys
 from crawler.neardup.store import Entry, Store
 
 logger = logging.getLogger(__name__)
@@ -39,9 +41,9 @@ class NearMatch:
 
 
 class BandTable:
-    """LSH buckets: packed (band key, document) entries sorted once at load, found through a
-    directory on their top bits, plus a dict for documents added since; loading costs one sort
-    and no Python object per document, and a lookup touches a few cache lines at any size."""
+    """LSH buckets of the tail (documents past the sealed runs): packed (band key, document)
+    entries sorted at load and found through a directory on their top bits, plus a dict for
+    documents added since; the sealed runs answer for every other document."""
 
     def __init__(self) -> None:
         self._sorted: U64Array = np.empty(0, dtype=np.uint64)
@@ -50,9 +52,7 @@ class BandTable:
         self._recent: dict[int, list[int]] = {}
 
     def load(self, docs: Columns) -> None:
-        searchable = np.flatnonzero(docs.counts > 0).astype(np.uint64)
-        keys = band_keys(docs.signatures[searchable.astype(np.intp)])
-        self._sorted = np.sort(pack(keys, searchable[:, None]), axis=None)
+        self._sorted = np.sort(band_entries(docs.signatures, docs.first, docs.counts))
         # About four entries per directory slot: enough to stay small, few enough to scan.
         bits = min(max(len(self._sorted).bit_length() - 2, 1), 28)
         self._shift = np.uint64(64 - bits)
@@ -65,7 +65,7 @@ class BandTable:
             self._recent.setdefault(key, []).append(doc)
 
     def candidates(self, keys: U64Array) -> U64Array:
-        """Documents sharing at least one band key with `keys`, without repeats."""
+        """Documents sharing at least one band key with `keys` (repeats possible)."""
         slots = (keys >> self._shift).astype(np.intp)
         low, high = self._starts[slots], self._starts[slots + 1]
         lengths = high - low
@@ -73,11 +73,20 @@ class BandTable:
         positions = np.repeat(low - np.cumsum(lengths) + lengths, lengths)
         positions += np.arange(len(positions))
         entries = self._sorted[positions]
-        hits = entries[(entries & KEY_MASK) == np.repeat(keys, lengths)] & DOC_MASK
+        hits: U64Array = entries[(entries & KEY_MASK) == np.repeat(keys, lengths)] & DOC_MASK
         recent = [doc for key in keys.tolist() for doc in self._recent.get(key, ())]
         if recent:
             hits = np.concatenate((hits, np.array(recent, dtype=np.uint64)))
-        return np.unique(hits)
+        return hits
+
+
+class _Candidates(NamedTuple):
+    """What the exact check needs of candidate documents, tail and sealed alike."""
+
+    keys: list[str]
+    counts: npt.NDArray[np.float64]
+    offsets: list[int]
+    signatures: U32Array
 
 
 class NearDuplicateIndex:
@@ -125,16 +134,34 @@ class NearDuplicateIndex:
         return index
 
     @property
+    def directory(self) -> Path:
+        return self._store.directory
+
+    @property
     def needs_rebuild(self) -> bool:
         """True when the files were missing, outdated or damaged beyond a torn last record:
         call `rebuild` with the whole corpus (or `add_many` what is missing)."""
-        return self._store.needs_rebuild
+        return self._store.needs_rebuild or self._store.generation.damaged
 
     def __len__(self) -> int:
-        return len(self._store.docs)
+        return len(self._store)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._store.docs.positions
+        if not isinstance(key, str):
+            return False
+        return bool(self.known([key])[0])
+
+    def known(self, keys: Sequence[str]) -> npt.NDArray[np.bool_]:
+        """Which of `keys` the index holds, vectorised: one search per run for all of them."""
+        docs = self._store.docs
+        found = np.array([key in docs.positions for key in keys], dtype=bool)
+        generation = self._store.generation
+        for run in generation.runs:
+            for position, doc in run.key_docs(keys, ~found):
+                if not found[position]:
+                    sealed = generation.sealed(doc)
+                    found[position] = sealed is not None and sealed.record.key == keys[position]
+        return found
 
     def refresh(self) -> None:
         """Pick up documents other processes appended (or their rebuild) since the last call."""
@@ -143,9 +170,9 @@ class NearDuplicateIndex:
         if change.reloaded:
             self._table.load(docs)
             return
-        for doc in range(change.first, len(docs)):
-            if docs.counts[doc]:
-                self._table.add(doc, band_keys(docs.signatures[doc]))
+        for doc in range(change.first, docs.end):
+            if docs.counts[doc - docs.first]:
+                self._table.add(doc, band_keys(docs.signatures[doc - docs.first]))
 
     def query(self, text: str | Fingerprint) -> NearMatch | None:
         """The most similar indexed text at or above the threshold, verified exactly.
@@ -166,27 +193,32 @@ class NearDuplicateIndex:
             logger.debug("Near-duplicate index already holds %s", key)
             return
         entry = _entry(key, text)
-        self._store.append([entry])
-        if len(entry.shingles):
+        if self._store.append([entry]):
+            self._table.load(self._store.docs)  # sealed: the tail is empty again
+        elif len(entry.shingles):
             self._table.add(len(self) - 1, band_keys(entry.signature))
 
-    def add_many(self, items: Iterable[tuple[str, str]]) -> int:
-        """Index the (key, text) pairs whose key is new, syncing once per batch; return how many.
+    def add_many(
+        self, items: Iterable[tuple[str, str | Fingerprint]], *, checked: bool = False
+    ) -> int:
+        """Index the (key, text or Fingerprint) pairs whose key is new, syncing once per batch;
+        return how many.
 
-        For catching up with many corpus files: `add` syncs three files per text.
+        For catching up with many corpus files: `add` syncs three files per text. Stopped
+        half-way, what was added stays (the next call skips it). `checked`: the caller knows
+        the keys are new (`known`) and distinct, so they are not looked up again.
         """
         self.refresh()
         added = 0
-        for batch in _batches(items, known=self):
-            first = len(self)
-            self._store.append(batch)
-            for doc, entry in enumerate(batch, first):
-                if len(entry.shingles):
-                    self._table.add(doc, band_keys(entry.signature))
+        for batch in _batches(items, known=() if checked else self, unique=checked):
+            self._store.append(batch, bulk=True)
             added += len(batch)
+        if len(self._store.docs) >= self._store.seal_at:  # what the next process loads stays small
+            self._store.generation.seal()
+        self._table.load(self._store.docs)
         return added
 
-    def rebuild(self, items: Iterable[tuple[str, str]]) -> None:
+    def rebuild(self, items: Iterable[tuple[str, str | Fingerprint]]) -> None:
         """Replace the whole index with (key, text) pairs, e.g. every corpus file."""
         started = time.perf_counter()
         self._store.replace_all(_batches(items, known=()))
@@ -202,23 +234,56 @@ class NearDuplicateIndex:
         self._store.close()
 
     def _best(self, hashes: U32Array, signature: U32Array) -> NearMatch | None:
-        docs = self._store.docs
-        candidates = self._table.candidates(band_keys(signature)).astype(np.intp)
-        if len(candidates) == 0:
+        found = self._candidates(band_keys(signature))
+        if found is None:
             return None
-        estimates = (docs.signatures[candidates] == signature).mean(axis=1)
-        sizes = docs.counts[candidates].astype(np.float64)
+        estimates = (found.signatures == signature).mean(axis=1)
+        sizes = found.counts
         small, large = np.minimum(sizes, len(hashes)), np.maximum(sizes, len(hashes))
         reachable = small / np.maximum(small, SIZE_GUARD * large) >= self.threshold
         keep = reachable & (estimates >= self._estimate_floor)
         best: tuple[float, int] | None = None
-        for doc in candidates[keep].tolist():
-            stored = self._store.generation.shingles(int(docs.offsets[doc]), int(docs.counts[doc]))
+        for position in np.flatnonzero(keep).tolist():
+            stored = self._store.generation.shingles(
+                found.offsets[position], int(found.counts[position])
+            )
             shared = len(np.intersect1d(hashes, stored, assume_unique=True))
             score = guarded_containment(shared, len(hashes), len(stored))
             if score >= self.threshold and (best is None or score > best[0]):
-                best = (score, doc)
-        return None if best is None else NearMatch(key=docs.keys[best[1]], similarity=best[0])
+                best = (score, position)
+        if best is None:
+            return None
+        return NearMatch(key=found.keys[best[1]], similarity=best[0])
+
+    def _candidates(self, keys: U64Array) -> _Candidates | None:
+        """Tail and sealed documents sharing a band key with `keys`, with their columns."""
+        generation = self._store.generation
+        hits = [self._table.candidates(keys), *(run.bands.find(keys) for run in generation.runs)]
+        docs_found = np.unique(np.concatenate(hits)).tolist()
+        if not docs_found:
+            return None
+        tail = self._store.docs
+        names, counts, offsets, signatures = [], [], [], []
+        for doc in docs_found:
+            if doc >= tail.first:
+                row = doc - tail.first
+                names.append(tail.keys[row])
+                counts.append(int(tail.counts[row]))
+                offsets.append(int(tail.offsets[row]))
+                signatures.append(tail.signatures[row])
+            elif (sealed := generation.sealed(doc)) is not None:
+                names.append(sealed.record.key)
+                counts.append(sealed.record.shingles)
+                offsets.append(sealed.record.offset)
+                signatures.append(sealed.signature)
+        if not names:
+            return None
+        return _Candidates(
+            keys=names,
+            counts=np.array(counts, dtype=np.float64),
+            offsets=offsets,
+            signatures=np.stack(signatures).reshape(len(names), NUM_PERM),
+        )
 
 
 def _as_fingerprint(text: str | Fingerprint) -> Fingerprint:
@@ -230,15 +295,22 @@ def _entry(key: str, text: str | Fingerprint) -> Entry:
     return Entry(key=key, signature=fingerprint.signature, shingles=fingerprint.shingles)
 
 
-def _batches(items: Iterable[tuple[str, str]], known: Container[str]) -> Iterator[list[Entry]]:
-    """Entries of new keys in batches; a repeated key keeps its first text."""
+def _batches(
+    items: Iterable[tuple[str, str | Fingerprint]],
+    known: NearDuplicateIndex | tuple[()],
+    unique: bool = False,
+) -> Iterator[list[Entry]]:
+    """Entries of new keys in batches; a repeated key keeps its first text (`unique`: the
+    caller vouches there are none, and no set of every key is kept)."""
     seen: set[str] = set()
     pairs = iter(items)
     while batch := list(islice(pairs, _BATCH)):
+        held = known.known([key for key, _ in batch]) if known else np.zeros(len(batch), bool)
         entries = []
-        for key, text in batch:
-            if key not in seen and key not in known:
-                seen.add(key)
+        for (key, text), in_index in zip(batch, held.tolist(), strict=True):
+            if key not in seen and not in_index:
+                if not unique:
+                    seen.add(key)
                 entries.append(_entry(key, text))
         if entries:
             yield entries
