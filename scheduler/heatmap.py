@@ -43,10 +43,16 @@ def heat_map(found: list[SourceCoverage]) -> str:
     return "".join(parts)
 
 
+_LABEL_COLUMNS = 6  # columns a "YYYY-MM" label spans
+
+
 def _month_labels(months: list[str]) -> list[str]:
     labels = []
     for i, month in enumerate(months):
-        if month.endswith("-01") or i == 0:  # a year's first month, and the first column
+        # A year's first month, and the first column unless a January follows too closely
+        # for both labels to fit.
+        crowded = any(m.endswith("-01") for m in months[1:_LABEL_COLUMNS])
+        if month.endswith("-01") or (i == 0 and not crowded):
             x = LABEL + i * (CELL + GAP_X)
             labels.append(f'<text class="tick" x="{x}" y="{HEAD - 8}">{escape(month)}</text>')
     return labels

@@ -98,3 +98,12 @@ def test_recent_days_are_kept_day_by_day(database: Database) -> None:
     assert min(days) == "2025-12-30" and max(days) == "2026-01-10"
     assert days["2026-01-05"].added == 1 and not days["2026-01-05"].gap
     assert days["2026-01-06"].gap
+
+
+def test_the_first_column_is_labelled_only_when_no_january_crowds_it() -> None:
+    from scheduler.heatmap import _month_labels
+
+    crowded = "".join(_month_labels(["2024-12", "2025-01", "2025-02"]))
+    assert ">2025-01<" in crowded and ">2024-12<" not in crowded
+    roomy = "".join(_month_labels([f"2025-{m:02d}" for m in range(5, 13)] + ["2026-01"]))
+    assert ">2025-05<" in roomy and ">2026-01<" in roomy
