@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from crawler.topic.text import term_pattern
 
@@ -23,19 +23,7 @@ Kind = Literal[
     "merged_city",
     "genre",
 ]
-KINDS: tuple[Kind, ...] = (
-    "place",
-    "entity",
-    "namesake",
-    "elsewhere",
-    "topic",
-    "flu",
-    "word",
-    "province",
-    "province_place",
-    "merged_city",
-    "genre",
-)
+KINDS: tuple[Kind, ...] = get_args(Kind)  # the order above
 BUILTIN = "gwangju_ai.toml"
 
 
