@@ -10,7 +10,7 @@ WORKDIR /src
 COPY requirements/main.txt ./requirements/main.txt
 # Every dependency at its locked version and hash, in a layer of its own (rebuilt only when the
 # lock changes); then newsmon itself without resolving anything again.
-RUN pip install --require-hashes -r requirements/main.txt
+RUN pip install --no-deps --require-hashes -r requirements/main.txt
 COPY pyproject.toml README.md ./
 COPY newsmon ./newsmon
 COPY crawler ./crawler
