@@ -12,10 +12,11 @@ import logging
 import multiprocessing
 import os
 import sys
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import resource_tracker
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from crawler.extraction_worker import (
     Extraction,
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["Extraction", "ExtractionPool", "extract_article"]
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class ExtractionPool:
@@ -62,30 +64,26 @@ class ExtractionPool:
         self, body: bytes, url: str, content_type: str | None
     ) -> Extraction | NoArticle:
         args = (body, url, content_type, self.min_body_chars, self.fingerprints)
-        if self.workers <= 0:
-            return extract_page(*args)
-        future = self._open().submit(extract_page, *args)
-        try:
-            return await asyncio.wrap_future(future)
-        except BrokenProcessPool:
-            logger.warning("Extraction worker died on %s; extracting it in-process", url)
-            self.close()
-            return extract_page(*args)
+        return await self._call(extract_page, url, *args)
 
     async def extract_captured(
         self, body: bytes, url: str, content_type: str | None, capture: Capture
     ) -> tuple[Extraction | NoArticle, Encoded]:
         """`extract`, and the page's WARC records encoded by the same worker."""
         args = (body, url, content_type, self.min_body_chars, self.fingerprints, capture)
+        return await self._call(extract_and_encode, url, *args)
+
+    async def _call(self, function: Callable[..., T], url: str, *args: object) -> T:
+        """`function(*args)` in a worker (inline without workers, or after a worker died)."""
         if self.workers <= 0:
-            return extract_and_encode(*args)
-        future = self._open().submit(extract_and_encode, *args)
+            return function(*args)
+        future = self._open().submit(function, *args)
         try:
             return await asyncio.wrap_future(future)
         except BrokenProcessPool:
             logger.warning("Extraction worker died on %s; extracting it in-process", url)
             self.close()
-            return extract_and_encode(*args)
+            return function(*args)
 
     def _open(self) -> ProcessPoolExecutor:
         if self._pool is None:
