@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, utc_now
+from db.run_counts import RunCounts
 
 Origin = Literal["crawl", "folder"]
 SeenStatus = Literal[
@@ -37,7 +38,7 @@ SeenStatus = Literal[
 ]
 RunStatus = Literal["running", "ok", "failed", "timeout", "killed"]
 RevisionKind = Literal["revised", "headline", "retracted"]
-RUN_COUNTS: tuple[str, ...] = ("discovered", "fetched", "on_topic", "duplicates", "added", "errors")
+RUN_COUNTS = RunCounts.STORED  # the counters a crawl_runs row keeps, as columns below
 
 
 class Article(Base):

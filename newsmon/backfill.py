@@ -135,13 +135,14 @@ def summary(reports: list[BackfillReport], dry_run: bool) -> str:
         out.append(_would_fetch(reports))
         return "\n".join(out)
     for r in reports:
+        n = r.counts
         out.append(
-            f"{r.key}: fetched {r.fetched}, on topic {r.on_topic}, duplicates {r.duplicates}, "
-            f"added {r.added}, known {r.skipped_known}, outside window {r.outside_window}, "
-            f"undated {r.undated}, errors {r.errors}"
+            f"{r.key}: fetched {n.fetched}, on topic {n.on_topic}, duplicates {n.duplicates}, "
+            f"added {n.added}, known {n.skipped_known}, outside window {r.outside_window}, "
+            f"undated {r.undated}, errors {n.errors}"
         )
         out.extend(f"  + {r.key}: {name}" for name in r.added_files)
-    total = sum(r.added for r in reports)
+    total = sum(r.counts.added for r in reports)
     out.append(f"{total} new article{'s' if total != 1 else ''}")
     return "\n".join(out)
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 from crawler.sources import Source
 from db import migrate
 from db.corpus import CorpusStore, VerifyReport
+from db.run_counts import RunCounts
 from db.session import open_database
 from newsmon.tables import table
 
@@ -41,38 +42,18 @@ def crawl(
 
 
 def crawl_table(reports: list[SourceReport]) -> str:
-    headers = (
-        "source",
-        "discovered",
-        "fetched",
-        "on topic",
-        "duplicates",
-        "added",
-        "errors",
-        "status",
-    )
-    rows = [
-        (
-            r.key,
-            r.discovered,
-            r.fetched,
-            r.on_topic,
-            r.duplicates,
-            r.added,
-            r.errors,
-            "FAILED" if r.failed else "ok",
-        )
-        for r in reports
-    ]
+    headers = ("source", *(name.replace("_", " ") for name in RunCounts.STORED), "status")
+    rows = [(r.key, *r.counts.stored().values(), "FAILED" if r.failed else "ok") for r in reports]
     out = [table(headers, rows)]
     for report in reports:
         for name in report.added_files:
             out.append(f"  + {report.key}: {name}")
-        if report.off_scope or report.refused:  # not fetched on purpose (see the log lines)
-            out.append(f"  ~ {report.key}: {report.off_scope} off scope, {report.refused} refused")
+        c = report.counts
+        if c.off_scope or c.refused:  # not fetched on purpose (see the log lines)
+            out.append(f"  ~ {report.key}: {c.off_scope} off scope, {c.refused} refused")
         if report.failed:
             out.append(f"  ! {report.key}: {report.reason}")
-    total = sum(r.added for r in reports)
+    total = sum(r.counts.added for r in reports)
     out.append(f"{total} new article{'s' if total != 1 else ''}")
     return "\n".join(out)
 

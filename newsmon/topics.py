@@ -219,7 +219,7 @@ def _recheck(config: AppConfig, args: argparse.Namespace) -> int:
         _say(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
     else:
         total = sum(len(found) for found in urls.values())
-        added = sum(r.added for r in reports)
+        added = sum(r.counts.added for r in reports)
         _say(
             f"rechecked {total} off-topic articles ({len(captured)} from their captures, "
             f"{total - len(captured)} fetched again): {added} now on topic and added"

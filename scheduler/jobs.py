@@ -20,7 +20,8 @@ from crawler.config import AppConfig
 from crawler.sources import Source
 from crawler.timeutil import utc_now as utc_now  # the default clock of jobs and listeners
 from db import history
-from db.models import RUN_COUNTS, RunStatus
+from db.models import RunStatus
+from db.run_counts import RunCounts
 from db.session import Database
 
 logger = logging.getLogger(__name__)
@@ -45,13 +46,9 @@ class CrawlOutcome:
     def duration(self) -> float:
         return (self.finished_at - self.started_at).total_seconds()
 
-    def count(self, name: str) -> int:
-        value = self.report.get(name, 0)
-        return value if isinstance(value, int) else 0
-
     @property
-    def counts(self) -> dict[str, int]:
-        return {name: self.count(name) for name in RUN_COUNTS}
+    def counts(self) -> RunCounts:
+        return RunCounts.from_report(self.report)
 
     @property
     def added_files(self) -> list[str]:
@@ -275,7 +272,7 @@ def settle_run(database: Database, outcome: CrawlOutcome, stale_after: float) ->
                 outcome.key,
                 outcome.started_at,
                 outcome.status,
-                outcome.counts,
+                outcome.counts.stored(),
                 outcome.reason,
                 now,
             )
@@ -284,21 +281,14 @@ def settle_run(database: Database, outcome: CrawlOutcome, stale_after: float) ->
 
 def log_outcome(outcome: CrawlOutcome) -> None:
     """The one log line per run, with its counts."""
-    c = outcome.counts
     level = logging.INFO if outcome.status == "ok" else logging.WARNING
     logger.log(
         level,
-        "Crawl %s %s in %.1fs: discovered %d, fetched %d, on topic %d, duplicates %d, "
-        "added %d, errors %d%s",
+        "Crawl %s %s in %.1fs: %s%s",
         outcome.key,
         outcome.status,
         outcome.duration,
-        c["discovered"],
-        c["fetched"],
-        c["on_topic"],
-        c["duplicates"],
-        c["added"],
-        c["errors"],
+        outcome.counts.summary(),
         f" ({outcome.reason})" if outcome.reason else "",
     )
 

@@ -27,19 +27,13 @@ from prometheus_client.registry import Collector
 from crawler.config import AppConfig
 from crawler.sources import Source
 from db import activity, revisions
+from db.run_counts import RunCounts
 from db.session import Database
 from scheduler.jobs import Clock, CrawlOutcome, utc_now
 from scheduler.role import Role
 
 OUTCOMES = ("ok", "failed", "timeout", "killed")
-# result label -> the child's report key it counts
-ARTICLE_RESULTS = {
-    "added": "added",
-    "exact_duplicate": "exact_duplicates",
-    "near_duplicate": "near_duplicates",
-    "off_topic": "off_topic",
-    "error": "errors",
-}
+ARTICLE_RESULTS = RunCounts.RESULTS  # result label -> the count it follows
 REVISION_KINDS = ("revised", "headline", "retracted")
 ALERT_KINDS = ("digest", "failure", "recovery", "silence", "layout", "retraction")
 # A crawl is a child process: from a few seconds to the 15-minute timeout.
@@ -208,8 +202,7 @@ class DaemonMetrics:
     def observe(self, source: Source, outcome: CrawlOutcome) -> None:
         """Count one finished crawl (called in the job's thread, after its run is recorded)."""
         self.crawls.labels(source.key, outcome.status).inc()
-        for result, key in ARTICLE_RESULTS.items():
-            value = outcome.count(key)
+        for result, value in outcome.counts.results().items():
             if value > 0:
                 self.articles.labels(source.key, result).inc(value)
         self.duration.labels(source.key).observe(max(0.0, outcome.duration))
@@ -217,7 +210,7 @@ class DaemonMetrics:
         self.since.note(
             source.key,
             outcome.finished_at if ok else None,
-            outcome.finished_at if outcome.count("added") > 0 else None,
+            outcome.finished_at if outcome.counts.added > 0 else None,
         )
         self.refresh_corpus()
 

@@ -158,7 +158,7 @@ class RunMonitor:
             self.sender.send(message, "layout")
 
     def _check_layout(self, source: Source, outcome: CrawlOutcome) -> None:
-        fetched, no_body = outcome.count("fetched"), outcome.count("no_body")
+        fetched, no_body = outcome.counts.fetched, outcome.counts.no_body
         if fetched >= LAYOUT_MIN_FETCHED and no_body >= fetched:
             if source.key not in self._layout_broken:
                 self._layout_broken.add(source.key)

@@ -1,13 +1,13 @@
 """Daemon-side discovery: a source's conditional GETs and feed/listing parse, without a crawl.
 
 Most polls find nothing new. The daemon reads a source's discovery URLs itself (httpx, the
-stored ETag/Last-Modified, `crawler.discovery.read_discovery`: the dispatch the spider and
-`sources check` use) and starts a crawl process only for article URLs no run has seen, handing
-it exactly those. Whatever only the spider does makes the poll hand the whole source to a full
-crawl (`Poll.full_crawl` says why): search sources, a discovery URL that fails (the crawl
-retries it, reports it and may run the homepage fallback), a sitemap index, a listing whose
-first page has news and a next page. Validators are kept back until the poll's outcome is
-known (`Poller.commit`), so a crawl that fails to fetch the new URLs sees them again.
+stored ETag/Last-Modified, and the spider's own pure step and failure rule,
+`crawler.discovery.step`) and starts a crawl process only for article URLs no run has seen,
+handing it exactly those. Whatever only the spider does makes the poll hand the whole source to
+a full crawl (`Poll.full_crawl` says why): search sources, the homepage fallback, a sitemap
+index, a listing whose first page has news and a next page. Validators are kept back until the
+poll's outcome is known (`Poller.commit`), so a crawl that fails to fetch the new URLs sees
+them again.
 """
 
 from __future__ import annotations
@@ -23,20 +23,19 @@ from urllib.parse import urljoin
 import httpx
 
 from crawler.config import AppConfig
-from crawler.discovery import DiscoveryError, read_discovery
-from crawler.discovery.pagination import next_page_url
+from crawler.discovery.step import Answer, Step, Tally, discovery_failure, discovery_step
 from crawler.probes.fetch import HttpFetcher
 from crawler.scope import in_scope, source_domains
 from crawler.sources import Source
 from crawler.urls import canonical_url
 from db import repository
+from db.run_counts import RunCounts
 from db.session import Database
 
 logger = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 20  # as the crawl's redirect guard
 FETCHER_TTL = 3600.0  # seconds a source's client (and its robots.txt) is reused
-NOT_MODIFIED = 304
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 Clock = Callable[[], datetime]
 
@@ -75,10 +74,10 @@ class Poll:
 
     def report(self) -> dict[str, object]:
         """The poll as a crawl report (the `newsmon crawl --json` shape, counts only)."""
+        counts = RunCounts(discovered=self.discovered, skipped_known=self.known)
         return {
             "key": self.key,
-            "discovered": self.discovered,
-            "skipped_known": self.known,
+            **counts.as_dict(),
             "failed": self.failure is not None,
             "reason": self.failure,
         }
@@ -110,36 +109,29 @@ class Poller:
             return result
         fetcher = self._fetcher(source)
         links: dict[str, str] = {}
-        useful = False  # as the spider's fallback: a 304 or a page with article links
+        tally = Tally(pending=len(source.discovery_urls))
         try:
             for kind, url in source.discovery_urls:
-                try:
-                    found = self._read(fetcher, source, kind, url, result)
-                except Unreadable as why:
-                    logger.warning("%s: discovery failed for %s: %s", source.key, url, why)
-                    result.errors.append(f"{url}: {why}")
-                    continue
-                useful = useful or found is None or bool(found)
-                for link in found or ():
+                step = self._read(fetcher, source, kind, url, result)
+                tally.add(step, url)
+                if step.error is not None:
+                    logger.warning("%s: discovery failed for %s: %s", source.key, url, step.error)
+                for link in step.links:
                     links.setdefault(canonical_url(link), link)
         except NeedsCrawl as why:
             result.full_crawl = str(why)
-        if not useful and result.full_crawl is None:
-            self._nothing_useful(source, result)
+        result.errors = tally.errors
+        if result.full_crawl is None and not tally.useful:
+            # as the spider: the homepage fallback is due, or the run failed
+            if tally.fallback_due(source.homepage):
+                result.full_crawl = "no discovery URL gave article links (homepage fallback)"
+            else:
+                result.failure = discovery_failure(tally.read, tally.errors)
         if result.full_crawl is not None:
             result.validators.clear()  # the crawl reads these pages again, all of them
             return result
         self._sort(source, links, result)
         return result
-
-    @staticmethod
-    def _nothing_useful(source: Source, result: Poll) -> None:
-        """No URL gave links: the crawl's homepage fallback is due, or the run failed as the
-        spider's would (crawler.crawl.extensions.source_failure)."""
-        if source.homepage:
-            result.full_crawl = "no discovery URL gave article links (homepage fallback)"
-        elif len(result.errors) == len(source.discovery_urls):
-            result.failure = "; ".join(result.errors[:3])
 
     def commit(self, poll: Poll) -> None:
         """Store the validators of the pages read, once what they listed is taken care of."""
@@ -189,36 +181,32 @@ class Poller:
 
     def _read(
         self, fetcher: HttpFetcher, source: Source, kind: str, url: str, result: Poll
-    ) -> list[str] | None:
-        """Article links of one discovery URL; None when it has not changed."""
-        response_url, status, body, headers = self._get(fetcher, source, url, result)
-        if status == NOT_MODIFIED:
-            result.not_modified += 1
-            return None
-        if status != 200:
-            raise Unreadable(f"HTTP {status}")
+    ) -> Step:
+        """One discovery URL read as the spider reads it (crawler.discovery.step)."""
         try:
-            found = read_discovery(kind, body, response_url, source.pattern, source.api_listing)
-        except DiscoveryError as exc:
-            raise Unreadable(f"bad {kind}: {exc}") from exc
-        if found.children:
-            raise NeedsCrawl(f"{url}: sitemap index")
-        links = [link.url for link in found.links]
-        if (
-            kind == "listing"
-            and links
-            and source.max_listing_pages > 1
-            and next_page_url(body, response_url) not in (None, response_url)
-        ):
-            raise NeedsCrawl(f"{url}: listing with more pages")
-        result.validators.append(
-            (
-                response_url,
-                repository.fetch_validator("etag", headers.get("ETag")),
-                repository.fetch_validator("last_modified", headers.get("Last-Modified")),
-            )
+            response_url, status, body, headers = self._get(fetcher, source, url, result)
+        except Unreadable as why:
+            return Step(error=str(why))
+        step = discovery_step(
+            Answer(kind, response_url, status, body),
+            source.pattern,
+            source.api_listing,
+            source.max_listing_pages,
         )
-        return links
+        result.not_modified += step.not_modified
+        if step.children:
+            raise NeedsCrawl(f"{url}: sitemap index")
+        if step.next_page is not None:
+            raise NeedsCrawl(f"{url}: listing with more pages")
+        if step.fresh:
+            result.validators.append(
+                (
+                    response_url,
+                    repository.fetch_validator("etag", headers.get("ETag")),
+                    repository.fetch_validator("last_modified", headers.get("Last-Modified")),
+                )
+            )
+        return step
 
     def _get(
         self, fetcher: HttpFetcher, source: Source, url: str, result: Poll

@@ -18,6 +18,7 @@ from crawler.crawl.runner import build_settings
 from crawler.crawl.services import SERVICES_SETTING, Services
 from crawler.crawl.spiders.backfill import BackfillSpider
 from crawler.sources import Source
+from db.run_counts import RunCounts
 
 logger = logging.getLogger(__name__)
 
@@ -48,13 +49,7 @@ class BackfillReport:
     doors: dict[str, dict[str, int]] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)  # door -> why it did not run
     would_fetch: dict[str, dict[str, int]] = field(default_factory=dict)  # dry run: door -> month
-    discovered: int = 0
-    fetched: int = 0
-    on_topic: int = 0
-    duplicates: int = 0
-    added: int = 0
-    errors: int = 0
-    skipped_known: int = 0
+    counts: RunCounts = field(default_factory=RunCounts)
     outside_window: int = 0
     undated: int = 0
     added_files: list[str] = field(default_factory=list)
@@ -62,7 +57,10 @@ class BackfillReport:
     reason: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The `newsmon backfill --json` object: the counts flat beside the doors."""
+        fields = asdict(self)
+        del fields["counts"]
+        return {"key": self.key, "name": self.name, **self.counts.as_dict(), **fields}
 
 
 class BackfillProgress:
@@ -148,10 +146,7 @@ def _report(source: Source, crawler: Crawler) -> BackfillReport:
     if not isinstance(spider, BackfillSpider):
         report.failed, report.reason = True, "the backfill did not start"
         return report
-    counts = counts_from_stats(stats)
-    for name in ("discovered", "fetched", "on_topic", "duplicates", "added", "errors"):
-        setattr(report, name, counts[name])
-    report.skipped_known = counts["skipped_known"]
+    report.counts = counts_from_stats(stats)
     report.outside_window = int(stats.get("newsmon/backfill/outside_window", 0))
     report.undated = int(stats.get("newsmon/backfill/undated", 0))
     report.added_files = list(stats.get("newsmon/added_files", []))

@@ -12,51 +12,47 @@ from twisted.internet import task
 
 from crawler.crawl.services import services_of
 from crawler.crawl.spiders.news import NewsSpider
+from crawler.discovery.step import discovery_failure
 from crawler.timeutil import utc_now
 from db import repository
-from db.models import RUN_COUNTS, CrawlRun
+from db.models import CrawlRun
+from db.run_counts import RunCounts
 
 logger = logging.getLogger(__name__)
 
-COUNT_KEYS = {
-    "discovered": "newsmon/discovered",
-    "fetched": "newsmon/fetched",
-    "on_topic": "newsmon/on_topic",
-    "added": "newsmon/added",
-    "errors": "newsmon/errors",
-}
 
-
-def counts_from_stats(stats: dict[str, Any]) -> dict[str, int]:
+def counts_from_stats(stats: dict[str, Any]) -> RunCounts:
     """The per-source counts a user sees, from a crawler's stats."""
-    counts = {name: int(stats.get(key, 0)) for name, key in COUNT_KEYS.items()}
-    counts["duplicates"] = int(stats.get("newsmon/duplicate/exact", 0)) + int(
-        stats.get("newsmon/duplicate/near", 0)
-    )
-    counts["skipped_known"] = int(stats.get("newsmon/skipped/known", 0))
-    # A body under the minimum is counted apart in stats, but to users it is no body too.
-    counts["no_body"] = int(stats.get("newsmon/dropped/no_body", 0)) + int(
-        stats.get("newsmon/dropped/short_body", 0)
-    )
-    # The split the daemon's metrics show (crawl_runs keeps only the sum above).
-    counts["exact_duplicates"] = int(stats.get("newsmon/duplicate/exact", 0))
-    counts["near_duplicates"] = int(stats.get("newsmon/duplicate/near", 0))
-    counts["off_topic"] = int(stats.get("newsmon/dropped/off_topic", 0))
+
+    def stat(key: str) -> int:
+        return int(stats.get(f"newsmon/{key}", 0))
+
     refused = {k: int(v) for k, v in stats.items() if k.startswith("newsmon/refused/")}
-    counts["off_scope"] = refused.pop("newsmon/refused/off_scope", 0)
-    counts["refused"] = sum(refused.values())  # too large, redirect loops (stats name each)
-    return counts
+    off_scope = refused.pop("newsmon/refused/off_scope", 0)
+    return RunCounts(
+        discovered=stat("discovered"),
+        fetched=stat("fetched"),
+        on_topic=stat("on_topic"),
+        duplicates=stat("duplicate/exact") + stat("duplicate/near"),
+        added=stat("added"),
+        errors=stat("errors"),
+        skipped_known=stat("skipped/known"),
+        # A body under the minimum is counted apart in stats, but to users it is no body too.
+        no_body=stat("dropped/no_body") + stat("dropped/short_body"),
+        exact_duplicates=stat("duplicate/exact"),
+        near_duplicates=stat("duplicate/near"),
+        off_topic=stat("dropped/off_topic"),
+        off_scope=off_scope,
+        refused=sum(refused.values()),  # too large, redirect loops (stats name each)
+    )
 
 
 def source_failure(stats: dict[str, Any], errors: list[str]) -> str | None:
     """Why a source failed, or None: every discovery URL failed, or the crawl did not finish."""
-    ok = int(stats.get("newsmon/discovery/ok", 0))
     reason = stats.get("finish_reason", "finished")
     if reason not in ("finished", None):
         return f"crawl stopped: {reason}"
-    if ok == 0:
-        return "; ".join(errors[:3]) or "no discovery URL could be read"
-    return None
+    return discovery_failure(int(stats.get("newsmon/discovery/ok", 0)), errors)
 
 
 class CrawlRunRecorder:
@@ -103,7 +99,7 @@ class CrawlRunRecorder:
                 run,
                 # a signal stopped it (a daemon stopping or restarting): not the source's fault
                 status="killed" if reason == "shutdown" else ("failed" if failure else "ok"),
-                counts={k: v for k, v in counts_from_stats(stats).items() if k in RUN_COUNTS},
+                counts=counts_from_stats(stats).stored(),
                 error_reason=failure,
                 added_files=stats.get("newsmon/added_files", []),
                 finished_at=utc_now(),
@@ -141,15 +137,10 @@ class ProgressLogger:
 
     def log(self, spider: Spider, final: bool = False) -> None:
         assert self.crawler.stats is not None
-        c = counts_from_stats(self.crawler.stats.get_stats())
+        counts = counts_from_stats(self.crawler.stats.get_stats())
         logger.info(
-            "%s%s: discovered %d, fetched %d, on topic %d, duplicates %d, added %d, errors %d",
+            "%s%s: %s",
             spider.source.key if isinstance(spider, NewsSpider) else spider.name,
             " done" if final else "",
-            c["discovered"],
-            c["fetched"],
-            c["on_topic"],
-            c["duplicates"],
-            c["added"],
-            c["errors"],
+            counts.summary(),
         )

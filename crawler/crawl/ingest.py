@@ -201,7 +201,7 @@ def ingest_files(config: AppConfig, paths: list[str], any_host: bool) -> IngestR
     if not reports:
         return IngestReport(files)
     run = reports[0]
-    counts = {k: int(v) for k, v in run.as_dict().items() if k in COUNTED}
+    counts = {k: v for k, v in run.counts.as_dict().items() if k in COUNTED}
     return IngestReport(files, counts, list(run.added_files))
 
 

@@ -6,7 +6,7 @@ import gc
 import logging
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
@@ -20,6 +20,7 @@ from crawler.crawl.spiders.news import NewsSpider
 from crawler.crawl.spiders.replay import ReplayPage, ReplaySpider
 from crawler.sources import Source
 from crawler.sources.engines import NAVER_ID_ENV, NAVER_SECRET_ENV, naver_credentials
+from db.run_counts import RunCounts
 
 logger = logging.getLogger(__name__)
 
@@ -32,26 +33,23 @@ class SourceReport:
 
     key: str
     name: str
-    discovered: int = 0
-    fetched: int = 0
-    on_topic: int = 0
-    duplicates: int = 0
-    added: int = 0
-    errors: int = 0
-    skipped_known: int = 0
-    no_body: int = 0
-    exact_duplicates: int = 0
-    near_duplicates: int = 0
-    off_topic: int = 0
-    off_scope: int = 0
-    refused: int = 0
+    counts: RunCounts = field(default_factory=RunCounts)
     added_files: list[str] = field(default_factory=list)
     failed: bool = False
     reason: str | None = None
     fallback: dict[str, Any] | None = None  # entry points discovered when configured ones failed
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The `newsmon crawl --json` object: the counts flat beside the key and outcome."""
+        return {
+            "key": self.key,
+            "name": self.name,
+            **self.counts.as_dict(),
+            "added_files": list(self.added_files),
+            "failed": self.failed,
+            "reason": self.reason,
+            "fallback": self.fallback,
+        }
 
 
 def build_settings(config: AppConfig) -> Settings:
@@ -166,7 +164,7 @@ def _replay_report(label: str, crawler: Crawler) -> SourceReport:
     return SourceReport(
         key=label, name=label, added_files=list(stats.get("newsmon/added_files", [])),
         failed=failed, reason=f"stopped: {reason}" if failed else None, fallback=None,
-        **counts_from_stats(stats),
+        counts=counts_from_stats(stats),
     )  # fmt: skip
 
 
@@ -185,5 +183,5 @@ def _report(source: Source, crawler: Crawler) -> SourceReport:
         failed=reason is not None,
         reason=reason,
         fallback=spider.fallback.record() if isinstance(spider, NewsSpider) else None,
-        **counts,
+        counts=counts,
     )

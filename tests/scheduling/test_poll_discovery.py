@@ -127,7 +127,7 @@ def test_new_urls_go_to_one_crawl_and_nothing_new_starts_none(
     (outcome,) = poll_once(config, database, registry)
     assert outcome.status == "ok", outcome.reason
     assert article_hits(site) == sorted(new)
-    assert outcome.count("added") == 3
+    assert outcome.counts.added == 3
     assert len(corpus_files(tmp_path)) == 5
 
     # nothing new: one request per discovery URL, validators sent, no process started
@@ -140,7 +140,7 @@ def test_new_urls_go_to_one_crawl_and_nothing_new_starts_none(
     assert statuses[FEED] == 304 and statuses[SITEMAP] == 304 and statuses[LISTING] == 200
     (feed_hit,) = site.answered(FEED)
     assert feed_hit.headers["if-none-match"] == '"feed-v2"'
-    assert outcome.status == "ok" and outcome.count("discovered") == 5
+    assert outcome.status == "ok" and outcome.counts.discovered == 5
     with database.session() as session:
         run = repository.recent_runs(session, "polled", limit=1)[0]
         assert (run.status, run.discovered, run.added) == ("ok", 5, 0)
@@ -232,7 +232,7 @@ article_pattern = "articleView"
         (outcome,) = poll_once(config, database, registry)
         assert outcome.status == "ok", outcome.reason
         assert article_hits(site) == sorted(story(i).path for i in (1, 2))
-        assert outcome.count("added") == 2 and len(registry.commands) == 1
+        assert outcome.counts.added == 2 and len(registry.commands) == 1
         site.clear_log()
         (outcome,) = poll_once(config, database, registry)  # nothing new: no process
         assert outcome.status == "ok" and len(registry.commands) == 1

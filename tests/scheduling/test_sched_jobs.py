@@ -94,7 +94,7 @@ def test_child_report_becomes_the_outcome(clock: FakeClock) -> None:
     command = python(f"print({report_json('fixture', fetched=3, added=1)!r})")
     outcome = jobs.run_child(command, "fixture", 30, ChildRegistry(), clock)
     assert outcome is not None
-    assert (outcome.status, outcome.exit_code, outcome.counts["added"]) == ("ok", 0, 1)
+    assert (outcome.status, outcome.exit_code, outcome.counts.added) == ("ok", 0, 1)
 
 
 def _dead(pid: int) -> bool:

@@ -11,6 +11,7 @@ import pytest
 
 from crawler.crawl.backfill_runner import BackfillReport, Snapshot
 from crawler.sources import Source
+from db.run_counts import RunCounts
 from newsmon.backfill import Bars, coverage_text, summary
 from newsmon.cli import EXIT_CONFIG, EXIT_OK, main
 from scheduler.coverage import Cell, SourceCoverage
@@ -49,7 +50,9 @@ def test_coverage_without_any_backfill(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_the_summary_and_the_ledger_as_text() -> None:
-    report = BackfillReport(key="mine", name="내 신문", added=2, fetched=5, on_topic=2)
+    report = BackfillReport(
+        key="mine", name="내 신문", counts=RunCounts(added=2, fetched=5, on_topic=2)
+    )
     report.doors["search"] = {
         "requests": 7, "pages": 2, "listed": 5, "outside_window": 9, "complete": 1,
     }  # fmt: skip

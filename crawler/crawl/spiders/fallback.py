@@ -11,6 +11,7 @@ from scrapy.settings import BaseSettings
 from twisted.internet import threads
 from twisted.python.failure import Failure
 
+from crawler.discovery.step import Step, Tally
 from crawler.sources import Source
 
 if TYPE_CHECKING:  # discovery (httpx, the URL-shape analysis) loads only when it runs
@@ -25,24 +26,21 @@ class FallbackDiscovery:
 
     def __init__(self, source: Source) -> None:
         self.source = source
-        self.pending = len(source.discovery_urls)
-        self.useful = False
+        self.tally = Tally(pending=len(source.discovery_urls))
         self.running = False
         self.done = False
         self.found: Discovery | None = None
 
-    def answered(self, meta: dict[str, Any], useful: bool) -> None:
-        """One configured URL answered (only first pages of configured URLs count)."""
+    def answered(self, meta: dict[str, Any], step: Step, url: str) -> None:
+        """One URL answered (only first pages of configured URLs count)."""
         if meta.get("newsmon_initial"):
-            self.pending -= 1
-            self.useful = self.useful or useful
+            self.tally.add(step, url)
 
     @property
     def due(self) -> bool:
         return (
-            not (self.done or self.running or self.useful)
-            and self.pending <= 0
-            and bool(self.source.homepage)
+            not (self.done or self.running)
+            and self.tally.fallback_due(self.source.homepage)
             and self.source.search is None
             and bool(self.source.discovery_urls)
         )

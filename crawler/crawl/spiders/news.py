@@ -15,7 +15,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.crawl.captures import capture_of
-from crawler.crawl.conditional import NOT_MODIFIED, PendingValidators
+from crawler.crawl.conditional import PendingValidators
 from crawler.crawl.items import ArticleItem
 from crawler.crawl.refusals import Refused, as_refusal, failure_reason
 from crawler.crawl.services import services_of
@@ -26,7 +26,8 @@ from crawler.crawl.spiders.engine_requests import (
     read_answer,
 )
 from crawler.crawl.spiders.fallback import FallbackDiscovery
-from crawler.discovery import DiscoveryError, read_discovery
+from crawler.discovery import DiscoveryError
+from crawler.discovery.step import Answer, Step, discovery_step
 from crawler.extraction_worker import Extraction
 from crawler.parsers.base import Extracted, NoArticle
 from crawler.probes.tls import with_tls_hint
@@ -141,50 +142,34 @@ class NewsSpider(scrapy.Spider):
         )
 
     async def parse_discovery(self, response: Response) -> AsyncIterator[scrapy.Request]:
-        kind = response.meta["newsmon_kind"]
-        if response.status == NOT_MODIFIED:
-            self._inc("newsmon/discovery/ok")
-            self._inc("newsmon/discovery/not_modified")
-            self.fallback.answered(response.meta, useful=True)
+        meta = response.meta
+        answer = Answer(
+            meta["newsmon_kind"], response.url, response.status, response.body,
+            int(meta.get("newsmon_page", 1)),
+        )  # fmt: skip
+        step = discovery_step(
+            answer, self.pattern, self.source.api_listing, self.source.max_listing_pages
+        )
+        self.fallback.answered(meta, step, response.url)
+        if step.error is not None:
+            self._discovery_error(response.url, step.error)
             return
-        try:
-            found = read_discovery(
-                kind, response.body, response.url, self.pattern, self.source.api_listing
-            )
-        except DiscoveryError as exc:
-            self._discovery_error(response.url, f"bad {kind}: {exc}")
-            self.fallback.answered(response.meta, useful=False)
-            return
-        urls, children = [link.url for link in found.links], found.children
-        self.fallback.answered(response.meta, useful=bool(urls or children))
         self._inc("newsmon/discovery/ok")
+        if step.not_modified:
+            self._inc("newsmon/discovery/not_modified")
+            return
         self.validators.keep(response)
-        for request in self._discovered(response, kind, urls, children, found.next_page):
+        for request in self._discovered(answer, int(meta["newsmon_depth"]), step):
             yield request
 
-    def _discovered(
-        self,
-        response: Response,
-        kind: str,
-        urls: list[str],
-        children: list[str],
-        next_page: str | None,
-    ) -> Iterator[scrapy.Request]:
-        depth = response.meta["newsmon_depth"]
+    def _discovered(self, answer: Answer, depth: int, step: Step) -> Iterator[scrapy.Request]:
         if depth < MAX_SITEMAP_DEPTH:
-            for child in children:
-                yield self._discovery_request(child, kind, depth + 1)
-        for url in urls:
+            for child in step.children:
+                yield self._discovery_request(child, answer.kind, depth + 1)
+        for url in step.links:
             yield from self._article_request(url)
-        if kind == "listing":
-            yield from self._next_listing_page(response, next_page)
-
-    def _next_listing_page(self, response: Response, url: str | None) -> Iterator[scrapy.Request]:
-        page = int(response.meta.get("newsmon_page", 1))
-        if page >= self.source.max_listing_pages:
-            return
-        if url is not None and url != response.url:
-            yield self._discovery_request(url, "listing", page=page + 1)
+        if step.next_page is not None:
+            yield self._discovery_request(step.next_page, "listing", page=answer.page + 1)
 
     def parse_search(self, response: Response) -> Iterator[scrapy.Request]:
         try:
@@ -278,12 +263,12 @@ class NewsSpider(scrapy.Spider):
         if isinstance(error, Refused):
             if error.reason == "off_scope":  # a sitemap of another site: not a source failure
                 self._refused(error)
-                self.fallback.answered(request.meta, useful=False)
+                self.fallback.answered(request.meta, Step(error="off scope"), request.url)
                 return
             self._inc(f"newsmon/refused/{error.reason}")  # logged as the discovery error
         reason = with_tls_hint(failure_reason(failure), self.source.tls_ciphers)
         self._discovery_error(request.url, reason)
-        self.fallback.answered(request.meta, useful=False)
+        self.fallback.answered(request.meta, Step(error=reason), request.url)
 
     def spider_idle(self) -> None:
         """When every configured discovery URL failed: find the site's entry points from its
