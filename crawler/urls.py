@@ -21,6 +21,9 @@ _ALIAS_LABELS = ("m.", "mobile.", "amp.", "www.")
 _AMP_SUFFIX = re.compile(r"\.amp(?=\.[A-Za-z0-9]+$|$)", re.IGNORECASE)
 
 
+MAX_REDIRECTS = 20  # hops of one request, for every client (the crawl's REDIRECT_MAX_TIMES)
+
+
 def canonical_url(url: str) -> str:
     """Canonical form of an article URL, equal for every rendering of the same article.
 

@@ -27,14 +27,13 @@ from crawler.discovery.step import Answer, Step, Tally, discovery_failure, disco
 from crawler.probes.fetch import HttpFetcher
 from crawler.scope import in_scope, source_domains
 from crawler.sources import Source
-from crawler.urls import canonical_url
+from crawler.urls import MAX_REDIRECTS, canonical_url
 from db import repository
 from db.run_counts import RunCounts
 from db.session import Database
 
 logger = logging.getLogger(__name__)
 
-MAX_REDIRECTS = 20  # as the crawl's redirect guard
 FETCHER_TTL = 3600.0  # seconds a source's client (and its robots.txt) is reused
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 Clock = Callable[[], datetime]
@@ -81,12 +80,6 @@ class Poll:
             "failed": self.failure is not None,
             "reason": self.failure,
         }
-
-
-def user_agent(config: AppConfig) -> str:
-    """The crawl's User-Agent (runner.build_settings), so a site sees one client."""
-    crawl = config.crawl
-    return crawl.user_agent + (f" (+{crawl.contact_url})" if crawl.contact_url else "")
 
 
 class Poller:
@@ -170,7 +163,7 @@ class Poller:
             # An expired client is dropped, not closed: another poll may be using it.
             crawl = self.config.crawl
             fetcher = HttpFetcher(
-                user_agent(self.config),
+                crawl.agent,
                 timeout=crawl.timeout,
                 max_bytes=crawl.max_page_bytes,
                 obey_robots=crawl.obey_robots,

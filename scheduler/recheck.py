@@ -38,7 +38,7 @@ from db.models import RevisionKind
 from db.revision_texts import read_version, write_version
 from db.revisions import DueCheck
 from db.session import Database
-from scheduler.poll import FETCHER_TTL, user_agent
+from scheduler.poll import FETCHER_TTL
 from scheduler.recheck_fetch import Answer, HostPacer, Validators, fetch_article
 
 logger = logging.getLogger(__name__)
@@ -189,7 +189,7 @@ class Rechecker:
             # An expired client is dropped, not closed: another host's thread may be using it.
             crawl = self.config.crawl
             fetcher = HttpFetcher(
-                user_agent(self.config), timeout=crawl.timeout,
+                crawl.agent, timeout=crawl.timeout,
                 max_bytes=crawl.max_page_bytes, obey_robots=crawl.obey_robots,
                 tls_ciphers=ciphers,
             )  # fmt: skip

@@ -11,8 +11,8 @@ from urllib.parse import urljoin, urlsplit
 
 from crawler.probes.fetch import Hop, HttpFetcher
 from crawler.scope import in_scope
+from crawler.urls import MAX_REDIRECTS
 
-MAX_REDIRECTS = 10
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 

@@ -42,7 +42,7 @@ class RedirectGuardMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.max_hops = crawler.settings.getint("REDIRECT_MAX_TIMES", 20)
+        self.max_hops = crawler.settings.getint("REDIRECT_MAX_TIMES")
         names = crawler.settings.getlist("NEWSMON_SECRET_HEADERS") or list(SECRET_HEADERS)
         self.secret_headers = tuple(dict.fromkeys(names))
 

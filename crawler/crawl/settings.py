@@ -6,6 +6,7 @@ from typing import Any
 
 from crawler.neardup import DEFAULT_THRESHOLD
 from crawler.parsers.base import MIN_BODY_CHARS
+from crawler.urls import MAX_REDIRECTS
 
 BOT_NAME = "newsmon"
 
@@ -50,6 +51,7 @@ STATIC_SETTINGS: dict[str, Any] = {
     "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
     "HTTPERROR_ALLOW_ALL": False,
     "REDIRECT_ENABLED": True,
+    "REDIRECT_MAX_TIMES": MAX_REDIRECTS,
     "DNS_TIMEOUT": 15,
     "LOG_LEVEL": "WARNING",
     "LOG_INSTALL_ROOT_HANDLER": False,

@@ -12,6 +12,7 @@ import httpx
 from protego import Protego
 
 from crawler.probes.tls import tls_context, with_tls_hint
+from crawler.urls import MAX_REDIRECTS
 
 MAX_BYTES = 2 * 1024 * 1024  # a homepage is rarely over 1 MB; a 5 MB one is cut, not refused
 
@@ -103,6 +104,7 @@ class HttpFetcher:
         self.client = httpx.Client(
             timeout=timeout,
             follow_redirects=True,
+            max_redirects=MAX_REDIRECTS,
             transport=transport,
             headers={"User-Agent": user_agent},
         )

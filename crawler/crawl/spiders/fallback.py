@@ -54,8 +54,8 @@ class FallbackDiscovery:
 
         self.running = True
         fetcher = HttpFetcher(
-            user_agent=settings.get("USER_AGENT") or "newsmon",
-            timeout=settings.getfloat("DOWNLOAD_TIMEOUT", 15.0),
+            user_agent=settings.get("USER_AGENT"),
+            timeout=settings.getfloat("DOWNLOAD_TIMEOUT"),
             max_bytes=min(settings.getint("DOWNLOAD_MAXSIZE", MAX_BYTES) or MAX_BYTES, MAX_BYTES),
             obey_robots=settings.getbool("ROBOTSTXT_OBEY", True),
             tls_ciphers=self.source.tls_ciphers,
