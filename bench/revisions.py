@@ -39,10 +39,10 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # running as a plain script puts bench/, not the repo, on the path
     sys.path.insert(0, str(REPO))
 
+from corpus.revision_texts import read_version  # noqa: E402
+from corpus.store import CorpusStore  # noqa: E402
 from crawler.config import load_config  # noqa: E402
 from crawler.sources import BUILTIN_SOURCES  # noqa: E402
-from db.corpus import CorpusStore  # noqa: E402
-from db.revision_texts import read_version  # noqa: E402
 from db.revisions import RevisionRow  # noqa: E402
 from db.session import open_database  # noqa: E402
 from scheduler.recheck import Rechecker  # noqa: E402

@@ -21,13 +21,13 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from corpus.legacy import NEAR_INDEX
+from corpus.staging import CorpusFolderError
+from corpus.store import CorpusStore
 from crawler.neardup import NearDuplicateIndex
 from crawler.neardup.fingerprint import Fingerprint
 from crawler.progress import Progress
 from db import repository as repo
-from db.corpus import CorpusStore
-from db.legacy import NEAR_INDEX
-from db.staging import CorpusFolderError
 
 logger = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from corpus.store import CorpusStore
 from crawler.capture.read import CaptureReadError
 from crawler.config import AppConfig
-from db.corpus import CorpusStore
 from newsmon import provenance, reextract, revisions
 
 EXIT_OK, EXIT_FAILED = 0, 1

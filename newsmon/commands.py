@@ -11,9 +11,9 @@ from crawler.config import AppConfig
 
 if TYPE_CHECKING:
     from crawler.crawl.runner import SourceReport
+from corpus.store import CorpusStore, VerifyReport
 from crawler.sources import Source
 from db import migrate
-from db.corpus import CorpusStore, VerifyReport
 from db.run_counts import RunCounts
 from db.session import open_database
 from newsmon.tables import table

@@ -27,11 +27,11 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Literal, TextIO
 
+from corpus.store import CorpusStore
 from crawler.capture.size import ArchiveSize, archive_size
 from crawler.config import AppConfig
 from crawler.timeutil import KST
 from db import captures, queries, revisions
-from db.corpus import CorpusStore
 from db.migrate import open_current
 from db.session import Database
 

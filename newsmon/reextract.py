@@ -16,13 +16,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from corpus.legacy import NEAR_INDEX
+from corpus.store import CorpusStore
 from crawler.capture.compare import TextChange, compare_texts
 from crawler.capture.read import CaptureReadError, read_page
 from crawler.config import AppConfig
 from crawler.extraction_worker import extract_article
 from db import captures
-from db.corpus import CorpusStore
-from db.legacy import NEAR_INDEX
 from db.repository import article_by_seq
 from newsmon.export import kst_day_start, opened_database
 

@@ -22,6 +22,9 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
+from corpus.replace import ReplaceError, replace_text
+from corpus.revision_texts import read_version, write_version
+from corpus.store import CorpusStore, corpus_name
 from crawler.config import AppConfig
 from crawler.extraction_worker import extract_article
 from crawler.probes.fetch import HttpFetcher
@@ -32,10 +35,7 @@ from crawler.sources import Source
 from crawler.timeutil import utc_now
 from crawler.urls import canonical_url
 from db import repository, revisions
-from db.corpus import CorpusStore, corpus_name
-from db.corpus_replace import ReplaceError, replace_text
 from db.models import RevisionKind
-from db.revision_texts import read_version, write_version
 from db.revisions import DueCheck
 from db.session import Database
 from scheduler.poll import FETCHER_TTL

@@ -9,13 +9,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from corpus.folder import counted_files
+from corpus.store import NAME_PATTERN
 from crawler.capture.size import ArchiveSize, archive_size
 from crawler.config import AlertsConfig, AppConfig
 from crawler.sources import Source
 from crawler.timeutil import KST, utc_now
 from db import activity, captures, history, leadership, revisions
-from db.corpus import NAME_PATTERN
-from db.folder_stamp import counted_files
 from db.migrate import open_current
 from db.session import Database
 from scheduler import timing

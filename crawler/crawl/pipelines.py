@@ -12,6 +12,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from sqlalchemy.orm import Session
 
+from corpus.staging import CorpusWriteError
 from crawler.crawl.items import ArticleItem
 from crawler.crawl.services import Services, services_of
 from crawler.neardup.fingerprint import Fingerprint
@@ -20,7 +21,6 @@ from crawler.text import normalize_text
 from crawler.timeutil import utc_now
 from crawler.topic import Topic
 from db import repository, revisions
-from db.staging import CorpusWriteError
 
 logger = logging.getLogger(__name__)
 

@@ -17,11 +17,11 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Request
 from scrapy.settings import BaseSettings
 
+from corpus.store import CorpusStore
 from crawler.capture.log import ARCHIVE_DIR, CaptureLog
 from crawler.corpus_index import catch_up, open_index
 from crawler.extraction_pool import ExtractionPool
 from crawler.neardup import NearDuplicateIndex
-from db.corpus import CorpusStore
 from db.session import Database, open_database
 
 logger = logging.getLogger(__name__)

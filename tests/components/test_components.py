@@ -17,6 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.http import HtmlResponse
 
+from corpus.staging import CorpusWriteError
 from crawler.crawl.items import ArticleItem
 from crawler.crawl.known_urls import KnownUrlMiddleware
 from crawler.crawl.pipelines import CorpusPipeline, TopicFilterPipeline
@@ -24,7 +25,6 @@ from crawler.crawl.services import services_of
 from crawler.parsers.base import Extracted, NoArticle
 from crawler.topic import Topic
 from db.models import SeenUrl
-from db.staging import CorpusWriteError
 from tests import queries
 from tests.crawlers import newsmon_crawler
 

@@ -11,9 +11,9 @@ import pytest
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from corpus.staging import CorpusWriteError
 from crawler.crawl.pipelines import CorpusPipeline
 from crawler.crawl.services import services_of
-from db.staging import CorpusWriteError
 from tests.components.test_components import BODY, corpus_files, crawler, item, run, seen
 
 __all__ = ["crawler"]  # the fixture, shared with the other component tests

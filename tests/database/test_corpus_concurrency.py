@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from db.corpus import NAME_PATTERN, CorpusStore
+from corpus.store import NAME_PATTERN, CorpusStore
 from db.session import open_database
 
 pytestmark = pytest.mark.database

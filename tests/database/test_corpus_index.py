@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
+from corpus.folder import counted_files
+from corpus.store import CorpusStore
 from crawler import corpus_index
 from crawler.corpus_index import MARK, catch_up, open_index
 from crawler.progress import Progress
-from db.corpus import CorpusStore
-from db.folder_stamp import counted_files
 from db.models import Article
 from tests.paths import SEEDS
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from corpus.replace import REPLACED_DIR, ReplaceError, replace_text
+from corpus.store import CorpusStore, corpus_name
 from db import repository
-from db.corpus import CorpusStore, corpus_name
-from db.corpus_replace import REPLACED_DIR, ReplaceError, replace_text
 
 pytestmark = pytest.mark.database
 FETCHED = datetime(2026, 12, 1, tzinfo=UTC)

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from corpus.replace import REPLACED_DIR
+from corpus.store import CorpusStore, corpus_name
 from db import captures
-from db.corpus import REPLACED_DIR, CorpusStore, corpus_name
 from db.session import Database
 
 pytestmark = pytest.mark.database

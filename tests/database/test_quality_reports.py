@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from corpus.store import CorpusStore
 from crawler.capture.size import ArchiveSize
 from crawler.config import AppConfig, CorpusConfig, DatabaseConfig
 from db import queries
 from db import repository as repo
-from db.corpus import CorpusStore
 from db.session import Database
 from newsmon.export import CorpusStats, corpus_stats, export_rows
 from tests.paths import SEEDS

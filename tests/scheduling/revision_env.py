@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 
+from corpus.store import CorpusStore
 from crawler.config import AppConfig, load_config
 from crawler.extraction_worker import extract_article
 from db import repository, revisions
-from db.corpus import CorpusStore
 from db.session import Database
 from scheduler.alerts import NullSender
 from scheduler.recheck import CheckReport, Rechecker

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from corpus.store import CorpusStore
 from crawler.config import RevisionsConfig
-from db.corpus import CorpusStore
 from db.session import open_database
 from scheduler.daemon import RECHECK_JOB, _scheduler, plan
 from scheduler.jobs import ChildRegistry, utc_now

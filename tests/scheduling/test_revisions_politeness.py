@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from corpus.store import CorpusStore
 from db import repository, revisions
-from db.corpus import CorpusStore
 from db.session import open_database
 from scheduler.recheck import Rechecker
 from tests.fixture_server import serve

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from corpus.names import NAME_PATTERN, corpus_name
 from db import repository as repo
-from db.names import NAME_PATTERN, corpus_name
 
 
 @dataclass

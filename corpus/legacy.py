@@ -8,7 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
-from db.staging import STAGING_DIR, StagingArea
+from corpus.staging import STAGING_DIR, StagingArea
 
 logger = logging.getLogger(__name__)
 

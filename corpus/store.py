@@ -8,12 +8,11 @@ happens under an exclusive flock on the folder itself, shared by every newsmon p
 
 The folder holds only corpus files: staging leaves no names in it, and what newsmon keeps about
 the corpus (the near-duplicate index) lives in a state folder beside it, `<corpus>.newsmon/`.
-Folders written by earlier versions are upgraded in place on first use (db/legacy.py).
+Folders written by earlier versions are upgraded in place on first use (corpus/legacy.py).
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import logging
 import os
@@ -27,39 +26,28 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from db import captures as renames
-from db import repository as repo
-from db.folder_stamp import (
+from corpus.folder import (
     FolderStamp,
+    fsync_folder,
+    lock_folder,
     read_stamp,
     state_dir_of,
     write_stamp,
 )
-from db.legacy import NEAR_INDEX, upgrade_legacy
-from db.names import NAME_PATTERN as NAME_PATTERN
-from db.names import corpus_name as corpus_name
+from corpus.legacy import NEAR_INDEX, upgrade_legacy
+from corpus.names import NAME_PATTERN as NAME_PATTERN
+from corpus.names import corpus_name as corpus_name
+from corpus.replace import REPLACED_DIR, Replaced, ReplaceError, keep_old
+from corpus.staging import STAGING_DIR, TEMP_PREFIX, CorpusFolderError, Staged, StagingArea
+from corpus.verify import VerifyReport as VerifyReport
+from corpus.verify import verify_folder, verify_rows
+from db import captures as renames
+from db import repository as repo
 from db.session import Database
-from db.staging import STAGING_DIR, TEMP_PREFIX, CorpusFolderError, Staged, StagingArea
-from db.verify import VerifyReport as VerifyReport
-from db.verify import verify_folder, verify_rows
 
 logger = logging.getLogger(__name__)
 
 STATE_SUFFIX = ".newsmon"
-REPLACED_DIR = "replaced"  # in the state folder: the bytes of corpus files replaced in place
-
-
-class ReplaceError(ValueError):
-    """A text cannot replace a corpus file: no such number, or another file has these bytes."""
-
-
-@dataclass(frozen=True)
-class Replaced:
-    """What `CorpusStore.replace` did: the number kept, the file name before and after."""
-
-    seq: int
-    old_name: str
-    new_name: str
 
 
 @dataclass(frozen=True)
@@ -212,7 +200,7 @@ class CorpusStore:
         twin = repo.ref_by_hash(session, staged.digest)
         if twin is not None:
             raise ReplaceError(f"{old_name}: the new text is the same as {twin.file_name}")
-        self._keep_old(old_name)
+        keep_old(self.directory, self.state_dir, old_name)
         new_name = corpus_name(seq, staged.digest)
         article.file_name, article.content_hash = new_name, staged.digest
         article.headline = text.split("\n", 1)[0]
@@ -225,27 +213,13 @@ class CorpusStore:
         synced = self._synced_mtime_ns == self._mtime_ns()
         self._link(session, new_name, staged, placed_ok=True)
         (self.directory / old_name).unlink(missing_ok=True)
-        _fsync_folder(self.directory)
+        fsync_folder(self.directory)
         # As many files as before, the same numbers: only the folder's mtime moved.
         self._synced_mtime_ns = self._mtime_ns() if synced else None
         if synced:
             self._write_stamp()
         logger.info("Replaced corpus file %s with %s (%s)", old_name, new_name, reason)
         return Replaced(seq, old_name, new_name)
-
-    def _keep_old(self, name: str) -> None:
-        kept = self.state_dir / REPLACED_DIR
-        kept.mkdir(parents=True, exist_ok=True)
-        target = kept / name
-        if not target.exists():
-            data = (self.directory / name).read_bytes()
-            part = kept / f"{name}.part"
-            with open(part, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(part, target)
-            _fsync_folder(kept)
 
     def verify(self, repair: bool = False) -> VerifyReport:
         """Check that folder and database agree and names match bytes; optionally repair.
@@ -283,7 +257,7 @@ class CorpusStore:
         with self._thread_lock:
             fd = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY)
             try:
-                _lock_directory(fd, self.directory)
+                lock_folder(fd, self.directory)
                 self._holder = threading.get_ident()
                 if not self._upgraded:
                     self._upgraded = True
@@ -459,23 +433,3 @@ class AppendTransaction:
             self.store._place_file(self.session, self.article, self.staged)
             self.store._folder_max_seq = max(self.store._folder_max_seq, self.article.seq)
         self.committed = True
-
-
-def _fsync_folder(directory: Path) -> None:
-    handle = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-
-
-def _lock_directory(fd: int, directory: Path) -> None:
-    """An exclusive flock on the folder itself; a share that cannot lock is refused clearly."""
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-    except OSError as exc:
-        raise CorpusFolderError(
-            exc.errno,
-            f"cannot lock corpus folder {directory} ({exc.strerror}): use a local folder, "
-            "not a network share",
-        ) from exc

@@ -8,11 +8,14 @@ next process one full listing.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
 from pathlib import Path
 from typing import NamedTuple
+
+from corpus.staging import CorpusFolderError
 
 logger = logging.getLogger(__name__)
 
@@ -66,3 +69,24 @@ def counted_files(directory: Path) -> int | None:
     if stamp is None or stamp.mtime_ns != os.stat(directory).st_mtime_ns:
         return None
     return stamp.files
+
+
+def fsync_folder(directory: Path) -> None:
+    """Make the folder's entries (a link, an unlink) durable."""
+    handle = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def lock_folder(fd: int, directory: Path) -> None:
+    """An exclusive flock on the folder itself; a share that cannot lock is refused clearly."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError as exc:
+        raise CorpusFolderError(
+            exc.errno,
+            f"cannot lock corpus folder {directory} ({exc.strerror}): use a local folder, "
+            "not a network share",
+        ) from exc
