@@ -57,8 +57,7 @@ class Poll:
 
     key: str
     new_urls: list[str] = field(default_factory=list)  # unknown article URLs, as found
-    discovered: int = 0  # distinct article links (canonical), known or not
-    known: int = 0
+    counts: RunCounts = RunCounts()  # discovered: distinct (canonical) article links
     not_modified: int = 0
     requests: int = 0
     full_crawl: str | None = None  # why the whole source goes to a crawl process
@@ -73,10 +72,9 @@ class Poll:
 
     def report(self) -> dict[str, object]:
         """The poll as a crawl report (the `newsmon crawl --json` shape, counts only)."""
-        counts = RunCounts(discovered=self.discovered, skipped_known=self.known)
         return {
             "key": self.key,
-            **counts.as_dict(),
+            **self.counts.as_dict(),
             "failed": self.failure is not None,
             "reason": self.failure,
         }
@@ -144,8 +142,7 @@ class Poller:
         domains = source_domains(source)
         with self.database.session() as session:
             known = repository.known_urls(session, links)
-        result.discovered = len(links)
-        result.known = len(known)
+        result.counts = RunCounts(discovered=len(links), skipped_known=len(known))
         # An off-scope link would be refused by the crawl anyway: never worth a process.
         result.new_urls = [
             url

@@ -80,7 +80,7 @@ class PollingRunner:
             "Polling %s: %d new of %d article links; fetching them",
             source.key,
             len(poll.new_urls),
-            poll.discovered,
+            poll.counts.discovered,
         )
         return self._fetch_new(command, poll)
 
