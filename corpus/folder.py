@@ -80,6 +80,18 @@ def fsync_folder(directory: Path) -> None:
         os.close(handle)
 
 
+def write_whole(target: Path, data: bytes) -> None:
+    """Write `target` whole or not at all: fsynced under a temporary name, renamed, the folder
+    fsynced (for what newsmon keeps in the state folder)."""
+    temporary = target.with_name(f".{target.name}.tmp")
+    with open(temporary, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, target)
+    fsync_folder(target.parent)
+
+
 def lock_folder(fd: int, directory: Path) -> None:
     """An exclusive flock on the folder itself; a share that cannot lock is refused clearly."""
     try:

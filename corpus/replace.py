@@ -5,12 +5,11 @@ article's corpus file. The replacement itself is `CorpusStore.replace`, under th
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from corpus.folder import fsync_folder
+from corpus.folder import write_whole
 
 REPLACED_DIR = "replaced"  # in the state folder: the bytes of corpus files replaced in place
 
@@ -34,14 +33,7 @@ def keep_old(directory: Path, state_dir: Path, name: str) -> None:
     kept.mkdir(parents=True, exist_ok=True)
     target = kept / name
     if not target.exists():
-        data = (directory / name).read_bytes()
-        part = kept / f"{name}.part"
-        with open(part, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(part, target)
-        fsync_folder(kept)
+        write_whole(target, (directory / name).read_bytes())
 
 
 class Replacing(Protocol):

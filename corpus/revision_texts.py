@@ -8,9 +8,10 @@ holds only corpus files.
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import UTC, datetime
 from pathlib import Path
+
+from corpus.folder import write_whole
 
 REVISIONS_DIR = "revisions"
 
@@ -23,24 +24,10 @@ def write_version(state_dir: Path, seq: int, detected_at: datetime, text: str) -
     relative = Path(REVISIONS_DIR, f"{seq:03d}", f"{stamp}_{digest[:16]}.txt")
     target = state_dir / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    with open(temporary, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temporary, target)
-    _fsync_dir(target.parent)
+    write_whole(target, data)
     return relative.as_posix()
 
 
 def read_version(state_dir: Path, relative: str) -> str:
     """The text of a stored version."""
     return (state_dir / relative).read_text(encoding="utf-8")
-
-
-def _fsync_dir(path: Path) -> None:
-    handle = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)

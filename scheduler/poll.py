@@ -57,7 +57,7 @@ class Poll:
 
     key: str
     new_urls: list[str] = field(default_factory=list)  # unknown article URLs, as found
-    counts: RunCounts = RunCounts()  # discovered: distinct (canonical) article links
+    counts: RunCounts = field(default_factory=RunCounts)  # discovered: distinct article links
     not_modified: int = 0
     requests: int = 0
     full_crawl: str | None = None  # why the whole source goes to a crawl process
