@@ -15,7 +15,7 @@ COPY pyproject.toml README.md ./
 COPY newsmon ./newsmon
 COPY crawler ./crawler
 COPY db ./db
-COPY corpus ./corpus
+COPY corpus_folder ./corpus_folder
 COPY scheduler ./scheduler
 RUN pip install --no-deps . && rm -rf /src
 

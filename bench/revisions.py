@@ -39,8 +39,8 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # running as a plain script puts bench/, not the repo, on the path
     sys.path.insert(0, str(REPO))
 
-from corpus.revision_texts import read_version  # noqa: E402
-from corpus.store import CorpusStore  # noqa: E402
+from corpus_folder.revision_texts import read_version  # noqa: E402
+from corpus_folder.store import CorpusStore  # noqa: E402
 from crawler.config import load_config  # noqa: E402
 from crawler.sources import BUILTIN_SOURCES  # noqa: E402
 from db.revisions import RevisionRow  # noqa: E402

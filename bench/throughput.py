@@ -183,7 +183,7 @@ def compile_newsmon() -> None:
     its ~80 modules from source and its extraction worker the parsers again (~0.07 s in all):
     an installed newsmon never does, nor do the installed trafilatura and Scrapy.
     """
-    for package in ("corpus", "crawler", "db", "newsmon", "scheduler"):
+    for package in ("corpus_folder", "crawler", "db", "newsmon", "scheduler"):
         compileall.compile_dir(REPO / package, quiet=1)
 
 

@@ -88,7 +88,7 @@ class ArchiveConfig:
         if self.dir:
             return Path(self.dir)
         resolved = corpus_dir.resolve()
-        # the state folder of corpus.store.CorpusStore.state_dir (imported here it would load
+        # the state folder of corpus_folder.store.CorpusStore.state_dir (imported here it would load
         # SQLAlchemy into every command that only reads its configuration)
         return resolved.with_name(resolved.name + ".newsmon") / "archive"  # capture.log.ARCHIVE_DIR
 

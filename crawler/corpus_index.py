@@ -21,9 +21,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from corpus.legacy import NEAR_INDEX
-from corpus.staging import CorpusFolderError
-from corpus.store import CorpusStore
+from corpus_folder.legacy import NEAR_INDEX
+from corpus_folder.staging import CorpusFolderError
+from corpus_folder.store import CorpusStore
 from crawler.neardup import NearDuplicateIndex
 from crawler.neardup.fingerprint import Fingerprint
 from crawler.progress import Progress

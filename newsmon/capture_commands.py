@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from corpus.store import CorpusStore
+from corpus_folder.store import CorpusStore
 from crawler.capture.read import CaptureReadError
 from crawler.config import AppConfig
 from newsmon import provenance, reextract, revisions

@@ -152,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns its exit code (run() is the process's entry point)."""
     args = _parser().parse_args(argv)
     setup_logging(args.log_level, args.log_format)
-    from corpus.staging import CorpusFolderError
+    from corpus_folder.staging import CorpusFolderError
     from crawler.config import ConfigError, load_config
     from db.preflight import EnvironmentProblem
 

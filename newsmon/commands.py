@@ -11,7 +11,7 @@ from crawler.config import AppConfig
 
 if TYPE_CHECKING:
     from crawler.crawl.runner import SourceReport
-from corpus.store import CorpusStore, VerifyReport
+from corpus_folder.store import CorpusStore, VerifyReport
 from crawler.sources import Source
 from db import migrate
 from db.run_counts import RunCounts

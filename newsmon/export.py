@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Literal, TextIO
 
-from corpus.store import CorpusStore
+from corpus_folder.store import CorpusStore
 from crawler.capture.size import ArchiveSize, archive_size
 from crawler.config import AppConfig
 from crawler.timeutil import KST

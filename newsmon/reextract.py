@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from corpus.legacy import NEAR_INDEX
-from corpus.store import CorpusStore
+from corpus_folder.legacy import NEAR_INDEX
+from corpus_folder.store import CorpusStore
 from crawler.capture.compare import TextChange, compare_texts
 from crawler.capture.read import CaptureReadError, read_page
 from crawler.config import AppConfig

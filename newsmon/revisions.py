@@ -13,7 +13,7 @@ from crawler.config import AppConfig
 from crawler.timeutil import KST
 
 if TYPE_CHECKING:
-    from corpus.store import CorpusStore
+    from corpus_folder.store import CorpusStore
     from db.revisions import RevisionRow
     from db.session import Database
 
@@ -29,7 +29,7 @@ def run(config: AppConfig, args: argparse.Namespace) -> int:
 
 
 def _check(config: AppConfig, args: argparse.Namespace) -> int:
-    from corpus.store import CorpusStore
+    from corpus_folder.store import CorpusStore
     from db.session import open_database
     from scheduler.recheck import Rechecker
 
@@ -49,7 +49,7 @@ def _check(config: AppConfig, args: argparse.Namespace) -> int:
 
 
 def _list(config: AppConfig, args: argparse.Namespace) -> int:
-    from corpus.store import CorpusStore
+    from corpus_folder.store import CorpusStore
     from db import revisions
     from db.migrate import open_current
 
@@ -122,7 +122,7 @@ def _entry(row: RevisionRow, store: CorpusStore, with_diff: bool) -> dict[str, A
 
 def _diff(row: RevisionRow, store: CorpusStore) -> list[str]:
     """The changed lines against the version before this one (the corpus file or a revision)."""
-    from corpus.revision_texts import read_version
+    from corpus_folder.revision_texts import read_version
     from crawler.revisions.compare import content_lines, line_diff
     from db import revisions
 
@@ -143,7 +143,7 @@ def _diff(row: RevisionRow, store: CorpusStore) -> list[str]:
 
 def _first_version(store: CorpusStore, file_name: str, seq: int) -> str:
     """The text first stored: the corpus file, or (corpus = "latest") the replaced file kept."""
-    from corpus.replace import REPLACED_DIR
+    from corpus_folder.replace import REPLACED_DIR
 
     kept = list((store.state_dir / REPLACED_DIR).glob(f"{seq:03d}_*.txt"))
     # Each replaced file was moved out when the next version came: the oldest is the first.

@@ -304,7 +304,7 @@ def add_recheck_job(
 ) -> None:
     """Re-checks of stored articles every minute, on a thread of their own (never a crawl's):
     each run takes what is due and spreads it per host at the host's delay."""
-    from corpus.store import CorpusStore
+    from corpus_folder.store import CorpusStore
     from scheduler.monitor import alert_retractions
     from scheduler.recheck import Rechecker
 

@@ -22,9 +22,9 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
-from corpus.replace import ReplaceError, replace_text
-from corpus.revision_texts import read_version, write_version
-from corpus.store import CorpusStore, corpus_name
+from corpus_folder.replace import ReplaceError, replace_text
+from corpus_folder.revision_texts import read_version, write_version
+from corpus_folder.store import CorpusStore, corpus_name
 from crawler.config import AppConfig
 from crawler.extraction_worker import extract_article
 from crawler.probes.fetch import HttpFetcher

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from corpus.folder import counted_files
-from corpus.store import NAME_PATTERN
+from corpus_folder.fs import counted_files
+from corpus_folder.store import NAME_PATTERN
 from crawler.capture.size import ArchiveSize, archive_size
 from crawler.config import AlertsConfig, AppConfig
 from crawler.sources import Source

@@ -12,7 +12,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from sqlalchemy.orm import Session
 
-from corpus.staging import CorpusWriteError
+from corpus_folder.staging import CorpusWriteError
 from crawler.crawl.items import ArticleItem
 from crawler.crawl.services import Services, services_of
 from crawler.neardup.fingerprint import Fingerprint

@@ -17,7 +17,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Request
 from scrapy.settings import BaseSettings
 
-from corpus.store import CorpusStore
+from corpus_folder.store import CorpusStore
 from crawler.capture.log import ARCHIVE_DIR, CaptureLog
 from crawler.corpus_index import catch_up, open_index
 from crawler.extraction_pool import ExtractionPool

@@ -17,7 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.http import HtmlResponse
 
-from corpus.staging import CorpusWriteError
+from corpus_folder.staging import CorpusWriteError
 from crawler.crawl.items import ArticleItem
 from crawler.crawl.known_urls import KnownUrlMiddleware
 from crawler.crawl.pipelines import CorpusPipeline, TopicFilterPipeline

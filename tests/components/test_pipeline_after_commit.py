@@ -11,7 +11,7 @@ import pytest
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from corpus.staging import CorpusWriteError
+from corpus_folder.staging import CorpusWriteError
 from crawler.crawl.pipelines import CorpusPipeline
 from crawler.crawl.services import services_of
 from tests.components.test_components import BODY, corpus_files, crawler, item, run, seen

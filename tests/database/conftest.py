@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.store import CorpusStore
+from corpus_folder.store import CorpusStore
 from db.session import Database, open_database
 from tests.paths import SEEDS
 

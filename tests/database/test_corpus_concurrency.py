@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.store import NAME_PATTERN, CorpusStore
+from corpus_folder.store import NAME_PATTERN, CorpusStore
 from db.session import open_database
 
 pytestmark = pytest.mark.database

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from corpus.legacy import LEGACY_INDEX, LEGACY_LOCK, NEAR_INDEX
-from corpus.staging import STAGING_DIR, CorpusFolderError
-from corpus.store import NAME_PATTERN, AppendResult, CorpusStore
+from corpus_folder.legacy import LEGACY_INDEX, LEGACY_LOCK, NEAR_INDEX
+from corpus_folder.staging import STAGING_DIR, CorpusFolderError
+from corpus_folder.store import NAME_PATTERN, AppendResult, CorpusStore
 from db.session import Database
 from tests.paths import REPO, SEEDS
 
@@ -107,7 +107,7 @@ def test_a_folder_that_cannot_be_locked_fails_clearly(
     def no_locks(_fd: int, _operation: int) -> None:
         raise OSError(errno.ENOLCK, "No locks available")
 
-    monkeypatch.setattr("corpus.folder.fcntl.flock", no_locks)
+    monkeypatch.setattr("corpus_folder.fs.fcntl.flock", no_locks)
     with pytest.raises(CorpusFolderError, match="network share"):
         store.sync()
 
@@ -116,7 +116,7 @@ _KILLED_WRITER = textwrap.dedent(
     """
     import sys, time
     from datetime import UTC, datetime
-    from corpus.store import CorpusStore
+    from corpus_folder.store import CorpusStore
     from db.session import open_database
     store = CorpusStore(sys.argv[2], open_database(sys.argv[1]))
     staged = [store.stage(f"죽는 작성자 {n}\\n" + "본문 " * 5000) for n in range(20)]

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from corpus.folder import counted_files
-from corpus.store import CorpusStore
+from corpus_folder.fs import counted_files
+from corpus_folder.store import CorpusStore
 from crawler import corpus_index
 from crawler.corpus_index import MARK, catch_up, open_index
 from crawler.progress import Progress

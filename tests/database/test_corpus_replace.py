@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from corpus.replace import REPLACED_DIR, ReplaceError, replace_text
-from corpus.store import CorpusStore, corpus_name
+from corpus_folder.replace import REPLACED_DIR, ReplaceError, replace_text
+from corpus_folder.store import CorpusStore, corpus_name
 from db import repository
 
 pytestmark = pytest.mark.database

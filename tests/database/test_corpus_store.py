@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corpus.staging import STAGING_DIR, CorpusWriteError
-from corpus.store import AppendResult, CorpusStore, VerifyReport
+from corpus_folder.staging import STAGING_DIR, CorpusWriteError
+from corpus_folder.store import AppendResult, CorpusStore, VerifyReport
 from db.models import Article
 from db.session import Database
 from tests import queries
@@ -166,7 +166,7 @@ def test_a_killed_writers_staged_file_is_removed_but_a_live_one_is_kept(
     store: CorpusStore, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Filesystems without unnamed files stage under a hidden folder, per writer.
-    monkeypatch.setattr("corpus.staging._probe_tmpfile", lambda _directory: False)
+    monkeypatch.setattr("corpus_folder.staging._probe_tmpfile", lambda _directory: False)
     other = CorpusStore(store.directory, database)  # another live writer on the same folder
     live = other.stage("살아 있는 기사\n본문")
     assert live.path is not None

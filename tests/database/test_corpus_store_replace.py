@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from corpus.replace import REPLACED_DIR
-from corpus.store import CorpusStore, corpus_name
+from corpus_folder.replace import REPLACED_DIR
+from corpus_folder.store import CorpusStore, corpus_name
 from db import captures
 from db.session import Database
 

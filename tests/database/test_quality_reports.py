@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.store import CorpusStore
+from corpus_folder.store import CorpusStore
 from crawler.capture.size import ArchiveSize
 from crawler.config import AppConfig, CorpusConfig, DatabaseConfig
 from db import queries

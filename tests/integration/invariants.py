@@ -6,7 +6,7 @@ import hashlib
 import subprocess
 from pathlib import Path
 
-from corpus.store import NAME_PATTERN
+from corpus_folder.store import NAME_PATTERN
 from tests.integration.harness import SEEDS, run_newsmon
 from tests.scheduling.daemon_harness import stray_files
 

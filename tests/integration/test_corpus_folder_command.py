@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from corpus.store import NAME_PATTERN
+from corpus_folder.store import NAME_PATTERN
 from tests.fixture_server import FixtureSite, Page, serve
 from tests.integration.harness import REPO, SEEDS, run_newsmon, seed_corpus, write_config
 from tests.sitegen import Article, article_page, rss_feed

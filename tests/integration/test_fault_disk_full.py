@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.store import NAME_PATTERN
+from corpus_folder.store import NAME_PATTERN
 from tests.fixture_server import FixtureSite, serve
 from tests.integration import harness
 from tests.integration.harness import SEEDS, run_newsmon

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from corpus.store import NAME_PATTERN
+from corpus_folder.store import NAME_PATTERN
 from tests.fixture_server import FixtureSite, Page
 from tests.sitegen import Article, article_page, rss_feed
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from corpus.store import CorpusStore
+from corpus_folder.store import CorpusStore
 from crawler.config import AppConfig, load_config
 from crawler.extraction_worker import extract_article
 from db import repository, revisions

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.store import CorpusStore
+from corpus_folder.store import CorpusStore
 from crawler.config import RevisionsConfig
 from db.session import open_database
 from scheduler.daemon import RECHECK_JOB, _scheduler, plan

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.store import CorpusStore
+from corpus_folder.store import CorpusStore
 from db import repository, revisions
 from db.session import open_database
 from scheduler.recheck import Rechecker

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.revision_texts import read_version
-from corpus.store import CorpusStore
+from corpus_folder.revision_texts import read_version
+from corpus_folder.store import CorpusStore
 from db.revisions import DueCheck, due
 from db.session import open_database
 from scheduler import recheck

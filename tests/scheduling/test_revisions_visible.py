@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.store import CorpusStore
+from corpus_folder.store import CorpusStore
 from db.session import open_database
 from newsmon.cli import main
 from newsmon.export import export_rows

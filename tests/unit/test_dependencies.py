@@ -10,7 +10,7 @@ from importlib.metadata import packages_distributions
 
 from tests.paths import REPO
 
-RUNTIME = ("corpus", "crawler", "db", "newsmon", "scheduler")
+RUNTIME = ("corpus_folder", "crawler", "db", "newsmon", "scheduler")
 LOCAL = frozenset((*RUNTIME, "bench", "tests"))
 # Declared for what they provide without being imported by name.
 INDIRECT = {

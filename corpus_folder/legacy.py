@@ -8,7 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
-from corpus.staging import STAGING_DIR, StagingArea
+from corpus_folder.staging import STAGING_DIR, StagingArea
 
 logger = logging.getLogger(__name__)
 

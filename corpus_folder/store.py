@@ -26,7 +26,7 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from corpus.folder import (
+from corpus_folder.fs import (
     FolderStamp,
     fsync_folder,
     lock_folder,
@@ -34,13 +34,13 @@ from corpus.folder import (
     state_dir_of,
     write_stamp,
 )
-from corpus.legacy import NEAR_INDEX, upgrade_legacy
-from corpus.names import NAME_PATTERN as NAME_PATTERN
-from corpus.names import corpus_name as corpus_name
-from corpus.replace import REPLACED_DIR, Replaced, ReplaceError, keep_old
-from corpus.staging import STAGING_DIR, TEMP_PREFIX, CorpusFolderError, Staged, StagingArea
-from corpus.verify import VerifyReport as VerifyReport
-from corpus.verify import verify_folder, verify_rows
+from corpus_folder.legacy import NEAR_INDEX, upgrade_legacy
+from corpus_folder.names import NAME_PATTERN as NAME_PATTERN
+from corpus_folder.names import corpus_name as corpus_name
+from corpus_folder.replace import REPLACED_DIR, Replaced, ReplaceError, keep_old
+from corpus_folder.staging import STAGING_DIR, TEMP_PREFIX, CorpusFolderError, Staged, StagingArea
+from corpus_folder.verify import VerifyReport as VerifyReport
+from corpus_folder.verify import verify_folder, verify_rows
 from db import captures as renames
 from db import repository as repo
 from db.session import Database

@@ -1,9 +1,11 @@
-"""`<corpus>.newsmon/folder.json`: what the last sync or append knew of the corpus folder.
+"""Filesystem steps of the corpus folder: its state folder, its stamp, its lock, fsyncs and
+whole-or-nothing writes.
 
-While the folder's mtime and the database's newest row are what the stamp says, every file
-of the folder has its row and the highest number and the file count are known: no process
-needs to list the folder. A cache, written without fsync: lost or stale, it only costs the
-next process one full listing.
+`<corpus>.newsmon/folder.json` is what the last sync or append knew of the corpus folder. While
+the folder's mtime and the database's newest row are what the stamp says, every file of the
+folder has its row and the highest number and the file count are known: no process needs to
+list the folder. A cache, written without fsync: lost or stale, it only costs the next process
+one full listing.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-from corpus.staging import CorpusFolderError
+from corpus_folder.staging import CorpusFolderError
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from corpus.names import NAME_PATTERN, corpus_name
+from corpus_folder.names import NAME_PATTERN, corpus_name
 from db import repository as repo
 
 

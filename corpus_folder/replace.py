@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from corpus.folder import write_whole
+from corpus_folder.fs import write_whole
 
 REPLACED_DIR = "replaced"  # in the state folder: the bytes of corpus files replaced in place
 
@@ -28,7 +28,8 @@ class Replaced:
 
 
 def keep_old(directory: Path, state_dir: Path, name: str) -> None:
-    """Keep the bytes of corpus file `name` in the state folder (`replaced/`), whole or not at all."""
+    """Keep the bytes of corpus file `name` in the state folder (`replaced/`), whole or not at
+    all."""
     kept = state_dir / REPLACED_DIR
     kept.mkdir(parents=True, exist_ok=True)
     target = kept / name

@@ -11,7 +11,7 @@ import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
-from corpus.folder import write_whole
+from corpus_folder.fs import write_whole
 
 REVISIONS_DIR = "revisions"
 

@@ -1,0 +1,1 @@
+"""The corpus folder: `NNN_<h>.txt` files kept in step with their rows, staged, locked, verified."""
