@@ -82,18 +82,19 @@ class CaptureRecorder:
         if item.captured is not None or item.capture is not None:  # a replayed page
             self._replayed(log, item, decision)
             return
+        if item.encoded is not None:  # the extraction worker wrote the exchange's records
+            log.submit(_entry_of(item), decision, self._done, item.encoded)
+            return
         response = _response_of(outcome)
         if response is None or response.request is None:
             return  # refused before any body came: nothing was received to keep
         capture = capture_of(response, response.request, item.source, item.canonical_url,
                              captured_at=item.fetched_at)  # fmt: skip
-        log.submit(capture, decision, self._done, item.encoded)
+        log.submit(capture, decision, self._done)
 
     def _replayed(self, log: CaptureLog, item: ArticleItem, decision: Decision) -> None:
         if item.captured is not None:  # archived already: its new decision is indexed
-            entry = Capture(item.url, item.fetched_at, 0, [], b"", source=item.source,
-                            canonical_url=item.canonical_url)  # fmt: skip
-            log.submit_index(entry, decision, item.captured)
+            log.submit_index(_entry_of(item), decision, item.captured)
             return
         assert item.capture is not None
         capture = replace(item.capture, source=item.source, canonical_url=item.canonical_url)
@@ -138,6 +139,13 @@ def capture_of(
         source=source,
         canonical_url=canonical,
     )
+
+
+def _entry_of(item: ArticleItem) -> Capture:
+    """What indexing a capture of the item needs (its records are written already, or were
+    encoded from the response)."""
+    return Capture(item.url, item.fetched_at, 0, [], b"", source=item.source,
+                   canonical_url=item.canonical_url)  # fmt: skip
 
 
 def _response_of(outcome: Response | Failure) -> Response | None:
