@@ -4,6 +4,7 @@ The decision is known once the item leaves the pipelines (`item_scraped`, `item_
 `item_error`); the capture is then handed to the capture log's own thread, so the reactor never
 writes or compresses a record. Pages that failed with an HTTP error (404, 410...) are captured
 with their answer; refusals before a body arrived (too large, off scope) have nothing to keep.
+A downloader middleware captures the 3xx answers of an article's redirect chain as they come.
 """
 
 from __future__ import annotations
