@@ -3,6 +3,8 @@
 crawl     - `newsmon crawl` of N new articles, captures on and off alternately (bench/
             throughput.py's site and runner), medians of new articles/s and CPU ms/article;
             archive bytes per article (WARC files / articles)
+encode    - what a capture costs the extraction worker, in-process on one core: its response
+            and request records serialised and compressed, ms per page (median of 5 rounds)
 reextract - `corpus reextract` over the captured corpus of the last "on" run, in-process
             (one core): articles/s
 ingest    - `newsmon ingest` of a generated WARC of ~SIZE MB of mixed hosts where 1% of the
@@ -21,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -31,6 +34,8 @@ from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
 from warcio.warcwriter import WARCWriter  # noqa: E402
 
 from bench.throughput import build_pages, compile_newsmon, run_newsmon, serve_site  # noqa: E402
+from crawler.capture import Capture, http_headers_of  # noqa: E402
+from crawler.capture.warc import encode_exchange  # noqa: E402
 from crawler.config import load_config  # noqa: E402
 from newsmon import reextract  # noqa: E402
 from tests.fixture_server import serve  # noqa: E402
@@ -77,6 +82,27 @@ def crawl_rows(pages: int, repeat: int, tmp: Path) -> Path:
         f"({per_article * 1000 / 1024**2:.0f} MiB per 1,000 articles)"
     )
     return last_on
+
+
+def encode_row(pages: int) -> None:
+    bodies = [body for body, _ in build_pages(min(pages, 200))]
+    when = datetime.now(UTC)
+    captures = [
+        Capture(f"https://news.example.kr/news/articleView.html?idxno={n}", when, 200,
+                http_headers_of([("Content-Type", "text/html; charset=utf-8")], len(body)),
+                body, request_headers=[("User-Agent", "newsmon"), ("Accept", "text/html")])
+        for n, body in enumerate(bodies)
+    ]  # fmt: skip
+    rounds = []
+    for _ in range(5):
+        started = time.process_time()
+        size = sum(len(encode_exchange(capture).data) for capture in captures)
+        rounds.append((time.process_time() - started) / len(captures))
+    deflate = "ISA-L" if "isal" in sys.modules else "zlib"  # imported where it is installed
+    print(
+        f"encode: {1000 * statistics.median(rounds):.2f} ms per page ({deflate}), "
+        f"{size / len(captures) / 1024:.1f} KiB of response and request records per page"
+    )
 
 
 def reextract_row(work: Path) -> None:
@@ -127,10 +153,13 @@ def ingest_once(warc: Path, work: Path) -> tuple[float, int, str]:
         f'[[sources]]\nkey = "outlet"\nfeeds = ["https://{MATCHING_HOST}/rss/allArticle.xml"]\n',
         encoding="utf-8",
     )
+    # The peak of this process's own memory (VmHWM): ru_maxrss carries the bench's own size
+    # over the spawn (it counted the re-extraction row's memory as the ingest's).
     code = (
         "import resource, sys; from newsmon.cli import main; code = main(sys.argv[1:]); "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); "
-        "sys.exit(code)"
+        "peak = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')]; "
+        "print(peak[0] if peak else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+        "file=sys.stderr); sys.exit(code)"
     )
     started = time.perf_counter()
     result = subprocess.run(
@@ -169,6 +198,7 @@ def main() -> None:
         tmp = Path(name)
         if not args.ingest_only:
             last_on = crawl_rows(args.pages, args.repeat, tmp)
+            encode_row(args.pages)
             reextract_row(last_on)
         ingest_rows(args.ingest_mb, tmp)
 

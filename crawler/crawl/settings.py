@@ -64,6 +64,8 @@ STATIC_SETTINGS: dict[str, Any] = {
         "crawler.crawl.scope_guard.ScopeMiddleware": 50,
         # its process_response sees a 3xx before RedirectMiddleware (600) follows it
         "crawler.crawl.redirects.RedirectGuardMiddleware": 610,
+        # after the guard (a refused redirect is not followed), before RedirectMiddleware
+        "crawler.crawl.captures.RedirectCaptureMiddleware": 605,
         "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
         "crawler.crawl.size_guard.SizeGuardCompressionMiddleware": 590,
         # process_response runs before RetryMiddleware (550) re-queues a 429/503

@@ -11,11 +11,13 @@ import pytest
 from sqlalchemy import create_engine, text
 from warcio.archiveiterator import ArchiveIterator
 
-from tests.fixture_server import FixtureSite, serve
+from tests.fixture_server import FixtureSite, Page, serve
 from tests.integration.harness import corpus_files, run_newsmon
 from tests.integration.invariants import assert_corpus_invariants
 from tests.integration.mounts import read_only, tiny_tmpfs
+from tests.integration.site_articles import ON_TOPIC_1
 from tests.integration.test_crawl_command import add_feed, build_site, write_config
+from tests.sitegen import rss_feed
 
 ARTICLE_PREFIX = "/news/articleView.html"
 
@@ -123,3 +125,42 @@ def test_discovery_pages_are_captured_when_asked(workdir: Path, database_url: st
     assert any(
         "newsmon-decision: discovery" in r[2].decode() for r in records if r[0] == "metadata"
     )
+
+
+def test_the_redirects_of_an_article_are_captured_with_its_page(
+    workdir: Path, database_url: str
+) -> None:
+    first, second = f"{ARTICLE_PREFIX}?idxno=901", f"{ARTICLE_PREFIX}?idxno=902"
+    site = FixtureSite()
+    site.add(first, Page(b"moved", "text/plain", 302, headers=(("Location", second),)))
+    site.add(second, Page(b"", status=301, headers=(("Location", ON_TOPIC_1.path),)))
+    with serve(site) as served:
+        site.add(ON_TOPIC_1.path, build_site().routes[ON_TOPIC_1.path])
+        feed = rss_feed(served.base_url, [first])
+        site.add("/rss/allArticle.xml", feed, content_type="application/rss+xml; charset=utf-8")
+        config = write_config(workdir, [served.url("/rss/allArticle.xml")], database_url)
+        result = run_newsmon("crawl", "--config", str(config), cwd=workdir)
+        assert result.returncode == 0, result.stderr
+        base = served.base_url
+        records = archive_records(workdir)
+    responses = [(uri.removeprefix(base), payload) for kind, uri, payload, _ in records
+                 if kind == "response"]  # fmt: skip
+    assert responses == [
+        (first, b"moved"),
+        (second, b""),
+        (ON_TOPIC_1.path, site.routes[ON_TOPIC_1.path].body),
+    ]
+    decisions = [payload.decode() for kind, _, payload, _ in records if kind == "metadata"]
+    assert f"newsmon-decision: redirect\r\nnewsmon-detail: to {base}{second}" in decisions[0]
+    assert f"newsmon-detail: to {base}{ON_TOPIC_1.path}" in decisions[1]
+    assert "newsmon-decision: added" in decisions[2]
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT url, canonical_url, decision FROM captures ORDER BY id")
+        ).all()
+    engine.dispose()
+    assert [(row[0].removeprefix(base), row[2]) for row in rows] == [
+        (first, "redirect"), (second, "redirect"), (ON_TOPIC_1.path, "added")
+    ]  # fmt: skip
+    assert rows[0][1] is None and rows[1][1] is None  # never found as the article's capture

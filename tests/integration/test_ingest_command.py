@@ -13,6 +13,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from crawler.scope import url_domain
 from tests.fixture_server import FixtureSite, serve
 from tests.integration.harness import SEEDS, corpus_files, run_newsmon, seed_corpus
 from tests.integration.invariants import assert_corpus_invariants
@@ -125,3 +126,37 @@ def _offsets(path: Path) -> list[int]:
     with open(path, "rb") as stream:
         iterator = ArchiveIterator(stream)
         return [iterator.get_record_offset() for _ in iterator]
+
+
+def test_any_host_ingests_the_pages_of_hosts_no_source_is_configured_for(
+    tmp_path: Path, database_url: str
+) -> None:
+    workdir = seed_corpus(tmp_path)
+    site = build_site()
+    pages = [page for route, page in sorted(site.routes.items()) if route.startswith(ARTICLES)]
+    warc = tmp_path / "elsewhere.warc.gz"
+    with open(warc, "wb") as out:
+        writer = WARCWriter(out, gzip=True, warc_version="WARC/1.1")
+        for n, page in enumerate(pages):
+            url = f"https://elsewhere.example/story/{n}"
+            _response(writer, url, page.body, page.content_type, gzipped=False)
+    wide = tmp_path / "wide.warc.gz"  # the same records under another name: a cursor of its own
+    shutil.copy(warc, wide)
+    with serve(site) as served:
+        config = write_config(workdir, [served.url("/rss/allArticle.xml")], database_url)
+        plain = run_newsmon("ingest", str(warc), "--config", str(config), "--json", cwd=workdir)
+        assert plain.returncode == 0, plain.stderr
+        anyhost = run_newsmon("ingest", str(wide), "--any-host", "--config", str(config),
+                              "--json", cwd=workdir)  # fmt: skip
+        assert anyhost.returncode == 0, anyhost.stderr
+        assert served.requested(ARTICLES) == []
+    skipped, taken = json.loads(plain.stdout), json.loads(anyhost.stdout)
+    assert skipped["files"][0]["matched"] == 0 and skipped["counts"]["added"] == 0
+    assert taken["files"][0]["matched"] == len(pages)
+    assert taken["counts"]["added"] > 0
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        sources = connection.execute(text("SELECT DISTINCT source FROM captures")).scalars()
+        assert set(sources) == {url_domain("https://elsewhere.example/story/0")}
+    engine.dispose()
+    assert_corpus_invariants(workdir, config)
