@@ -1,8 +1,8 @@
-"""WARC captures: every fetched article kept as the bytes the server sent, and read back (warcio).
+"""WARC captures: every fetched article kept as the bytes the server sent (warcio), and read back.
 
 Pure code over files: the Scrapy layer (crawler/crawl/captures.py) hands pages in, the corpus
 commands read them back by (file, offset) from the `captures` table. warcio loads with the
-reader, not with this package (`status` only sums file sizes).
+writer or reader, not with this package (`status` only sums file sizes).
 """
 
 from typing import TYPE_CHECKING, Any

@@ -1,10 +1,11 @@
 """Rotating gzip WARC files: one capture = response (+ request) + metadata records, appended.
 
-Each record is its own gzip member (crawler/capture/member.py), so a record is read with one
-seek to its offset. A file is closed and the next begun once it passes `max_file_bytes`; names
-carry the time, the process and a serial (`newsmon-20260601T120000Z-4242-00000.warc.gz`), so
-concurrent crawl processes never write into one file. A failed write is cut back to the last
-whole record: the file stays readable by any WARC tool.
+Records are written by warcio and each compressed as its own gzip member
+(crawler/capture/member.py), so a record is read with one seek to its offset. A file is closed
+and the next begun once it passes `max_file_bytes`; names carry the time, the process and a
+serial (`newsmon-20260601T120000Z-4242-00000.warc.gz`), so concurrent crawl processes never
+write into one file. A failed write is cut back to the last whole record: the file stays
+readable by any WARC tool.
 """
 
 from __future__ import annotations
@@ -16,21 +17,20 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
+from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
-from crawler.capture.member import (
-    http_head,
-    new_record_id,
-    sha1_label,
-    warc_fields,
-    warc_member,
-)
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from crawler.capture.member import gzip_member
 from crawler.capture.record import WARC_SUFFIX as SUFFIX
 from crawler.capture.record import Capture, Decision
 
-SOFTWARE = "newsmon"
+WARC_VERSION = "WARC/1.1"
+SOFTWARE = "newsmon (warcio)"
 
 
 class CaptureWriteError(OSError):
@@ -95,9 +95,14 @@ class WarcArchive:
         offset = out.tell()
         out.write(encoded.data)
         fields = {**capture.extra, **decision.as_fields()}
-        refers = [("WARC-Refers-To", encoded.record_id)]
-        out.write(warc_member("metadata", capture.url, encoded.date, new_record_id(),
-                              (warc_fields(fields),), refers))  # fmt: skip
+        payload = "".join(f"{k}: {v}\r\n" for k, v in fields.items()).encode("utf-8")
+        writer = _MemberWriter(out)
+        metadata = writer.create_warc_record(
+            capture.url, "metadata", payload=BytesIO(payload), length=len(payload),
+            warc_content_type="application/warc-fields",
+            warc_headers_dict={"WARC-Date": encoded.date, "WARC-Refers-To": encoded.record_id},
+        )  # fmt: skip
+        writer.write_record(metadata)
         return Located(self._name, offset, encoded.response_length, encoded.digest)
 
     def _current(self) -> BinaryIO:
@@ -108,11 +113,10 @@ class WarcArchive:
         self._serial += 1
         out = open(self.directory / name, "xb")  # noqa: SIM115 - kept open across writes
         try:
+            writer = _MemberWriter(out)
             info = {"software": SOFTWARE, "format": "WARC File Format 1.1",
                     "isPartOf": self.prefix, "newsmon-writer": uuid.uuid4().hex}  # fmt: skip
-            date, filename = _warc_date(datetime.now(UTC)), [("WARC-Filename", name)]
-            block = (warc_fields(info),)
-            out.write(warc_member("warcinfo", "", date, new_record_id(), block, filename))
+            writer.write_record(writer.create_warcinfo_record(name, info))
             out.flush()
         except OSError:
             out.close()
@@ -150,36 +154,66 @@ class Encoded:
 
 
 def encode_exchange(capture: Capture) -> Encoded:
-    """The response record (status, headers, decoded body) and, when the request is known, its
-    request record, each compressed as one gzip member.
+    """The response record (status, headers, decoded body; digests by warcio) and, when the
+    request is known, its request record, each compressed as one gzip member.
 
     Pure and picklable: the crawl has it done by the extraction worker that parses the page,
     so compressing never costs the crawl's busy main process.
     """
+    out = BytesIO()
+    writer = _MemberWriter(out)
     date = _warc_date(capture.captured_at)
-    record_id = new_record_id()
+    response = writer.create_warc_record(
+        capture.url, "response", payload=BytesIO(capture.body), length=len(capture.body),
+        http_headers=_status_and_headers(capture), warc_headers_dict={"WARC-Date": date},
+    )  # fmt: skip
+    record_id = response.rec_headers.get_header("WARC-Record-ID")
+    writer.write_record(response)
+    length = out.tell()
+    if capture.request_headers is not None:
+        writer.write_record(_request_record(writer, capture, date, record_id))
+    digest = response.rec_headers.get_header("WARC-Payload-Digest") or ""
+    return Encoded(out.getvalue(), length, digest, record_id, date)
+
+
+class _MemberWriter(WARCWriter):  # type: ignore[misc]
+    """warcio's writer, each record compressed as one gzip member by `gzip_member`.
+
+    warcio's own gzip mode compresses with zlib at level 9 in 16 KiB pieces: on a 130 KB news
+    page that cost ~20 ms of CPU for 1% smaller files than level 6. The record is serialised
+    uncompressed by warcio (digests, lengths, headers), then compressed and written in one
+    call, so a failed write leaves at most one partial member to cut.
+    """
+
+    def __init__(self, out: BinaryIO) -> None:
+        super().__init__(out, gzip=False, warc_version=WARC_VERSION)
+        self._target = out
+
+    def write_record(self, record: Any, params: Any = None) -> None:
+        buffer = BytesIO()
+        self._write_warc_record(buffer, record)
+        self._target.write(gzip_member(buffer.getbuffer()))
+
+
+def _status_and_headers(capture: Capture) -> StatusAndHeaders:
     reason = capture.reason or _phrase(capture.status)
-    status = f"{capture.protocol} {capture.status} {reason}".strip()
-    block = (http_head(status, capture.headers), capture.body)
-    digest = sha1_label(capture.body)
-    response = warc_member("response", capture.url, date, record_id, block,
-                           payload_digest=digest)  # fmt: skip
-    if capture.request_headers is None:
-        return Encoded(response, len(response), digest, record_id, date)
-    request = _request_member(capture, date, record_id)
-    return Encoded(response + request, len(response), digest, record_id, date)
+    status = f"{capture.status} {reason}".strip()
+    return StatusAndHeaders(status, list(capture.headers), protocol=capture.protocol)
 
 
-def _request_member(capture: Capture, date: str, response_id: str) -> bytes:
+def _request_record(writer: WARCWriter, capture: Capture, date: str, response_id: str) -> object:
     parts = urlsplit(capture.url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     headers = list(capture.request_headers or ())
     if not any(name.lower() == "host" for name, _ in headers):
         headers.insert(0, ("Host", parts.netloc))
-    head = http_head(f"{capture.method} {target} {capture.protocol}", headers)
-    concurrent = [("WARC-Concurrent-To", response_id)]
-    return warc_member("request", capture.url, date, new_record_id(), (head,), concurrent,
-                       payload_digest=sha1_label(b""))  # fmt: skip
+    # a request's whole line: warcio splits the method off as its `protocol`
+    line = f"{capture.method} {target} {capture.protocol}"
+    http = StatusAndHeaders(line, headers, is_http_request=True)
+    return writer.create_warc_record(
+        capture.url, "request", payload=BytesIO(b""), length=0, http_headers=http,
+        warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": response_id},
+    )  # fmt: skip
 
 
 def _phrase(status: int) -> str:

@@ -1,4 +1,5 @@
-"""WARC records serialised by hand (crawler/capture/member.py): what warcio reads and verifies."""
+"""WARC records written by warcio, one gzip member each (crawler/capture/member.py): what
+warcio reads back and verifies."""
 
 from __future__ import annotations
 
