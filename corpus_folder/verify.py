@@ -28,6 +28,9 @@ class VerifyReport:
     restored_files: list[str] = field(default_factory=list)
     # named like corpus files but symlinks, folders, fifos...: never read, indexed or exported
     not_regular: list[str] = field(default_factory=list)
+    # WARC captures (`file@offset`): records the capture index lacks, files ending mid-record
+    unindexed_captures: list[str] = field(default_factory=list)
+    partial_captures: list[str] = field(default_factory=list)
     repaired: bool = False
 
     @property
@@ -36,7 +39,7 @@ class VerifyReport:
         problems = (
             self.name_mismatch, self.content_changed, self.missing_files, self.unknown_files,
             self.temp_files, self.trailing_newline, self.invalid_utf8, self.restored_files,
-            self.not_regular,
+            self.not_regular, self.unindexed_captures, self.partial_captures,
         )  # fmt: skip
         return not any(problems)
 

@@ -38,6 +38,12 @@ def add_captures(session: Session, entries: Iterable[CaptureEntry]) -> int:
     return len(rows)
 
 
+def indexed_offsets(session: Session, warc_file: str) -> set[int]:
+    """The offsets of the records of one WARC file that have index rows."""
+    query = select(CaptureRow.warc_offset).where(CaptureRow.warc_file == warc_file)
+    return {int(offset) for offset in session.scalars(query)}
+
+
 def captures_of_seq(session: Session, seq: int) -> Sequence[CaptureRow]:
     """The captures that became (or were re-decided into) corpus file `seq`, oldest first."""
     query = select(CaptureRow).where(CaptureRow.article_seq == seq).order_by(CaptureRow.id)

@@ -255,6 +255,8 @@ class CaptureRow(Base):
     """
 
     __tablename__ = "captures"
+    # `corpus verify` reads a WARC file's rows by file (crawler/capture/reindex.py)
+    __table_args__ = (Index("ix_captures_warc_file_offset", "warc_file", "warc_offset"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2048))

@@ -118,9 +118,15 @@ def sources_table(rows: list[dict[str, Any]], config: AppConfig) -> str:
 
 
 def verify(config: AppConfig, repair: bool) -> VerifyReport:
+    """The corpus folder against its rows, then the WARC archive against its index."""
+    from crawler.capture.reindex import check_archive
+
     database = open_database(config.database.url)
     try:
-        return CorpusStore(config.corpus.dir, database).verify(repair=repair)
+        report = CorpusStore(config.corpus.dir, database).verify(repair=repair)
+        archive = check_archive(config.archive.directory(config.corpus.dir), database, repair)
+        report.unindexed_captures, report.partial_captures = archive.unindexed, archive.partial
+        return report
     finally:
         database.close()
 

@@ -9,13 +9,14 @@ of truth and never waits for, or depends on, its archive.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from crawler.capture.record import Capture, Decision
-from crawler.capture.warc import CaptureWriteError, Encoded, Located, WarcArchive
+from crawler.capture.warc import WRITING_DIR, CaptureWriteError, Encoded, Located, WarcArchive
 from db import captures
 from db.session import Database
 
@@ -82,26 +83,46 @@ class CaptureLog:
         if full:
             self.flush()
 
-    def flush(self) -> None:
-        """Commit the index rows written so far."""
+    def flush(self) -> bool:
+        """Commit the index rows written so far; False when they could not be."""
         with self._lock:
             entries, self._pending = self._pending, []
         if not entries:
-            return
+            return True
         try:
             with self.database.session() as session:
                 captures.add_captures(session, entries)
                 session.commit()
         except Exception as exc:  # the records are in the WARC files: their metadata tells
             logger.error("Could not index %d WARC captures: %s", len(entries), exc)
+            return False
+        return True
 
     def close(self) -> None:
         """Wait for the writes in flight, index them, close the current WARC file."""
         if self._thread is not None:
             self._thread.shutdown(wait=True)
             self._thread = None
-        self.flush()
+        indexed = self.flush()
         self.archive.close()
+        if indexed:  # else the markers stay: the next crawl indexes these files from them
+            self.archive.release()
+
+    def heal(self) -> None:
+        """Index, on the capture thread, the records of files whose writers were killed before
+        their last index batch (their markers are left); nothing to do costs one listing."""
+        if abandoned(self.archive.directory):
+            if self._thread is None:
+                self._thread = ThreadPoolExecutor(1, thread_name_prefix="newsmon-capture")
+            self._thread.submit(self._heal)
+
+    def _heal(self) -> None:
+        from crawler.capture.reindex import heal_abandoned  # warcio's reader, only when needed
+
+        try:
+            heal_abandoned(self.archive.directory, self.database)
+        except Exception as exc:  # the archive stays as it was; `corpus verify` reports it
+            logger.error("Could not index the captures of a killed crawl: %s", exc)
 
     def _write_reporting(
         self, capture: Capture, decision: Decision, done: Done | None, encoded: Encoded | None
@@ -122,3 +143,12 @@ class CaptureLog:
                 "(newsmon/capture/errors counts the captures lost)",
                 exc.strerror,
             )
+
+
+def abandoned(directory: Path) -> bool:
+    """Whether any WARC file of the archive still has its writing marker."""
+    try:
+        with os.scandir(directory / WRITING_DIR) as markers:
+            return any(True for _ in markers)
+    except OSError:
+        return False

@@ -100,7 +100,7 @@ def _page(record: ArcWarcRecord, offset: int) -> Page:
     date = record.rec_headers.get_header("WARC-Date") or ""
     return Page(
         url=record.rec_headers.get_header("WARC-Target-URI") or "",
-        captured_at=_date(date),
+        captured_at=warc_datetime(date),
         status=int(status_text) if status_text.isdigit() else 0,
         headers=list(http.headers) if http is not None else [],
         body=body[:MAX_BODY_BYTES],
@@ -108,7 +108,8 @@ def _page(record: ArcWarcRecord, offset: int) -> Page:
     )
 
 
-def _date(text: str) -> datetime:
+def warc_datetime(text: str) -> datetime:
+    """A WARC-Date as an aware datetime (now, when missing)."""
     if not text:
         return datetime.now(UTC)
     parsed: datetime = iso_date_to_datetime(text)

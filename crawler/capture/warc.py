@@ -10,7 +10,9 @@ readable by any WARC tool.
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 import threading
 import uuid
 from contextlib import suppress
@@ -31,6 +33,7 @@ from crawler.capture.record import Capture, Decision
 
 WARC_VERSION = "WARC/1.1"
 SOFTWARE = "newsmon (warcio)"
+WRITING_DIR = ".writing"  # in the archive folder: markers of files being written
 
 
 class CaptureWriteError(OSError):
@@ -60,6 +63,7 @@ class WarcArchive:
         self._name = ""
         self._serial = 0
         self._stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        self.written: list[str] = []  # the files this process began (each with its marker)
 
     def write(
         self, capture: Capture, decision: Decision, encoded: Encoded | None = None
@@ -75,11 +79,11 @@ class WarcArchive:
                 raise CaptureWriteError(exc.errno, _why(exc, self.directory)) from exc
             start = out.tell()
             try:
-                located = self._append(out, capture, decision, encoded)
-                out.flush()
+                _write_all(out, encoded.data + _metadata(capture, decision, encoded))
             except OSError as exc:
                 self._cut(out, start)
                 raise CaptureWriteError(exc.errno, _why(exc, self.directory)) from exc
+            located = Located(self._name, start, encoded.response_length, encoded.digest)
             if out.tell() >= self.max_file_bytes:
                 self._close_file()
             return located
@@ -89,30 +93,16 @@ class WarcArchive:
         with self._lock:
             self._close_file()
 
-    def _append(
-        self, out: BinaryIO, capture: Capture, decision: Decision, encoded: Encoded
-    ) -> Located:
-        offset = out.tell()
-        out.write(encoded.data)
-        fields = {**capture.extra, **decision.as_fields()}
-        payload = "".join(f"{k}: {v}\r\n" for k, v in fields.items()).encode("utf-8")
-        writer = _MemberWriter(out)
-        metadata = writer.create_warc_record(
-            capture.url, "metadata", payload=BytesIO(payload), length=len(payload),
-            warc_content_type="application/warc-fields",
-            warc_headers_dict={"WARC-Date": encoded.date, "WARC-Refers-To": encoded.record_id},
-        )  # fmt: skip
-        writer.write_record(metadata)
-        return Located(self._name, offset, encoded.response_length, encoded.digest)
-
     def _current(self) -> BinaryIO:
         if self._file is not None:
             return self._file
         self.directory.mkdir(parents=True, exist_ok=True)
         name = f"{self.prefix}-{self._stamp}-{os.getpid()}-{self._serial:05d}{SUFFIX}"
         self._serial += 1
-        out = open(self.directory / name, "xb")  # noqa: SIM115 - kept open across writes
+        # unbuffered: a failed write leaves nothing in a buffer that a later flush would append
+        out = open(self.directory / name, "xb", buffering=0)  # noqa: SIM115 - kept open
         try:
+            mark_writing(self.directory, name)
             writer = _MemberWriter(out)
             info = {"software": SOFTWARE, "format": "WARC File Format 1.1",
                     "isPartOf": self.prefix, "newsmon-writer": uuid.uuid4().hex}  # fmt: skip
@@ -121,9 +111,18 @@ class WarcArchive:
         except OSError:
             out.close()
             (self.directory / name).unlink(missing_ok=True)
+            (self.directory / WRITING_DIR / name).unlink(missing_ok=True)
             raise
         self._file, self._name = out, name
+        self.written.append(name)
         return out
+
+    def release(self) -> None:
+        """Every record of this process's files is indexed: drop their markers."""
+        for name in self.written:
+            with suppress(OSError):
+                (self.directory / WRITING_DIR / name).unlink()
+        self.written.clear()
 
     def _cut(self, out: BinaryIO, start: int) -> None:
         """Drop the bytes of a failed record; give up the file if even that fails."""
@@ -140,6 +139,41 @@ class WarcArchive:
             with suppress(OSError):
                 self._file.close()
             self._file = None
+
+
+def _metadata(capture: Capture, decision: Decision, encoded: Encoded) -> bytes:
+    """The metadata record naming newsmon's decision, as one gzip member."""
+    # what the index row holds, so the archive stands on its own (crawler/capture/reindex)
+    about = {"newsmon-source": capture.source, "newsmon-canonical-url": capture.canonical_url}
+    fields = {**capture.extra, **{k: v for k, v in about.items() if v}, **decision.as_fields()}
+    payload = "".join(f"{k}: {v}\r\n" for k, v in fields.items()).encode("utf-8")
+    out = BytesIO()
+    writer = _MemberWriter(out)
+    writer.write_record(writer.create_warc_record(
+        capture.url, "metadata", payload=BytesIO(payload), length=len(payload),
+        warc_content_type="application/warc-fields",
+        warc_headers_dict={"WARC-Date": encoded.date, "WARC-Refers-To": encoded.record_id},
+    ))  # fmt: skip
+    return out.getvalue()
+
+
+def _write_all(out: BinaryIO, data: bytes) -> None:
+    """Write every byte (an unbuffered write may take part of them) or raise."""
+    view = memoryview(data)
+    while view:
+        written = out.write(view)
+        if not written:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[written:]
+
+
+def mark_writing(directory: Path, name: str) -> None:
+    """A marker for a file whose records may lack index rows until its writer closes cleanly
+    (`WRITING_DIR/<name>`, holding the writer's host): a crawl killed before its last index
+    batch leaves it, and the next crawl indexes that file's records (crawler/capture/reindex)."""
+    markers = directory / WRITING_DIR
+    markers.mkdir(exist_ok=True)
+    (markers / name).write_text(socket.gethostname(), encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -192,7 +226,7 @@ class _MemberWriter(WARCWriter):  # type: ignore[misc]
     def write_record(self, record: Any, params: Any = None) -> None:
         buffer = BytesIO()
         self._write_warc_record(buffer, record)
-        self._target.write(gzip_member(buffer.getbuffer()))
+        _write_all(self._target, gzip_member(buffer.getbuffer()))
 
 
 def _status_and_headers(capture: Capture) -> StatusAndHeaders:

@@ -149,7 +149,9 @@ def open_captures(
         return None
     folder = settings.get("NEWSMON_ARCHIVE_DIR") or ""
     directory = Path(folder) if folder else corpus.state_dir / ARCHIVE_DIR
-    return CaptureLog.open(directory, settings.getint("NEWSMON_ARCHIVE_MAX_BYTES"), database)
+    log = CaptureLog.open(directory, settings.getint("NEWSMON_ARCHIVE_MAX_BYTES"), database)
+    log.heal()  # a killed crawl's last index batch, from its records (on the capture thread)
+    return log
 
 
 class NearLoad:

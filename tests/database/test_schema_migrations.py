@@ -96,7 +96,7 @@ def test_a_new_database_built_at_once_is_the_migrated_schema(database_url: str) 
 def test_database_is_at_head_after_open(database_url: str) -> None:
     assert migrate.current(database_url) is None
     open_database(database_url).close()
-    assert migrate.current(database_url) == migrate.head() == "0007"
+    assert migrate.current(database_url) == migrate.head() == "0008"
 
 
 def test_head_constant_is_the_migration_scripts_head() -> None:
