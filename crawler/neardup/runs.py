@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from crawler.neardup.shingling import U64Array
-from crawler.neardup.signature import DOC_MASK, KEY_MASK, band_keys, pack
+from crawler.neardup.signature import BANDS, DOC_MASK, KEY_MASK, band_keys, pack
 
 _HEADER = np.dtype([("magic", "<u8"), ("count", "<u8"), ("bits", "<u8"), ("pad", "<u8")])
 _MAGIC = 0x314E5552504E  # "NPRUN1"
@@ -33,6 +33,7 @@ _MAGIC = 0x314E5552504E  # "NPRUN1"
 _PER_SLOT = 64
 _CHUNK = 1 << 20  # entries per merge step
 _FEW_KEYS = 64  # key lookups done slot by slot; more read the whole key table once
+_KEYS_AT_ONCE = 4096  # documents whose band keys are computed together
 
 
 class RunSpan(NamedTuple):
@@ -147,8 +148,13 @@ def band_entries(signatures: npt.NDArray[np.uint32], first: int, counts: npt.NDA
                  ) -> U64Array:  # fmt: skip
     """Packed band entries of documents numbered from `first` (empty documents have none)."""
     searchable = np.flatnonzero(counts > 0)
-    docs = (searchable + first).astype(np.uint64)
-    return pack(band_keys(signatures[searchable]), docs[:, None]).ravel()
+    entries = np.empty((len(searchable), BANDS), dtype=np.uint64)
+    # A slice of documents at a time: band_keys' temporaries (~1 KB a document) stay small.
+    for start in range(0, len(searchable), _KEYS_AT_ONCE):
+        part = searchable[start : start + _KEYS_AT_ONCE]
+        docs = (part + first).astype(np.uint64)
+        entries[start : start + len(part)] = pack(band_keys(signatures[part]), docs[:, None])
+    return entries.ravel()
 
 
 def key_entries(keys: Sequence[str], first: int) -> U64Array:

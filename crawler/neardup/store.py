@@ -60,8 +60,10 @@ logger = logging.getLogger(__name__)
 
 # The tail is sealed into a run past this many documents: what a process loads at start-up.
 SEAL_AT = 1024
-# While indexing many files at once the tail may grow this far first (fewer, larger merges).
-BULK_SEAL_AT = 32768
+# While indexing many files at once the tail may grow this far first, and the runs sealed
+# are merged once at the end (or when they are BULK_RUNS): each entry is merged about once.
+BULK_SEAL_AT = 16384
+BULK_RUNS = 32  # two open files each
 _SIG_BYTES = NUM_PERM * 4
 
 
@@ -338,6 +340,8 @@ class Store:
         if len(generation.docs) < (self.bulk_seal_at if bulk else self.seal_at):
             return False
         generation.seal(merge=not bulk)
+        if len(generation.runs) >= BULK_RUNS:
+            generation.compact()
         return True
 
     def end_bulk(self) -> None:
@@ -359,6 +363,8 @@ class Store:
                     generation.append(batch)
                     if len(generation.docs) >= self.bulk_seal_at:
                         generation.seal(merge=False)
+                    if len(generation.runs) >= BULK_RUNS:
+                        generation.compact()
             generation.seal(merge=False)
             generation.compact()
         finally:
