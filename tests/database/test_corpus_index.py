@@ -163,6 +163,7 @@ def test_a_crawl_closing_stops_its_catch_up_and_a_waiting_store_gets_the_index(
 ) -> None:
     from crawler.crawl.services import NearLoad
 
+    monkeypatch.setattr(corpus_index, "_CHUNK", 1)  # a stop is seen between chunks of files
     store.sync()
     started = threading.Event()
     original = corpus_index._counted
