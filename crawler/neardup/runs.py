@@ -8,9 +8,10 @@ entries, sorted, then a directory on their top bits (what BandTable did in memor
 
 A lookup reads only its keys' slots (pread, two small reads per key): opening a run and
 finding a document cost the same at any size, and the page cache, not the process, holds
-the files. Runs are merged when the newer of two is at least half the older's size, so a
-generation holds O(log n) of them, and a merge streams through them in chunks with flat
-memory.
+the files. The newest runs are merged into one while the run before them holds no more
+documents than they do together, so a generation holds O(log n) of them; a merge streams
+through any number of runs in chunks with flat memory (a bulk seals many equal runs, then
+merges them in one pass).
 """
 
 from __future__ import annotations
