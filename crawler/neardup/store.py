@@ -239,15 +239,15 @@ class Generation:
         )
         write_table(self.path / f"{span.stem}.keys", key_entries(docs.keys, docs.first))
         self.runs.append(Run(self.path, span))
-        self.docs = Columns(first=docs.end, shingle_start=docs.shingle_end)
         if merge:
             self._merge_newest()
-        self._switch_runs()
+        self._switch_runs(docs.shingle_end)
+        self.docs = Columns(first=docs.end, shingle_start=docs.shingle_end)
 
     def compact(self) -> None:
         """Merge the runs a bulk sealed (see `_merge_newest`), if any."""
         if self._merge_newest():
-            self._switch_runs()
+            self._switch_runs(self.docs.shingle_start)
 
     def _merge_newest(self) -> bool:
         """Merge the newest runs into one while the run before them is no larger than they
@@ -263,8 +263,9 @@ class Generation:
         runs[-newest:] = [_merge(self.path, runs[-newest:])]
         return True
 
-    def _switch_runs(self) -> None:
-        write_manifest(self.path, [run.span for run in self.runs], self.docs.shingle_start)
+    def _switch_runs(self, shingle_end: int) -> None:
+        """runs.json lists the runs, which end where the shingles of the tail start."""
+        write_manifest(self.path, [run.span for run in self.runs], shingle_end)
         self._manifest_stamp = stamp(self.path / MANIFEST)
         remove_unlisted_runs(self.path, {run.span.stem for run in self.runs})
 
