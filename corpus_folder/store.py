@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy.orm import Session
 
@@ -44,6 +44,9 @@ from corpus_folder.verify import verify_folder, verify_rows
 from db import captures as renames
 from db import repository as repo
 from db.session import Database
+
+if TYPE_CHECKING:
+    from corpus_folder.listing import FolderNames
 
 logger = logging.getLogger(__name__)
 
@@ -272,17 +275,16 @@ class CorpusStore:
 
     def file_names(self) -> list[str]:
         """Names of the corpus files (regular files only), in seq order."""
-        return [name for _, name in self._corpus_names()]
+        return list(self.listing())
 
-    def _corpus_names(self) -> list[tuple[int, str]]:
-        # A symlink named like a corpus file could point anywhere: it is not a corpus file.
-        with os.scandir(self.directory) as entries:
-            names = [
-                (NAME_PATTERN.match(e.name), e.name)
-                for e in entries
-                if e.is_file(follow_symlinks=False)
-            ]
-        return sorted((int(match[1]), name) for match, name in names if match)
+    def listing(self) -> FolderNames:
+        """The corpus files' names in seq order, held compactly (a million: ~50 MB)."""
+        return self._corpus_names()
+
+    def _corpus_names(self) -> FolderNames:
+        from corpus_folder.listing import FolderNames  # numpy: loaded only by what lists the folder
+
+        return FolderNames.of(self.directory)
 
     def _leftovers(self) -> tuple[list[str], list[Path]]:
         """(temporary files of killed writers, lock files of exited writers): the first are
@@ -301,13 +303,13 @@ class CorpusStore:
         if temp_names or locks:
             self._staging.remove_if_empty()
         names = self._corpus_names()
-        self._folder_max_seq = max((seq for seq, _ in names), default=-1)
+        self._folder_max_seq = names.max_seq
         self._folder_files = len(names)
         indexed = 0
         with self.database.session() as session:
             # A batch at a time: no set of every known name (100 MB at a million files).
             for start in range(0, len(names), repo.CHUNK_SIZE):
-                batch = names[start : start + repo.CHUNK_SIZE]
+                batch = names.pairs(start, start + repo.CHUNK_SIZE)
                 known = repo.known_file_names(session, (name for _, name in batch))
                 for seq, name in batch:
                     if name not in known and self._index_file(session, seq, name):

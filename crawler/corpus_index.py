@@ -15,17 +15,22 @@ import logging
 import multiprocessing
 import os
 import threading
+from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import overload
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from corpus_folder.legacy import NEAR_INDEX
 from corpus_folder.staging import CorpusFolderError
 from corpus_folder.store import CorpusStore
 from crawler.neardup import NearDuplicateIndex
-from crawler.neardup.fingerprint import Fingerprint
+from crawler.neardup.files import fingerprint_file as fingerprint_file
+from crawler.neardup.files import fingerprint_files
+from crawler.neardup.store import Batch
 from crawler.progress import Progress
 from db import repository as repo
 
@@ -35,7 +40,8 @@ MARK = "covered.json"
 # Below this many files one process beats starting workers (each ~0.3 s to import numpy).
 PARALLEL_FROM = 4096
 _CHUNK = 64  # files per task sent to a worker
-_WINDOW = 8192  # files in flight at most (their fingerprints: ~40 MB)
+_WINDOW = 4096  # files in flight at most (their fingerprints: ~20 MB)
+_LOOKUP = 65536  # names checked against the index at a time
 
 
 def open_index(corpus: CorpusStore, threshold: float) -> NearDuplicateIndex:
@@ -63,6 +69,7 @@ def catch_up(
     Call under the corpus lock. `stop` set ends it early: what was added stays.
     """
     mark_path = index.directory / MARK
+    names: Sequence[str] = []
     with corpus.database.session() as session:
         newest = repo.last_article(session)
         since = _mark_holds(mark_path, index, session)
@@ -74,14 +81,39 @@ def catch_up(
         index.rebuild(())  # an empty generation, then filled like a first use (resumable)
     if since is None:
         mark_path.unlink(missing_ok=True)  # until the end: the index may be refilled anew
-        names = corpus.file_names()
-    wanted = [name for name, held in zip(names, index.known(names), strict=True) if not held]
-    added = add_files(index, corpus.directory, wanted, stop) if wanted else 0
+        names = corpus.listing()
+    wanted = Missing(names, index)
+    added = add_files(index, corpus.directory, wanted, stop)
     if added < len(wanted) and stop is not None and stop.is_set():
         logger.info("Near-duplicate index: stopped, %d corpus files still to index", len(wanted))
         return False
     _write_mark(mark_path, newest, len(index))
     return True
+
+
+class Missing(Sequence[str]):
+    """The names of `names` the index lacks, in their order; held as positions (8 bytes a
+    file), the names read back from `names` when asked for."""
+
+    def __init__(self, names: Sequence[str], index: NearDuplicateIndex) -> None:
+        self._names = names
+        starts = range(0, len(names), _LOOKUP)
+        held = [index.known(names[start : start + _LOOKUP]) for start in starts]
+        self._positions = np.flatnonzero(~np.concatenate(held)) if held else np.empty(0, np.intp)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self._names[position] for position in self._positions[index].tolist()]
+        return self._names[int(self._positions[index])]
 
 
 def add_files(
@@ -91,58 +123,53 @@ def add_files(
     many were added."""
     what = f"Indexing {directory.name} for near duplicates"
     if len(names) < 64:  # a crawl's own files, a few dropped in: nothing to show
-        return index.add_many(_fingerprints(directory, names, None, stop), checked=True)
+        return index.add_batches(_fingerprints(str(directory), names, None, stop))
     with Progress(len(names), what) as progress:
-        return index.add_many(_fingerprints(directory, names, progress, stop), checked=True)
+        return index.add_batches(_fingerprints(str(directory), names, progress, stop))
 
 
 def _fingerprints(
-    directory: Path, names: Sequence[str], progress: Progress | None, stop: threading.Event | None
-) -> Iterator[tuple[str, Fingerprint]]:
-    workers = _workers() if len(names) >= PARALLEL_FROM else 1
-    paths = [str(directory / name) for name in names]
-    if workers < 2:
-        computed: Iterator[Fingerprint | None] = map(fingerprint_file, paths)
-        yield from _counted(names, computed, progress, stop)
+    directory: str, names: Sequence[str], progress: Progress | None, stop: threading.Event | None
+) -> Iterator[Batch]:
+    chunks = (names[start : start + _CHUNK] for start in range(0, len(names), _CHUNK))
+    if len(names) < PARALLEL_FROM or _workers() < 2:
+        computed = ((len(chunk), fingerprint_files(directory, chunk)) for chunk in chunks)
+        yield from _counted(computed, progress, stop)
         return
     context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(_workers(), mp_context=context) as pool:
         try:
-            yield from _counted(names, _windowed(pool, paths), progress, stop)
+            yield from _counted(_pooled(pool, directory, chunks), progress, stop)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _windowed(pool: ProcessPoolExecutor, paths: list[str]) -> Iterator[Fingerprint | None]:
-    """pool.map a window at a time: map submits everything at once, and results the main
-    process has not taken yet (~5 KB each) would pile up without bound."""
-    for start in range(0, len(paths), _WINDOW):
-        yield from pool.map(fingerprint_file, paths[start : start + _WINDOW], chunksize=_CHUNK)
+def _pooled(
+    pool: ProcessPoolExecutor, directory: str, chunks: Iterator[Sequence[str]]
+) -> Iterator[tuple[int, Batch]]:
+    """(files asked, their Batch) per chunk, in order, at most _WINDOW files in flight: a new
+    task goes out as each result comes back, so the workers never wait for a window to drain,
+    and results the main process has not taken yet (~5 KB a file) cannot pile up."""
+    pending: deque[tuple[int, Future[Batch]]] = deque()
+    for chunk in chunks:
+        pending.append((len(chunk), pool.submit(fingerprint_files, directory, chunk)))
+        if len(pending) * _CHUNK >= _WINDOW:
+            asked, future = pending.popleft()
+            yield asked, future.result()
+    while pending:
+        asked, future = pending.popleft()
+        yield asked, future.result()
 
 
 def _counted(
-    names: Sequence[str],
-    fingerprints: Iterator[Fingerprint | None],
-    progress: Progress | None,
-    stop: threading.Event | None,
-) -> Iterator[tuple[str, Fingerprint]]:
-    for name, fingerprint in zip(names, fingerprints, strict=False):
+    batches: Iterator[tuple[int, Batch]], progress: Progress | None, stop: threading.Event | None
+) -> Iterator[Batch]:
+    for asked, batch in batches:
         if stop is not None and stop.is_set():
             return
-        if fingerprint is not None:
-            yield name, fingerprint
+        yield batch
         if progress is not None:
-            progress.update()
-
-
-def fingerprint_file(path: str) -> Fingerprint | None:
-    """The fingerprint of a corpus file (a worker's task; undecodable bytes replaced), None
-    for a file gone since its row was written (`corpus verify` reports it)."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return Fingerprint.of(handle.read())
-    except FileNotFoundError:
-        return None
+            progress.update(asked)
 
 
 def _workers() -> int:

@@ -166,21 +166,18 @@ def _current_name(session: Session, seq: int) -> str | None:
 
 
 def _rebuild_near(config: AppConfig, store: CorpusStore) -> None:
-    """The near-duplicate index follows the new texts: rebuilt from the files (a cache)."""
+    """The near-duplicate index follows the new texts: emptied, then filled from the files as
+    on first use (worker processes; resumable: killed half-way, the next start goes on)."""
     directory = store.state_dir / NEAR_INDEX
     if not config.dedup.near or not directory.is_dir():
         return
-    from crawler.neardup import NearDuplicateIndex
+    from crawler.corpus_index import catch_up, open_index
 
     with store.exclusive():
-        index = NearDuplicateIndex.open(
-            directory, threshold=config.dedup.near_threshold, durable=False
-        )
+        index = open_index(store, config.dedup.near_threshold)
         try:
-            index.rebuild(
-                (name, (store.directory / name).read_text(encoding="utf-8", errors="replace"))
-                for name in store.file_names()
-            )
+            index.rebuild(())  # the replaced names go; the mark no longer holds
+            catch_up(store, index)
         finally:
             index.close()
 

@@ -157,7 +157,7 @@ def open_captures(
 class NearLoad:
     """The near index's catch-up with the corpus, on a thread holding the corpus lock.
 
-    A crawl that finds nothing new never waits for it: closing stops it at the next file
+    A crawl that finds nothing new never waits for it: closing stops it at the next chunk
     and what was indexed stays for the next start (the catch-up resumes, see
     crawler.corpus_index). A crawl that stores articles waits for it before the first one:
     a near check against part of the corpus would keep copies the user never wanted.

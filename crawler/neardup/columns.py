@@ -51,6 +51,11 @@ class Columns:
         return self._signatures[: len(self)]
 
     @property
+    def shingle_start(self) -> int:
+        """Where the first document's shingles start (where the sealed runs' end)."""
+        return self._shingle_start
+
+    @property
     def shingle_end(self) -> int:
         """Where the next document's shingles start in the shingle file (in uint32 units)."""
         if not self.keys:

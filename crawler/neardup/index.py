@@ -25,7 +25,7 @@ from crawler.neardup.shingling import (
     lowest_jaccard,
 )
 from crawler.neardup.signature import DOC_MASK, KEY_MASK, NUM_PERM, band_keys
-from crawler.neardup.store import Entry, Store
+from crawler.neardup.store import Batch, Entry, Store
 
 logger = logging.getLogger(__name__)
 
@@ -193,7 +193,7 @@ class NearDuplicateIndex:
             logger.debug("Near-duplicate index already holds %s", key)
             return
         entry = _entry(key, text)
-        if self._store.append([entry]):
+        if self._store.append(Batch.of([entry])):
             self._table.load(self._store.docs)  # sealed: the tail is empty again
         elif len(entry.shingles):
             self._table.add(len(self) - 1, band_keys(entry.signature))
@@ -208,13 +208,18 @@ class NearDuplicateIndex:
         half-way, what was added stays (the next call skips it). `checked`: the caller knows
         the keys are new (`known`) and distinct, so they are not looked up again.
         """
+        return self.add_batches(_batches(items, known=() if checked else self, unique=checked))
+
+    def add_batches(self, batches: Iterable[Batch]) -> int:
+        """Index batches of documents whose keys are new and distinct (see `known`), as
+        `add_many` does; return how many. For fingerprints computed in bulk elsewhere."""
         self.refresh()
         added = 0
-        for batch in _batches(items, known=() if checked else self, unique=checked):
-            self._store.append(batch, bulk=True)
-            added += len(batch)
-        if len(self._store.docs) >= self._store.seal_at:  # what the next process loads stays small
-            self._store.generation.seal()
+        for batch in batches:
+            if batch.keys:
+                self._store.append(batch, bulk=True)
+                added += len(batch.keys)
+        self._store.end_bulk()  # what the next process loads stays small, the runs few
         self._table.load(self._store.docs)
         return added
 
@@ -299,7 +304,7 @@ def _batches(
     items: Iterable[tuple[str, str | Fingerprint]],
     known: NearDuplicateIndex | tuple[()],
     unique: bool = False,
-) -> Iterator[list[Entry]]:
+) -> Iterator[Batch]:
     """Entries of new keys in batches; a repeated key keeps its first text (`unique`: the
     caller vouches there are none, and no set of every key is kept)."""
     seen: set[str] = set()
@@ -313,4 +318,4 @@ def _batches(
                     seen.add(key)
                 entries.append(_entry(key, text))
         if entries:
-            yield entries
+            yield Batch.of(entries)

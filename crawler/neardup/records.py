@@ -64,6 +64,7 @@ def build_records(keys: Sequence[str], counts: np.ndarray, offsets: np.ndarray) 
     records["count"] = counts
     records["offset"] = offsets
     records["key"] = encoded
-    rows = records.view(np.uint8).reshape(len(keys), RECORD.itemsize)
-    records["crc"] = [zlib.crc32(row[:_CRC_SPAN].tobytes()) for row in rows]
+    rows = memoryview(records.tobytes())
+    size = RECORD.itemsize
+    records["crc"] = [zlib.crc32(rows[at : at + _CRC_SPAN]) for at in range(0, len(rows), size)]
     return records

@@ -8,9 +8,10 @@ entries, sorted, then a directory on their top bits (what BandTable did in memor
 
 A lookup reads only its keys' slots (pread, two small reads per key): opening a run and
 finding a document cost the same at any size, and the page cache, not the process, holds
-the files. Runs are merged when the newer of two is at least half the older's size, so a
-generation holds O(log n) of them, and a merge streams through both in chunks with flat
-memory.
+the files. The newest runs are merged into one while the run before them holds no more
+documents than they do together, so a generation holds O(log n) of them; a merge streams
+through any number of runs in chunks with flat memory (a bulk seals many equal runs, then
+merges them in one pass).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from crawler.neardup.shingling import U64Array
-from crawler.neardup.signature import DOC_MASK, KEY_MASK, band_keys, pack
+from crawler.neardup.signature import BANDS, DOC_MASK, KEY_MASK, band_keys, pack
 
 _HEADER = np.dtype([("magic", "<u8"), ("count", "<u8"), ("bits", "<u8"), ("pad", "<u8")])
 _MAGIC = 0x314E5552504E  # "NPRUN1"
@@ -33,6 +34,7 @@ _MAGIC = 0x314E5552504E  # "NPRUN1"
 _PER_SLOT = 64
 _CHUNK = 1 << 20  # entries per merge step
 _FEW_KEYS = 64  # key lookups done slot by slot; more read the whole key table once
+_KEYS_AT_ONCE = 4096  # documents whose band keys are computed together
 
 
 class RunSpan(NamedTuple):
@@ -147,8 +149,13 @@ def band_entries(signatures: npt.NDArray[np.uint32], first: int, counts: npt.NDA
                  ) -> U64Array:  # fmt: skip
     """Packed band entries of documents numbered from `first` (empty documents have none)."""
     searchable = np.flatnonzero(counts > 0)
-    docs = (searchable + first).astype(np.uint64)
-    return pack(band_keys(signatures[searchable]), docs[:, None]).ravel()
+    entries = np.empty((len(searchable), BANDS), dtype=np.uint64)
+    # A slice of documents at a time: band_keys' temporaries (~1 KB a document) stay small.
+    for start in range(0, len(searchable), _KEYS_AT_ONCE):
+        part = searchable[start : start + _KEYS_AT_ONCE]
+        docs = (part + first).astype(np.uint64)
+        entries[start : start + len(part)] = pack(band_keys(signatures[part]), docs[:, None])
+    return entries.ravel()
 
 
 def key_entries(keys: Sequence[str], first: int) -> U64Array:
@@ -184,29 +191,35 @@ def write_sorted(path: Path, count: int, parts: Iterator[U64Array]) -> None:
     os.replace(temporary, path)
 
 
-def merge_tables(path: Path, older: Table, newer: Table) -> None:
-    """Write the union of two tables as one, a chunk at a time (memory: a few chunks)."""
-    write_sorted(path, len(older) + len(newer), _merged_chunks(older, newer))
+def merge_tables(path: Path, *tables: Table) -> None:
+    """Write the union of sorted tables as one, a chunk at a time (memory: about one chunk)."""
+    write_sorted(path, sum(len(table) for table in tables), _merged_chunks(list(tables)))
 
 
-def _merged_chunks(a: Table, b: Table) -> Iterator[U64Array]:
-    """Two sorted tables read a chunk at a time, merged: each step emits everything up to
-    the smaller of the two chunks' last entries, which no later entry can precede."""
-    i = j = 0
-    left, right = a.entries(0, min(_CHUNK, len(a))), b.entries(0, min(_CHUNK, len(b)))
-    while len(left) and len(right):
-        bound = min(left[-1], right[-1])
-        take_left = int(np.searchsorted(left, bound, side="right"))
-        take_right = int(np.searchsorted(right, bound, side="right"))
-        yield np.sort(np.concatenate((left[:take_left], right[:take_right])))
-        i, j = i + take_left, j + take_right
-        left = left[take_left:] if take_left < len(left) else a.entries(i, min(i + _CHUNK, len(a)))
-        right = (
-            right[take_right:] if take_right < len(right) else b.entries(j, min(j + _CHUNK, len(b)))
-        )
-    for table, start in ((a, i), (b, j)):
-        for begin in range(start, len(table), _CHUNK):
-            yield table.entries(begin, min(begin + _CHUNK, len(table)))
+def _merged_chunks(tables: list[Table]) -> Iterator[U64Array]:
+    """Sorted tables read a slice at a time, merged: each step emits everything up to the
+    smallest of the slices' last entries, which no later entry can precede. One pass over
+    every entry whatever the number of tables (a bulk seals many runs, then merges once)."""
+    size = max(_CHUNK // max(len(tables), 1), 1)
+    read = [min(size, len(table)) for table in tables]
+    slices = [table.entries(0, stop) for table, stop in zip(tables, read, strict=True)]
+    while sum(1 for part in slices if len(part)) > 1:
+        bound = min(part[-1] for part in slices if len(part))
+        taken = []
+        for number, part in enumerate(slices):
+            take = int(np.searchsorted(part, bound, side="right"))
+            taken.append(part[:take])
+            slices[number] = part[take:]
+            if not len(slices[number]) and read[number] < len(tables[number]):
+                stop = min(read[number] + size, len(tables[number]))
+                slices[number] = tables[number].entries(read[number], stop)
+                read[number] = stop
+        yield np.sort(np.concatenate(taken))
+    for table, part, start in zip(tables, slices, read, strict=True):
+        if len(part):  # the last table with entries left: the rest of it as it is
+            yield part
+            for begin in range(start, len(table), _CHUNK):
+                yield table.entries(begin, min(begin + _CHUNK, len(table)))
 
 
 def _size(count: int, bits: int) -> int:

@@ -10,6 +10,8 @@ threshold can have, see shingling.lowest_jaccard), 0.98 at 0.45, 0.999 at 0.55, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from crawler.neardup.shingling import U32Array, U64Array, mix64
@@ -30,6 +32,7 @@ _ADDENDS = _rng.integers(0, 2**63, NUM_PERM, dtype=np.uint64)
 _ROW_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _BAND_SALT = mix64(np.arange(1, BANDS + 1, dtype=np.uint64))
 _EMPTY_SIGNATURE = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
+_GROUP = 8  # texts per product table in minhash_many (~6 MB: measured fastest from 4 to 16)
 
 
 def minhash(shingle_hashes: U32Array) -> U32Array:
@@ -43,6 +46,34 @@ def minhash(shingle_hashes: U32Array) -> U32Array:
     # The top 32 bits are monotone in the full value, so shift after taking the minimum.
     lowest: U64Array = products.min(axis=1) >> np.uint64(32)
     return lowest.astype(np.uint32)
+
+
+def minhash_many(shingle_arrays: Sequence[U32Array]) -> U32Array:
+    """minhash of each array, shape (len, NUM_PERM): the same values, about twice as fast
+    for many texts (a worker's chunk of corpus files)."""
+    signatures = np.empty((len(shingle_arrays), NUM_PERM), dtype=np.uint32)
+    for start in range(0, len(shingle_arrays), _GROUP):
+        group = shingle_arrays[start : start + _GROUP]
+        signatures[start : start + len(group)] = _group_minhash(group)
+    return signatures
+
+
+def _group_minhash(group: Sequence[U32Array]) -> U32Array:
+    # One product table for the group, each text's minimum taken over its span of columns
+    # (reduceat): far fewer, longer numpy passes than one table per text.
+    counts = np.array([len(hashes) for hashes in group], dtype=np.int64)
+    result = np.tile(_EMPTY_SIGNATURE, (len(group), 1))
+    filled = np.flatnonzero(counts)  # an empty span would take its neighbour's minimum
+    if not len(filled):
+        return result
+    values = np.concatenate([group[i] for i in filled.tolist()]).astype(np.uint64)
+    starts = np.concatenate(([0], np.cumsum(counts[filled])[:-1]))
+    with np.errstate(over="ignore"):
+        products = np.multiply.outer(_MULTIPLIERS, values)
+        products += _ADDENDS[:, np.newaxis]
+    lowest: U64Array = np.minimum.reduceat(products, starts, axis=1) >> np.uint64(32)
+    result[filled] = lowest.T.astype(np.uint32)
+    return result
 
 
 def band_keys(signatures: U32Array) -> U64Array:

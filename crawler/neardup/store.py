@@ -60,8 +60,10 @@ logger = logging.getLogger(__name__)
 
 # The tail is sealed into a run past this many documents: what a process loads at start-up.
 SEAL_AT = 1024
-# While indexing many files at once the tail may grow this far first (fewer, larger merges).
-BULK_SEAL_AT = 32768
+# While indexing many files at once the tail may grow this far first, and the runs sealed
+# are merged once at the end (or when they are BULK_RUNS): each entry is merged about once.
+BULK_SEAL_AT = 16384
+BULK_RUNS = 32  # two open files each
 _SIG_BYTES = NUM_PERM * 4
 
 
@@ -71,6 +73,40 @@ class Entry(NamedTuple):
     key: str
     signature: U32Array
     shingles: U32Array
+
+
+class Batch(NamedTuple):
+    """Documents ready to store, as columns: what a fingerprinting worker sends back for a
+    chunk of files, and what an append writes (no per-document objects on the way)."""
+
+    keys: list[str]
+    counts: U32Array  # shingles per document
+    signatures: U32Array  # (documents, NUM_PERM)
+    shingles: U32Array  # every document's shingle hashes, concatenated
+
+    @classmethod
+    def of(cls, entries: Sequence[Entry]) -> Batch:
+        return cls.joined(
+            [
+                cls([entry.key], np.array([len(entry.shingles)], dtype=np.uint32),
+                    entry.signature.reshape(1, NUM_PERM), entry.shingles)
+                for entry in entries
+            ]
+        )  # fmt: skip
+
+    @classmethod
+    def joined(cls, batches: Sequence[Batch]) -> Batch:
+        if not batches:
+            return cls([], np.empty(0, np.uint32), np.empty((0, NUM_PERM), np.uint32),
+                       np.empty(0, np.uint32))  # fmt: skip
+        if len(batches) == 1:
+            return batches[0]
+        return cls(
+            [key for batch in batches for key in batch.keys],
+            np.concatenate([batch.counts for batch in batches]).astype(np.uint32, copy=False),
+            np.concatenate([batch.signatures for batch in batches]).astype(np.uint32, copy=False),
+            np.concatenate([batch.shingles for batch in batches]).astype(np.uint32, copy=False),
+        )
 
 
 class Change(NamedTuple):
@@ -172,27 +208,26 @@ class Generation:
 
     # --- writing ----------------------------------------------------------------------------
 
-    def append(self, entries: Sequence[Entry]) -> None:
-        """Write entries after the documents held (cutting any torn tail), then fsync."""
+    def append(self, batch: Batch) -> None:
+        """Write documents after those held (cutting any torn tail), then fsync."""
         docs = self.docs
-        if docs.end + len(entries) > MAX_DOCS:
+        if docs.end + len(batch.keys) > MAX_DOCS:
             raise ValueError(f"index is full ({MAX_DOCS} documents)")
         docs_fd, sigs_fd, shingles_fd = self._fds
-        counts = np.array([len(entry.shingles) for entry in entries], dtype=np.uint32)
+        counts = batch.counts
         offsets = docs.shingle_end + np.cumsum(counts, dtype=np.uint64) - counts
-        records = build_records([entry.key for entry in entries], counts, offsets)
-        signatures = np.stack([entry.signature for entry in entries]).astype(np.uint32)
-        shingle_bytes = np.concatenate([entry.shingles for entry in entries]).astype("<u4")
-        _write_at(shingles_fd, docs.shingle_end * 4, shingle_bytes.tobytes())
-        _write_at(sigs_fd, docs.end * _SIG_BYTES, signatures.astype("<u4").tobytes())
+        records = build_records(batch.keys, counts, offsets)
+        _write_at(shingles_fd, docs.shingle_end * 4, batch.shingles.astype("<u4").tobytes())
+        _write_at(sigs_fd, docs.end * _SIG_BYTES, batch.signatures.astype("<u4").tobytes())
         self._sync(shingles_fd)
         self._sync(sigs_fd)
         _write_at(docs_fd, docs.end * RECORD.itemsize, records.tobytes())
         self._sync(docs_fd)
-        docs.extend([entry.key for entry in entries], counts, offsets, signatures)
+        docs.extend(batch.keys, counts, offsets, batch.signatures)
 
-    def seal(self) -> None:
-        """Turn the tail into a run, merge runs of similar size, then switch runs.json."""
+    def seal(self, merge: bool = True) -> None:
+        """Turn the tail into a run, merge runs of similar size (`merge`), then switch
+        runs.json. A bulk seals without merging and calls `compact` at its end."""
         docs = self.docs
         if not len(docs):
             return
@@ -203,16 +238,36 @@ class Generation:
             self.path / f"{span.stem}.bands", band_entries(docs.signatures, docs.first, docs.counts)
         )
         write_table(self.path / f"{span.stem}.keys", key_entries(docs.keys, docs.first))
-        runs = [*self.runs, Run(self.path, span)]
-        # Merge while the newer run is as large as the older: O(log n) runs, each document
-        # merged O(log n) times.
-        while len(runs) > 1 and _docs(runs[-2]) <= _docs(runs[-1]):
-            runs[-2:] = [_merge(self.path, runs[-2], runs[-1])]
-        self.runs = runs
-        write_manifest(self.path, [run.span for run in runs], docs.shingle_end)
-        self._manifest_stamp = stamp(self.path / MANIFEST)
-        remove_unlisted_runs(self.path, {run.span.stem for run in runs})
+        self.runs.append(Run(self.path, span))
+        if merge:
+            self._merge_newest()
+        self._switch_runs(docs.shingle_end)
         self.docs = Columns(first=docs.end, shingle_start=docs.shingle_end)
+
+    def compact(self) -> None:
+        """Merge the runs a bulk sealed (see `_merge_newest`), if any."""
+        if self._merge_newest():
+            self._switch_runs(self.docs.shingle_start)
+
+    def _merge_newest(self) -> bool:
+        """Merge the newest runs into one while the run before them is no larger than they
+        are together: O(log n) runs, each document merged O(log n) times, and a bulk's many
+        equal runs merged in one pass that reads each entry once. True when it merged."""
+        runs, newest = self.runs, 1
+        while newest < len(runs) and _docs(runs[-newest - 1]) <= sum(
+            _docs(run) for run in runs[-newest:]
+        ):
+            newest += 1
+        if newest < 2:
+            return False
+        runs[-newest:] = [_merge(self.path, runs[-newest:])]
+        return True
+
+    def _switch_runs(self, shingle_end: int) -> None:
+        """runs.json lists the runs, which end where the shingles of the tail start."""
+        write_manifest(self.path, [run.span for run in self.runs], shingle_end)
+        self._manifest_stamp = stamp(self.path / MANIFEST)
+        remove_unlisted_runs(self.path, {run.span.stem for run in self.runs})
 
     def _close_runs(self) -> None:
         for run in self.runs:
@@ -224,12 +279,12 @@ def _docs(run: Run) -> int:
     return run.span.end - run.span.start
 
 
-def _merge(path: Path, older: Run, newer: Run) -> Run:
-    span = RunSpan(older.span.start, newer.span.end)
-    merge_tables(path / f"{span.stem}.bands", older.bands, newer.bands)
-    merge_tables(path / f"{span.stem}.keys", older.keys, newer.keys)
-    older.close()
-    newer.close()
+def _merge(path: Path, runs: list[Run]) -> Run:
+    span = RunSpan(runs[0].span.start, runs[-1].span.end)
+    merge_tables(path / f"{span.stem}.bands", *(run.bands for run in runs))
+    merge_tables(path / f"{span.stem}.keys", *(run.keys for run in runs))
+    for run in runs:
+        run.close()
     return Run(path, span)
 
 
@@ -278,28 +333,41 @@ class Store:
         self._load_tail()
         return Change(reloaded=False, first=first)
 
-    def append(self, entries: Sequence[Entry], bulk: bool = False) -> bool:
-        """Append, then seal the tail when it is full (a larger tail when `bulk`); True when
-        it was sealed."""
+    def append(self, batch: Batch, bulk: bool = False) -> bool:
+        """Append, then seal the tail when it is full; True when it was sealed. A `bulk`
+        lets the tail grow larger and seals it without merging: call `end_bulk` after."""
         generation = self.generation
-        generation.append(entries)
+        generation.append(batch)
         if len(generation.docs) < (self.bulk_seal_at if bulk else self.seal_at):
             return False
-        generation.seal()
+        generation.seal(merge=not bulk)
+        if len(generation.runs) >= BULK_RUNS:
+            generation.compact()
         return True
 
-    def replace_all(self, batches: Iterable[Sequence[Entry]]) -> None:
+    def end_bulk(self) -> None:
+        """Seal a tail past the usual size (what the next process loads stays small), then
+        merge the runs the bulk sealed."""
+        generation = self.generation
+        if len(generation.docs) >= self.seal_at:
+            generation.seal(merge=False)
+        generation.compact()
+
+    def replace_all(self, batches: Iterable[Batch]) -> None:
         """Fill a new generation from batches, then make it the live one."""
         name = create_generation(self.directory)
         generation = Generation(self.directory / name)
         try:
             generation.open_runs()
             for batch in batches:
-                if batch:
+                if batch.keys:
                     generation.append(batch)
                     if len(generation.docs) >= self.bulk_seal_at:
-                        generation.seal()
-            generation.seal()
+                        generation.seal(merge=False)
+                    if len(generation.runs) >= BULK_RUNS:
+                        generation.compact()
+            generation.seal(merge=False)
+            generation.compact()
         finally:
             generation.close()
         write_current(self.directory, name)

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import update
 
 from corpus_folder.fs import counted_files
+from corpus_folder.listing import FolderNames
 from corpus_folder.store import CorpusStore
 from crawler import corpus_index
 from crawler.corpus_index import MARK, catch_up, open_index
@@ -86,6 +87,7 @@ def test_a_start_indexes_only_rows_after_the_mark(
 def test_a_stopped_first_use_resumes_where_it_stopped(
     store: CorpusStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(corpus_index, "_CHUNK", 1)  # a stop is seen between chunks of files
     store.sync()
     index = open_index(store, 0.8)
     assert not catch_up(store, index, StopAfter(2))
@@ -94,14 +96,14 @@ def test_a_stopped_first_use_resumes_where_it_stopped(
     reopened = open_index(store, 0.8)
     held = len(reopened)
     added: list[str] = []
-    original = reopened.add_many
+    original = reopened.add_batches
 
-    def counting(items, **options):  # type: ignore[no-untyped-def]
-        pairs = list(items)
-        added.extend(key for key, _ in pairs)
-        return original(pairs, **options)
+    def counting(batches):  # type: ignore[no-untyped-def]
+        listed = list(batches)
+        added.extend(key for batch in listed for key in batch.keys)
+        return original(listed)
 
-    monkeypatch.setattr(reopened, "add_many", counting)
+    monkeypatch.setattr(reopened, "add_batches", counting)
     assert catch_up(store, reopened) and len(reopened) == len(SEEDS)
     assert len(added) == len(SEEDS) - held  # only what the stopped run left
     reopened.close()
@@ -117,13 +119,13 @@ def test_another_database_voids_the_mark(
         session.execute(update(Article).values(file_name=Article.file_name + ".moved"))
         session.commit()
     listed: list[bool] = []
-    original = store.file_names
+    original = store.listing
 
-    def listing() -> list[str]:
+    def listing() -> FolderNames:
         listed.append(True)
         return original()
 
-    monkeypatch.setattr(store, "file_names", listing)
+    monkeypatch.setattr(store, "listing", listing)
     assert catch_up(store, index)
     assert listed == [True]
     index.close()
@@ -161,6 +163,7 @@ def test_a_crawl_closing_stops_its_catch_up_and_a_waiting_store_gets_the_index(
 ) -> None:
     from crawler.crawl.services import NearLoad
 
+    monkeypatch.setattr(corpus_index, "_CHUNK", 1)  # a stop is seen between chunks of files
     store.sync()
     started = threading.Event()
     original = corpus_index._counted
@@ -168,7 +171,7 @@ def test_a_crawl_closing_stops_its_catch_up_and_a_waiting_store_gets_the_index(
     def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
         started.set()
         for pair in original(*args, **kwargs):
-            stop = args[3]
+            stop = args[2]
             stop.wait(5)  # a long first use: one file per stop request at most
             yield pair
 

@@ -37,6 +37,17 @@ def file_of(workdir: Path, text: str) -> str:
     return name
 
 
+def near_keys(workdir: Path, names: list[str]) -> list[bool]:
+    """Which of `names` the near-duplicate index holds (it follows the corpus files)."""
+    from crawler.neardup import NearDuplicateIndex
+
+    index = NearDuplicateIndex.open(workdir / "corpus.newsmon" / "near-index")
+    try:
+        return [bool(held) for held in index.known(names)]
+    finally:
+        index.close()
+
+
 def newsmon_json(config: Path, workdir: Path, *args: str) -> object:
     result = run_newsmon(*args, "--config", str(config), "--json", cwd=workdir)
     assert result.returncode == 0, result.stderr
@@ -96,6 +107,7 @@ def test_reextract_reports_unchanged_then_exactly_the_changed_file_and_round_tri
     text = (workdir / "corpus" / done.new_file).read_text(encoding="utf-8")
     assert text == ON_TOPIC_1.text.rsplit("\n", 1)[0]
     assert_corpus_invariants(workdir, config_path)
+    assert near_keys(workdir, [done.new_file, done.file, other]) == [True, False, True]
     history = newsmon_json(config_path, workdir, "corpus", "history", str(seq))
     assert isinstance(history, dict) and history["names"] == [done.file, done.new_file]
     export = run_newsmon("export", "--config", str(config_path), cwd=workdir)
@@ -107,4 +119,5 @@ def test_reextract_reports_unchanged_then_exactly_the_changed_file_and_round_tri
     assert undone.returncode == 0, undone.stderr
     assert corpus_files(workdir) == before
     assert_corpus_invariants(workdir, config_path)
+    assert near_keys(workdir, [done.new_file, done.file, other]) == [False, True, True]
     assert (workdir / "corpus" / other).read_text(encoding="utf-8") == ON_TOPIC_2.text

@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 
 from crawler.neardup import Fingerprint, NearDuplicateIndex
+from crawler.neardup.files import fingerprint_files
 from crawler.neardup.shingling import shingle_array, sorted_unique
-from crawler.neardup.signature import minhash
+from crawler.neardup.signature import NUM_PERM, minhash, minhash_many
 
 NEARDUP = Path(__file__).parent.parent / "fixtures" / "neardup"
 STORED = ("wire_yna", "sidebar_old", "correction_old", "release_traffic", "template_oil_w1")
@@ -75,3 +76,32 @@ def test_sorted_unique_is_np_unique() -> None:
             found = sorted_unique(values)
             assert found.dtype == np.uint32
             assert np.array_equal(found, np.unique(values))
+
+
+def test_minhash_many_is_minhash_of_each() -> None:
+    rng = np.random.default_rng(7)
+    arrays = [shingle_array(read(name)) for name in (*STORED, *QUERIED)]
+    arrays += [np.empty(0, dtype=np.uint32), np.array([5], dtype=np.uint32)]
+    arrays += [sorted_unique(rng.integers(0, 2**32, size, dtype=np.uint32)) for size in range(9)]
+    arrays.insert(3, np.empty(0, dtype=np.uint32))  # empty texts amid a group and at its end
+    signatures = minhash_many(arrays)
+    assert signatures.shape == (len(arrays), NUM_PERM)
+    for hashes, signature in zip(arrays, signatures, strict=True):
+        assert np.array_equal(signature, minhash(hashes))
+
+
+def test_a_workers_batch_holds_each_files_fingerprint(tmp_path: Path) -> None:
+    names = [*STORED, "gone"]
+    for name in STORED:
+        (tmp_path / f"{name}.txt").write_text(read(name), encoding="utf-8")
+    batch = fingerprint_files(str(tmp_path), [f"{name}.txt" for name in names])
+    assert batch.keys == [f"{name}.txt" for name in STORED]  # a gone file is left out
+    offset = 0
+    for row, name in enumerate(STORED):
+        fingerprint = Fingerprint.of(read(name))
+        count = len(fingerprint.shingles)
+        assert batch.counts[row] == count
+        assert np.array_equal(batch.signatures[row], fingerprint.signature)
+        assert np.array_equal(batch.shingles[offset : offset + count], fingerprint.shingles)
+        offset += count
+    assert offset == len(batch.shingles)

@@ -154,3 +154,45 @@ def test_measured_pairs_decide_the_same_once_sealed(
         assert match.similarity == pytest.approx(similarity(read(later), read(best)))
     assert all(index.query(read(later)) is None for _, later, _ in DISTINCT.values())
     index.close()
+
+
+def test_a_bulk_seals_many_runs_then_merges_them_into_few(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "BULK_RUNS", 5)  # a merge half-way as well as at the end
+    index = NearDuplicateIndex.open(tmp_path)
+    index.add("first.txt", filler(1000))
+    assert index.add_many((f"f{n}.txt", filler(n)) for n in range(70)) == 70
+    spans = runs_of(tmp_path)
+    assert spans[0][0] == 0 and all(a[1] == b[0] for a, b in pairwise(spans))
+    assert len(spans) <= 3 and len(index._store.docs) < 4
+    assert not list(manifest_dir(tmp_path).glob("*.tmp"))
+    assert {path.name.split(".")[0] for path in manifest_dir(tmp_path).glob("run-*")} == {
+        f"run-{start}-{end}" for start, end in spans
+    }
+    index.close()
+    reopened = NearDuplicateIndex.open(tmp_path)
+    assert len(reopened) == 71 and reopened.known(["first.txt", "f0.txt", "f69.txt"]).all()
+    for number in (0, 33, 69):
+        match = reopened.query(filler(number) + " 끝")
+        assert match is not None and match.key == f"f{number}.txt"
+    reopened.close()
+
+
+def test_a_k_way_merge_is_one_sorted_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runs, "_CHUNK", 20)  # slices of 5 entries over four tables
+    rng = np.random.default_rng(11)
+    parts = [rng.integers(0, 2**63, size, dtype=np.uint64) for size in (40, 0, 17, 33)]
+    tables = []
+    for number, part in enumerate(parts):
+        runs.write_table(tmp_path / f"t{number}", part)
+        tables.append(runs.Table(tmp_path / f"t{number}"))
+    runs.merge_tables(tmp_path / "all", *tables)
+    merged = runs.Table(tmp_path / "all")
+    assert merged.entries().tolist() == np.sort(np.concatenate(parts)).tolist()
+    for table in (*tables, merged):
+        table.close()
+
+
+def manifest_dir(directory: Path) -> Path:
+    return generation_file(directory, "runs.json").parent
