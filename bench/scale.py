@@ -168,6 +168,7 @@ def bench_size(size: int, rounds: int, work: Path, code: Path) -> SizeResult:
     database_url = f"sqlite:///{work / 'db.sqlite'}"
     result.generate = write_corpus(work / "corpus", database_url, size)
     print(f"{size:>9,} files written in {result.generate:.0f} s", flush=True)
+    settle(size, "the generated corpus")
     pages = build_pages(ARTICLES_PER_CRAWL * rounds)
     site, paths = serve_site(pages)
     with serve(site):
@@ -179,12 +180,21 @@ def bench_size(size: int, rounds: int, work: Path, code: Path) -> SizeResult:
             if number == 0:
                 result.index = first_use(newsmon, work, code, site.base_url)
                 print(f"{size:>9,} first-use index {result.index.wall:.1f} s", flush=True)
+                settle(size, "the first use")
             crawl = [*newsmon, "crawl", "--config", str(write_config(work, site.url(feed_path)))]
             before = _count(work / "corpus")
             result.adding.append(measured(crawl, work, code))
             result.added.append(_count(work / "corpus") - before)
             result.idle.append(measured(crawl, work, code))
     return result
+
+
+def settle(size: int, what: str) -> None:
+    """Write back what the bench wrote before the next timing: without it, a crawl's fsyncs
+    wait behind gigabytes of the bench's own dirty pages (the million generated files)."""
+    started = time.perf_counter()
+    os.sync()
+    print(f"{size:>9,} {what} written back in {time.perf_counter() - started:.1f} s", flush=True)
 
 
 def first_use(newsmon: list[str], work: Path, code: Path, base_url: str) -> Measure:
