@@ -13,16 +13,15 @@ Folders written by earlier versions are upgraded in place on first use (corpus/l
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
@@ -35,18 +34,18 @@ from corpus_folder.fs import (
     write_stamp,
 )
 from corpus_folder.legacy import NEAR_INDEX, upgrade_legacy
+from corpus_folder.listing import FolderNames
 from corpus_folder.names import NAME_PATTERN as NAME_PATTERN
 from corpus_folder.names import corpus_name as corpus_name
 from corpus_folder.replace import REPLACED_DIR, Replaced, ReplaceError, keep_old
-from corpus_folder.staging import STAGING_DIR, TEMP_PREFIX, CorpusFolderError, Staged, StagingArea
+from corpus_folder.staging import CorpusFolderError, Staged, StagingArea
+from corpus_folder.sync import clear_leftovers, index_unknown, leftovers
+from corpus_folder.transaction import AppendTransaction
 from corpus_folder.verify import VerifyReport as VerifyReport
 from corpus_folder.verify import verify_folder, verify_rows
 from db import captures as renames
 from db import repository as repo
 from db.session import Database
-
-if TYPE_CHECKING:
-    from corpus_folder.listing import FolderNames
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +161,7 @@ class CorpusStore:
             if self._synced_mtime_ns != self._mtime_ns() and not self._stamp_holds():
                 self._sync_locked()
             with self.database.session() as session:
-                append = AppendTransaction(self, staged, session)
+                append = AppendTransaction(staged, session, self._folder_max_seq, self._placed)
                 try:
                     yield append
                 finally:
@@ -231,7 +230,7 @@ class CorpusStore:
         corpus size, only the problems found are kept.
         """
         with self._locked():
-            report = VerifyReport(temp_files=self._leftovers()[0])
+            report = VerifyReport(temp_files=leftovers(self.directory, self._staging)[0])
             with self.database.session() as session:
                 verify_folder(self.directory, report, session)
                 verify_rows(self.directory, report, session)
@@ -282,38 +281,15 @@ class CorpusStore:
         return self._corpus_names()
 
     def _corpus_names(self) -> FolderNames:
-        from corpus_folder.listing import FolderNames  # numpy: loaded only by what lists the folder
-
         return FolderNames.of(self.directory)
 
-    def _leftovers(self) -> tuple[list[str], list[Path]]:
-        """(temporary files of killed writers, lock files of exited writers): the first are
-        worth reporting, the second are the normal trace of a finished run."""
-        legacy = [name for name in os.listdir(self.directory) if name.startswith(TEMP_PREFIX)]
-        parts, locks = self._staging.stale()
-        return sorted(legacy) + [f"{STAGING_DIR}/{path.name}" for path in parts], locks
-
     def _sync_locked(self) -> int:
-        temp_names, locks = self._leftovers()
-        for name in temp_names:
-            logger.warning("Removing leftover temporary file %s", name)
-            (self.directory / name).unlink(missing_ok=True)
-        for lock in locks:
-            lock.unlink(missing_ok=True)
-        if temp_names or locks:
-            self._staging.remove_if_empty()
+        clear_leftovers(self.directory, self._staging)
         names = self._corpus_names()
         self._folder_max_seq = names.max_seq
         self._folder_files = len(names)
-        indexed = 0
         with self.database.session() as session:
-            # A batch at a time: no set of every known name (100 MB at a million files).
-            for start in range(0, len(names), repo.CHUNK_SIZE):
-                batch = names.pairs(start, start + repo.CHUNK_SIZE)
-                known = repo.known_file_names(session, (name for _, name in batch))
-                for seq, name in batch:
-                    if name not in known and self._index_file(session, seq, name):
-                        indexed += 1
+            indexed = index_unknown(self.directory, session, names)
         self._synced_mtime_ns = self._mtime_ns()
         self._write_stamp()
         if indexed:
@@ -346,27 +322,7 @@ class CorpusStore:
                             self._folder_max_seq, self._folder_files)  # fmt: skip
         write_stamp(self.directory, stamp)
 
-    def _index_file(self, session: Session, seq: int, name: str) -> bool:
-        path = self.directory / name
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        twin = repo.article_by_hash(session, digest)
-        if twin is not None:
-            logger.warning("Not indexing %s: same bytes as %s", name, twin.file_name)
-            return False
-        if repo.article_by_seq(session, seq) is not None:
-            logger.warning("Not indexing %s: sequence number %d is already taken", name, seq)
-            return False
-        headline = data.decode("utf-8", errors="replace").split("\n", 1)[0]
-        fetched_at = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-        repo.add_article(
-            session, seq=seq, file_name=name, content_hash=digest, url=None,
-            canonical_url=None, source=None, headline=headline, published_at=None,
-            fetched_at=fetched_at, origin="folder",
-        )  # fmt: skip
-        return True
-
-    def _place_file(self, session: Session, article: repo.ArticleRef, staged: Staged) -> None:
+    def _placed(self, session: Session, article: repo.ArticleRef, staged: Staged) -> None:
         """Link into place, fsync the folder, then commit; see the module docstring."""
         name = article.file_name
         synced = self._synced_mtime_ns == self._mtime_ns()
@@ -376,6 +332,7 @@ class CorpusStore:
             self._folder_max_seq = max(self._folder_max_seq, article.seq)
             self._folder_files += 1
             self._write_stamp((article.id, name))
+        self._folder_max_seq = max(self._folder_max_seq, article.seq)
 
     def _link(self, session: Session, name: str, staged: Staged, placed_ok: bool = False) -> None:
         """Link `name` into place, fsync the folder, commit. `placed_ok`: a file of that name
@@ -398,40 +355,3 @@ class CorpusStore:
                 raise
         finally:
             os.close(handle)
-
-
-class AppendTransaction:
-    """One append under the corpus lock, in one session: the caller drives each step."""
-
-    def __init__(self, store: CorpusStore, staged: Staged, session: Session) -> None:
-        self.store = store
-        self.staged = staged
-        self.session = session  # for the caller's rows about this article, in the same commit
-        self.article: repo.ArticleRef | None = None
-        self.committed = False
-
-    def exact_duplicate(self) -> repo.ArticleRef | None:
-        """The stored article with the same bytes, if any."""
-        return repo.ref_by_hash(self.session, self.staged.digest)
-
-    def add_article(
-        self, *, url: str | None, canonical_url: str | None, source: str | None, headline: str,
-        published_at: datetime | None, fetched_at: datetime,
-    ) -> repo.ArticleRef:  # fmt: skip
-        """Add the row under the next free number (the file is placed by `commit`)."""
-        seq = max(repo.max_seq(self.session), self.store._folder_max_seq) + 1
-        self.article = repo.add_article(
-            self.session, seq=seq, file_name=corpus_name(seq, self.staged.digest),
-            content_hash=self.staged.digest, url=url, canonical_url=canonical_url, source=source,
-            headline=headline, published_at=published_at, fetched_at=fetched_at, origin="crawl",
-        )  # fmt: skip
-        return self.article
-
-    def commit(self) -> None:
-        """Place the added article's file (if any), fsync the folder, then commit."""
-        if self.article is None:
-            self.session.commit()
-        else:
-            self.store._place_file(self.session, self.article, self.staged)
-            self.store._folder_max_seq = max(self.store._folder_max_seq, self.article.seq)
-        self.committed = True
