@@ -35,6 +35,12 @@ from crawler.timeutil import utc_now
 logger = logging.getLogger(__name__)
 
 
+def captures_on(crawler: Crawler) -> None:
+    """NotConfigured, so Scrapy leaves the component out, when captures are off."""
+    if not crawler.settings.getbool("NEWSMON_ARCHIVE_WARC"):
+        raise NotConfigured("WARC captures are off ([archive] warc = false)")
+
+
 class CaptureRecorder:
     """Write the WARC capture of each article page with newsmon's decision about it."""
 
@@ -43,8 +49,7 @@ class CaptureRecorder:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("NEWSMON_ARCHIVE_WARC"):
-            raise NotConfigured("WARC captures are off ([archive] warc = false)")
+        captures_on(crawler)
         recorder = cls(crawler)
         crawler.signals.connect(recorder.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(recorder.item_dropped, signal=signals.item_dropped)
@@ -124,8 +129,7 @@ class RedirectCaptureMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("NEWSMON_ARCHIVE_WARC"):
-            raise NotConfigured("WARC captures are off ([archive] warc = false)")
+        captures_on(crawler)
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response) -> Response:
