@@ -18,13 +18,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urljoin
 
 import httpx
 
 from crawler.config import AppConfig
 from crawler.discovery.step import Answer, Step, Tally, discovery_failure, discovery_step
-from crawler.probes.fetch import HttpFetcher
+from crawler.probes.fetch import Hop, HttpFetcher
 from crawler.scope import in_scope, source_domains
 from crawler.sources import Source
 from crawler.urls import MAX_REDIRECTS, canonical_url
@@ -35,7 +34,6 @@ from db.session import Database
 logger = logging.getLogger(__name__)
 
 FETCHER_TTL = 3600.0  # seconds a source's client (and its robots.txt) is reused
-REDIRECTS = frozenset({301, 302, 303, 307, 308})
 Clock = Callable[[], datetime]
 
 
@@ -211,15 +209,16 @@ class Poller:
             if not self.permit():
                 raise NotLeading(f"{source.key}: not the active daemon any more")
             result.requests += 1
-            status, body, headers = self._send(fetcher, url)
-            location = headers.get("Location")
-            if status in REDIRECTS and location:
-                url = urljoin(url, location.strip())
-                continue
-            return url, status, body, headers
+            answer = self._send(fetcher, url)
+            target = answer.redirect(url)
+            if target is None:
+                assert answer.status is not None and answer.headers is not None  # by _send
+                return url, answer.status, answer.body, answer.headers
+            url = target
         raise Unreadable(f"more than {MAX_REDIRECTS} redirects")
 
-    def _send(self, fetcher: HttpFetcher, url: str) -> tuple[int, bytes, httpx.Headers]:
+    def _send(self, fetcher: HttpFetcher, url: str) -> Hop:
+        """One conditional GET with this URL's validators; Unreadable without an answer."""
         with self.database.session() as session:
             state = repository.get_fetch_state(session, url)
         if state is None:
@@ -228,4 +227,4 @@ class Poller:
             answer = fetcher.hop(url, state.etag, state.last_modified)
         if answer.error is not None or answer.status is None or answer.headers is None:
             raise Unreadable(answer.error or "no answer")
-        return answer.status, answer.body, answer.headers
+        return answer

@@ -7,13 +7,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from crawler.probes.fetch import Hop, HttpFetcher
 from crawler.scope import in_scope
 from crawler.urls import MAX_REDIRECTS
-
-REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 class HostPacer:
@@ -91,9 +89,9 @@ def fetch_article(
         requests += 1
         # The validators belong to the article URL itself, not to where it redirects.
         answer = _get(fetcher, url, None if redirected else validators)
-        location = answer.headers.get("Location") if answer.headers is not None else None
-        if answer.status in REDIRECTS and location:
-            url, redirected = urljoin(url, location.strip()), True
+        target = answer.redirect(url)
+        if target is not None:
+            url, redirected = target, True
             continue
         if answer.error is not None:
             return Answer(url, error=answer.error, redirected=redirected, requests=requests)

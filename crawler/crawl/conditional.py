@@ -20,11 +20,10 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from crawler.crawl.services import services_of
+from crawler.discovery.step import NOT_MODIFIED
 from db import repository
 
 logger = logging.getLogger(__name__)
-
-NOT_MODIFIED = 304
 
 
 class ConditionalRequestMiddleware:

@@ -6,7 +6,7 @@ import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 from protego import Protego
@@ -15,6 +15,7 @@ from crawler.probes.tls import tls_context, with_tls_hint
 from crawler.urls import MAX_REDIRECTS
 
 MAX_BYTES = 2 * 1024 * 1024  # a homepage is rarely over 1 MB; a 5 MB one is cut, not refused
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,13 @@ class Hop:
     body: bytes
     headers: httpx.Headers | None
     error: str | None = None
+
+    def redirect(self, url: str) -> str | None:
+        """Where this answer to `url` sends the client (a 3xx with a Location), else None."""
+        location: str | None = self.headers.get("Location") if self.headers else None
+        if self.status in REDIRECTS and location:
+            return urljoin(url, location.strip())
+        return None
 
 
 class HttpFetcher:
