@@ -125,10 +125,8 @@ def writer_gone(path: Path, now: float | None = None) -> bool:
     """True when the process that wrote `path` has ended and the file has been quiet for an
     hour: only then is a partial tail cut (a live writer may be in the middle of a record)."""
     quiet = (now or time.time()) - path.stat().st_mtime >= QUIET_SECONDS
-    match = _WRITER.search(path.name)
-    if not quiet or match is None:
-        return False
-    return not _alive(int(match[1]))
+    pid = _writer_pid(path.name)
+    return quiet and pid is not None and not _alive(pid)
 
 
 def cut_partial(path: Path, at: int) -> None:
@@ -152,21 +150,52 @@ class ArchiveCheck:
 
 def check_archive(directory: Path, database: Database, repair: bool = False) -> ArchiveCheck:
     """Every WARC file of the archive read once, one file's index rows in memory at a time;
-    `repair` adds the missing rows and cuts partial tails whose writers are gone."""
+    a file still being written (its writer alive, or on another host) is left to its writer.
+    `repair` first heals the files of killed writers, then adds missing rows and cuts partial
+    tails whose writers are gone."""
     result = ArchiveCheck()
+    if repair:
+        result.indexed_now += heal_abandoned(directory, database)
+    busy = _being_written(directory)
     for path in warc_files(directory):
-        with database.session() as session:
-            found = check_file(path, captures.indexed_offsets(session, path.name))
-            result.unindexed += [f"{e.warc_file}@{e.warc_offset} {e.url}" for e in found.missing]
-            if repair and found.missing:
-                result.indexed_now += captures.add_captures(session, found.missing)
-                session.commit()
+        if path.name in busy:
+            continue
+        found = _mend(path, database, index=repair)
+        result.unindexed += [f"{e.warc_file}@{e.warc_offset} {e.url}" for e in found.missing]
+        result.indexed_now += len(found.missing) if repair else 0
         if found.partial_at is not None:
             result.partial.append(f"{path.name}@{found.partial_at}")
             if repair and writer_gone(path):
                 cut_partial(path, found.partial_at)
                 result.cut += 1
     return result
+
+
+def _mend(path: Path, database: Database, index: bool) -> FileCheck:
+    """`check_file` against the file's index rows; `index`: add the missing rows."""
+    with database.session() as session:
+        found = check_file(path, captures.indexed_offsets(session, path.name))
+        if index and found.missing:
+            captures.add_captures(session, found.missing)
+            session.commit()
+    return found
+
+
+def _being_written(directory: Path) -> set[str]:
+    """The files whose markers name a writer that may still be writing them."""
+    host = socket.gethostname()
+    return {
+        marker.name.partition(".healing.")[0]
+        for marker in _markers(directory)
+        if not _dead_writer(marker, marker.name.partition(".healing.")[0], host)
+    }
+
+
+def _markers(directory: Path) -> list[Path]:
+    try:
+        return sorted((directory / WRITING_DIR).iterdir())
+    except OSError:  # no marker folder: nothing was ever left unindexed
+        return []
 
 
 def heal_abandoned(directory: Path, database: Database) -> int:
@@ -177,7 +206,7 @@ def heal_abandoned(directory: Path, database: Database) -> int:
     one process heals a file; a claim whose healer died is claimed again."""
     added = 0
     host = socket.gethostname()
-    for marker in sorted((directory / WRITING_DIR).iterdir()):
+    for marker in _markers(directory):
         file, _, healer = marker.name.partition(".healing.")
         if healer.isdigit() and _alive(int(healer)):
             continue
@@ -188,33 +217,31 @@ def heal_abandoned(directory: Path, database: Database) -> int:
             marker.rename(claimed)
         except FileNotFoundError:
             continue  # another process claimed it first
-        added += _heal_file(directory / file, database)
+        path = directory / file
+        if path.exists():
+            found = _mend(path, database, index=True)
+            added += len(found.missing)
+            if found.partial_at is not None:
+                cut_partial(path, found.partial_at)
         claimed.unlink(missing_ok=True)
     if added:
         logger.info("Indexed %d WARC captures a killed crawl had left without rows", added)
     return added
 
 
-def _heal_file(path: Path, database: Database) -> int:
-    if not path.exists():
-        return 0
-    with database.session() as session:
-        found = check_file(path, captures.indexed_offsets(session, path.name))
-        added = captures.add_captures(session, found.missing)
-        session.commit()
-    if found.partial_at is not None:
-        cut_partial(path, found.partial_at)
-    return added
-
-
 def _dead_writer(marker: Path, file: str, host: str) -> bool:
     """The file's writer ran on this host and its process has ended."""
-    match = _WRITER.search(file)
+    pid = _writer_pid(file)
     try:
         same_host = marker.read_text(encoding="utf-8").strip() == host
     except OSError:
         return False
-    return same_host and match is not None and not _alive(int(match[1]))
+    return same_host and pid is not None and not _alive(pid)
+
+
+def _writer_pid(file: str) -> int | None:
+    match = _WRITER.search(file)
+    return int(match[1]) if match else None
 
 
 def _alive(pid: int) -> bool:

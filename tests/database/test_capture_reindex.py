@@ -57,6 +57,17 @@ def archive_of_a_killed_crawl(directory: Path, database: Database) -> Path:
     return path
 
 
+def as_dead_writer(path: Path, database: Database) -> Path:
+    """The file (its marker and its row) as a writer that has died would have left it."""
+    dead = path.name.replace(f"-{os.getpid()}-", "-999999999-")
+    marker = path.parent / WRITING_DIR / path.name
+    marker.rename(marker.with_name(dead))
+    with database.session() as session:  # the one row its writer got in, under the new name
+        session.execute(update(CaptureRow).values(warc_file=dead))
+        session.commit()
+    return path.rename(path.with_name(dead))
+
+
 def rows(database: Database, seq_or_url: str) -> list[CaptureRow]:
     with database.session() as session:
         return list(captures.captures_of_url(session, seq_or_url))
@@ -65,7 +76,7 @@ def rows(database: Database, seq_or_url: str) -> list[CaptureRow]:
 def test_records_without_rows_are_found_and_indexed_from_their_metadata(
     tmp_path: Path, database: Database
 ) -> None:
-    path = archive_of_a_killed_crawl(tmp_path, database)
+    path = as_dead_writer(archive_of_a_killed_crawl(tmp_path, database), database)
     found = check_archive(tmp_path, database)
     assert len(found.unindexed) == 2 and found.partial == []
     assert all(item.startswith(f"{path.name}@") for item in found.unindexed)
@@ -86,17 +97,15 @@ def test_records_without_rows_are_found_and_indexed_from_their_metadata(
 def test_a_partial_last_record_is_cut_only_when_its_writer_is_gone(
     tmp_path: Path, database: Database
 ) -> None:
-    path = archive_of_a_killed_crawl(tmp_path, database)
+    gone = as_dead_writer(archive_of_a_killed_crawl(tmp_path, database), database)
     check_archive(tmp_path, database, repair=True)
-    whole = path.stat().st_size
-    with open(path, "ab") as out:  # killed in the middle of its next write
-        out.write(path.read_bytes()[:300])
+    whole = gone.stat().st_size
+    with open(gone, "ab") as out:  # written again, then killed in the middle of a record
+        out.write(gone.read_bytes()[:300])
     found = check_archive(tmp_path, database, repair=True)
-    assert found.partial == [f"{path.name}@{whole}"] and found.cut == 0  # its writer: this test
-    assert path.stat().st_size == whole + 300
+    assert found.partial == [f"{gone.name}@{whole}"] and found.cut == 0  # not quiet an hour yet
+    assert gone.stat().st_size == whole + 300
 
-    gone = path.with_name(path.name.replace(f"-{os.getpid()}-", "-999999999-"))
-    path.rename(gone)
     with open(gone, "rb") as stream:  # a WARC reader takes the cut member for one more record
         before = [record.rec_type for record in ArchiveIterator(stream)]
     assert len(before) == 11 and before[-1] == "warcinfo"
@@ -109,6 +118,15 @@ def test_a_partial_last_record_is_cut_only_when_its_writer_is_gone(
     assert check_archive(tmp_path, database).partial == []
 
 
+def test_a_file_still_being_written_is_left_to_its_writer(
+    tmp_path: Path, database: Database
+) -> None:
+    archive_of_a_killed_crawl(tmp_path, database)  # its writer, this process, is alive
+    assert check_archive(tmp_path, database).unindexed == []  # its batch is still to come
+    assert check_archive(tmp_path, database, repair=True).indexed_now == 0
+    assert rows(database, capture(1).canonical_url or "") == []  # never indexed twice
+
+
 def test_the_next_crawl_heals_a_killed_writers_file_once(
     tmp_path: Path, database: Database
 ) -> None:
@@ -117,13 +135,8 @@ def test_the_next_crawl_heals_a_killed_writers_file_once(
     assert marker.read_text(encoding="utf-8")  # left: its writer never closed cleanly
     assert heal_abandoned(tmp_path, database) == 0  # its writer (this process) is alive
 
-    dead = path.name.replace(f"-{os.getpid()}-", "-999999999-")
-    path.rename(tmp_path / dead)
-    marker.rename(marker.with_name(dead))
-    with database.session() as session:  # the one row its writer got in, under the new name
-        session.execute(update(CaptureRow).values(warc_file=dead))
-        session.commit()
-    with open(tmp_path / dead, "ab") as out:  # killed in the middle of a record
+    dead = as_dead_writer(path, database)
+    with open(dead, "ab") as out:  # killed in the middle of a record
         out.write(b"\x1f\x8b\x08\x00partial")
     assert heal_abandoned(tmp_path, database) == 2
     assert list((tmp_path / WRITING_DIR).iterdir()) == []
