@@ -9,14 +9,19 @@ of truth and never waits for, or depends on, its archive.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from crawler.capture.record import Capture, Decision
-from crawler.capture.warc import WRITING_DIR, CaptureWriteError, Encoded, Located, WarcArchive
+from crawler.capture.warc import (
+    CaptureWriteError,
+    Encoded,
+    Located,
+    WarcArchive,
+    writing_markers,
+)
 from db import captures
 from db.session import Database
 
@@ -47,15 +52,11 @@ class CaptureLog:
         encoded: Encoded | None = None,
     ) -> None:  # fmt: skip
         """Write on the capture thread; `done(location or None)` runs there afterwards."""
-        if self._thread is None:
-            self._thread = ThreadPoolExecutor(1, thread_name_prefix="newsmon-capture")
-        self._thread.submit(self._write_reporting, capture, decision, done, encoded)
+        self._worker().submit(self._write_reporting, capture, decision, done, encoded)
 
     def submit_index(self, capture: Capture, decision: Decision, located: Located) -> None:
         """Index a record archived earlier under a new decision, on the capture thread."""
-        if self._thread is None:
-            self._thread = ThreadPoolExecutor(1, thread_name_prefix="newsmon-capture")
-        self._thread.submit(self.index, capture, decision, located)
+        self._worker().submit(self.index, capture, decision, located)
 
     def write(
         self, capture: Capture, decision: Decision, encoded: Encoded | None = None
@@ -111,10 +112,14 @@ class CaptureLog:
     def heal(self) -> None:
         """Index, on the capture thread, the records of files whose writers were killed before
         their last index batch (their markers are left); nothing to do costs one listing."""
-        if abandoned(self.archive.directory):
-            if self._thread is None:
-                self._thread = ThreadPoolExecutor(1, thread_name_prefix="newsmon-capture")
-            self._thread.submit(self._heal)
+        if writing_markers(self.archive.directory):
+            self._worker().submit(self._heal)
+
+    def _worker(self) -> ThreadPoolExecutor:
+        """The capture thread, started by the first task (a crawl that keeps nothing has none)."""
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="newsmon-capture")
+        return self._thread
 
     def _heal(self) -> None:
         from crawler.capture.reindex import heal_abandoned  # warcio's reader, only when needed
@@ -143,12 +148,3 @@ class CaptureLog:
                 "(newsmon/capture/errors counts the captures lost)",
                 exc.strerror,
             )
-
-
-def abandoned(directory: Path) -> bool:
-    """Whether any WARC file of the archive still has its writing marker."""
-    try:
-        with os.scandir(directory / WRITING_DIR) as markers:
-            return any(True for _ in markers)
-    except OSError:
-        return False

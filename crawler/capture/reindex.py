@@ -24,7 +24,7 @@ from warcio.statusandheaders import StatusAndHeaders
 
 from crawler.capture.read import warc_datetime
 from crawler.capture.record import WARC_SUFFIX
-from crawler.capture.warc import WRITING_DIR
+from crawler.capture.warc import writing_markers
 from db import captures
 from db.captures import CaptureEntry
 from db.session import Database
@@ -186,16 +186,9 @@ def _being_written(directory: Path) -> set[str]:
     host = socket.gethostname()
     return {
         marker.name.partition(".healing.")[0]
-        for marker in _markers(directory)
+        for marker in writing_markers(directory)
         if not _dead_writer(marker, marker.name.partition(".healing.")[0], host)
     }
-
-
-def _markers(directory: Path) -> list[Path]:
-    try:
-        return sorted((directory / WRITING_DIR).iterdir())
-    except OSError:  # no marker folder: nothing was ever left unindexed
-        return []
 
 
 def heal_abandoned(directory: Path, database: Database) -> int:
@@ -206,7 +199,7 @@ def heal_abandoned(directory: Path, database: Database) -> int:
     one process heals a file; a claim whose healer died is claimed again."""
     added = 0
     host = socket.gethostname()
-    for marker in _markers(directory):
+    for marker in writing_markers(directory):
         file, _, healer = marker.name.partition(".healing.")
         if healer.isdigit() and _alive(int(healer)):
             continue

@@ -176,6 +176,14 @@ def mark_writing(directory: Path, name: str) -> None:
     (markers / name).write_text(socket.gethostname(), encoding="utf-8")
 
 
+def writing_markers(directory: Path) -> list[Path]:
+    """The markers left in the archive folder, in name order (none: every row committed)."""
+    try:
+        return sorted((directory / WRITING_DIR).iterdir())
+    except OSError:  # no marker folder yet
+        return []
+
+
 @dataclass(frozen=True)
 class Encoded:
     """A capture's response (and request) records as gzip members, ready to append."""
