@@ -328,11 +328,10 @@ class CorpusStore:
         synced = self._synced_mtime_ns == self._mtime_ns()
         self._link(session, name, staged)
         self._synced_mtime_ns = self._mtime_ns()
+        self._folder_max_seq = max(self._folder_max_seq, article.seq)
         if synced:  # still true with this file: later processes skip the listing
-            self._folder_max_seq = max(self._folder_max_seq, article.seq)
             self._folder_files += 1
             self._write_stamp((article.id, name))
-        self._folder_max_seq = max(self._folder_max_seq, article.seq)
 
     def _link(self, session: Session, name: str, staged: Staged, placed_ok: bool = False) -> None:
         """Link `name` into place, fsync the folder, commit. `placed_ok`: a file of that name
