@@ -49,8 +49,6 @@ from db.session import Database
 
 logger = logging.getLogger(__name__)
 
-STATE_SUFFIX = ".newsmon"
-
 
 @dataclass(frozen=True)
 class AppendResult:
