@@ -28,7 +28,6 @@ from corpus_folder.legacy import NEAR_INDEX
 from corpus_folder.staging import CorpusFolderError
 from corpus_folder.store import CorpusStore
 from crawler.neardup import NearDuplicateIndex
-from crawler.neardup.files import fingerprint_file as fingerprint_file
 from crawler.neardup.files import fingerprint_files
 from crawler.neardup.store import Batch
 from crawler.progress import Progress

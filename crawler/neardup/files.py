@@ -11,25 +11,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from crawler.neardup.fingerprint import Fingerprint
 from crawler.neardup.shingling import shingle_array
 from crawler.neardup.signature import minhash_many
 from crawler.neardup.store import Batch
 
 
-def fingerprint_file(path: str) -> Fingerprint | None:
-    """The fingerprint of a corpus file (undecodable bytes replaced), None for a file gone
-    since its row was written (`corpus verify` reports it)."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return Fingerprint.of(handle.read())
-    except FileNotFoundError:
-        return None
-
-
 def fingerprint_files(directory: str, names: Sequence[str]) -> Batch:
-    """The files' fingerprints as one Batch of columns (a gone file is left out): one small
-    pickle per chunk instead of two arrays per file, the signatures computed together."""
+    """The files' fingerprints as one Batch of columns (undecodable bytes replaced; a file gone
+    since its row was written is left out, `corpus verify` reports it): one small pickle per
+    chunk instead of two arrays per file, the signatures computed together."""
     keys, shingles = [], []
     for name in names:
         try:

@@ -15,6 +15,7 @@ from corpus_folder.listing import FolderNames
 from corpus_folder.store import CorpusStore
 from crawler import corpus_index
 from crawler.corpus_index import MARK, catch_up, open_index
+from crawler.neardup.files import fingerprint_files
 from crawler.progress import Progress
 from db.models import Article
 from tests.paths import SEEDS
@@ -140,7 +141,9 @@ def test_progress_without_a_terminal_logs_rate_and_eta(caplog: pytest.LogCapture
 
 
 def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
-    assert corpus_index.fingerprint_file(str(tmp_path / "gone.txt")) is None
+    (tmp_path / "here.txt").write_text(TEXT, encoding="utf-8")
+    batch = fingerprint_files(str(tmp_path), ["gone.txt", "here.txt"])
+    assert batch.keys == ["here.txt"] and len(batch.signatures) == 1
 
 
 def test_many_files_are_fingerprinted_by_worker_processes(
