@@ -131,12 +131,13 @@ def _fingerprints(
     directory: str, names: Sequence[str], progress: Progress | None, stop: threading.Event | None
 ) -> Iterator[Batch]:
     chunks = (names[start : start + _CHUNK] for start in range(0, len(names), _CHUNK))
-    if len(names) < PARALLEL_FROM or _workers() < 2:
+    workers = _workers() if len(names) >= PARALLEL_FROM else 1
+    if workers < 2:
         computed = ((len(chunk), fingerprint_files(directory, chunk)) for chunk in chunks)
         yield from _counted(computed, progress, stop)
         return
     context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
-    with ProcessPoolExecutor(_workers(), mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
         try:
             yield from _counted(_pooled(pool, directory, chunks), progress, stop)
         finally:
