@@ -22,6 +22,7 @@ _AMP_SUFFIX = re.compile(r"\.amp(?=\.[A-Za-z0-9]+$|$)", re.IGNORECASE)
 
 
 MAX_REDIRECTS = 20  # hops of one request, for every client (the crawl's REDIRECT_MAX_TIMES)
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})  # a Location to follow
 
 
 def canonical_url(url: str) -> str:

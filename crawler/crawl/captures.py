@@ -26,11 +26,11 @@ from w3lib.url import safe_url_string
 from crawler.capture import Capture, Decision, Located, http_headers_of
 from crawler.capture.log import CaptureLog
 from crawler.crawl.items import ArticleItem
-from crawler.crawl.redirects import REDIRECT_STATUSES
 from crawler.crawl.services import services_of
 from crawler.crawl.size_guard import CONTENT_ENCODING_META
 from crawler.sources import Source
 from crawler.timeutil import utc_now
+from crawler.urls import REDIRECT_STATUSES
 
 logger = logging.getLogger(__name__)
 

@@ -12,11 +12,10 @@ from scrapy.http import Response
 from w3lib.url import safe_url_string
 
 from crawler.crawl.refusals import Refused
-from crawler.urls import canonical_url
+from crawler.urls import REDIRECT_STATUSES, canonical_url
 
 logger = logging.getLogger(__name__)
 
-REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Scrapy's redirect middleware drops only Cookie and Authorization on a change of host.
 SECRET_HEADERS = (
     "Authorization",

@@ -12,10 +12,9 @@ import httpx
 from protego import Protego
 
 from crawler.probes.tls import tls_context, with_tls_hint
-from crawler.urls import MAX_REDIRECTS
+from crawler.urls import MAX_REDIRECTS, REDIRECT_STATUSES
 
 MAX_BYTES = 2 * 1024 * 1024  # a homepage is rarely over 1 MB; a 5 MB one is cut, not refused
-REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ class Hop:
     def redirect(self, url: str) -> str | None:
         """Where this answer to `url` sends the client (a 3xx with a Location), else None."""
         location: str | None = self.headers.get("Location") if self.headers else None
-        if self.status in REDIRECTS and location:
+        if self.status in REDIRECT_STATUSES and location:
             return urljoin(url, location.strip())
         return None
 
